@@ -1,0 +1,342 @@
+"""The browser chat's HTTP side: the page, a small JSON API, and a Server-Sent Events feed per member."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from adapters.local.platform import InvalidUser, LocalPlatform, LocalUser
+from adapters.local.render import MessageView
+from adapters.local.translate import (
+    answer_submitted,
+    button_clicked,
+    command_invoked,
+    members_seen,
+)
+from rituals.events import InboundEvent
+from rituals.ports import Clock, InboundHandler
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+HEARTBEAT_SECONDS = 15.0
+MAX_TEXT_LENGTH = 4000
+MAX_ANSWERS = 50
+MAX_TOKEN_LENGTH = 200
+INBOUND_FAILED = "Ritme could not handle that; please try again."
+
+# The page loads nothing but its own files, so an injected tag (there should be none) could do nothing.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+_STATIC_FILES = {
+    "/": ("index.html", "text/html"),
+    "/static/local/app.js": ("app.js", "text/javascript"),
+    "/static/local/style.css": ("style.css", "text/css"),
+}
+_SEEN_EVENTS_KEPT = 1000
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def local_routes(
+    platform: LocalPlatform,
+    inbound: InboundHandler,
+    clock: Clock,
+    *,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+) -> list[web.AbstractRouteDef]:
+    """The routes of the browser chat, to add to an aiohttp app with `app.add_routes(...)`."""
+    api = _LocalApi(platform, inbound, clock, heartbeat_seconds=heartbeat_seconds)
+    routes: list[web.AbstractRouteDef] = [
+        web.get(path, _static_file(name, content_type)) for path, (name, content_type) in _STATIC_FILES.items()
+    ]
+    routes += [
+        web.get("/api/directory", _answering_problems(api.directory)),
+        web.post("/api/users", _answering_problems(api.add_user)),
+        web.get("/api/history", _answering_problems(api.history)),
+        web.get("/api/events", _answering_problems(api.events)),
+        web.post("/api/command", _answering_problems(api.command)),
+        web.post("/api/answer", _answering_problems(api.answer)),
+        web.post("/api/button", _answering_problems(api.button)),
+    ]
+    return routes
+
+
+def mount_local(
+    app: web.Application,
+    platform: LocalPlatform,
+    inbound: InboundHandler,
+    clock: Clock,
+    *,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+) -> None:
+    """Add the browser chat's routes to `app`, and end its event streams when the app shuts down."""
+    app.add_routes(local_routes(platform, inbound, clock, heartbeat_seconds=heartbeat_seconds))
+
+    async def end_streams(_app: web.Application) -> None:
+        # Open event streams never finish by themselves; without this, shutdown waits out its whole timeout.
+        await platform.aclose()
+
+    app.on_shutdown.append(end_streams)
+
+
+class _Problem(Exception):
+    """A request we refuse, with the status and the message the browser shows."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _answering_problems(handler: Handler) -> Handler:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except _Problem as problem:
+            return web.json_response({"error": problem.message}, status=problem.status)
+
+    return answer
+
+
+def _static_file(name: str, content_type: str) -> Handler:
+    path = STATIC_DIR / name
+
+    async def serve(_request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(path, headers={**_PAGE_HEADERS, "Content-Type": f"{content_type}; charset=utf-8"})
+
+    return serve
+
+
+class _LocalApi:
+    """The JSON API's handlers, sharing the platform, the inbound handler and the clock."""
+
+    def __init__(
+        self, platform: LocalPlatform, inbound: InboundHandler, clock: Clock, *, heartbeat_seconds: float
+    ) -> None:
+        self._platform = platform
+        self._inbound = inbound
+        self._clock = clock
+        self._heartbeat_seconds = heartbeat_seconds
+        # A browser retrying a send must not show the typed text twice; the engine dedupes by event id itself.
+        self._echoed: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    async def directory(self, _request: web.Request) -> web.StreamResponse:
+        """Members and channels."""
+        return web.json_response(
+            {
+                "users": [user.to_json() for user in self._platform.users()],
+                "channels": [channel.to_json() for channel in self._platform.channels()],
+            }
+        )
+
+    async def add_user(self, request: web.Request) -> web.StreamResponse:
+        """Add a member and tell the engine they are in every team channel."""
+        body = await _json_object(request)
+        display_name = _text_field(body, "display_name", example='"Ada Lovelace"')
+        timezone = _text_field(body, "timezone", example='"Europe/Amsterdam"')
+        locale = _text_field(body, "locale", example='"en"')
+        try:
+            user = self._platform.new_user(display_name=display_name, timezone=timezone, locale=locale)
+        except InvalidUser as invalid:
+            raise _Problem(400, str(invalid)) from None
+        for event in members_seen(
+            [user],
+            self._platform.channels(),
+            workspace_id=self._platform.workspace_id,
+            received_at=self._clock.now(),
+        ):
+            await self._deliver(event)
+        return web.json_response({"user": user.to_json()}, status=201)
+
+    async def history(self, request: web.Request) -> web.StreamResponse:
+        """Every message the member may see."""
+        user = self._query_user(request)
+        return web.json_response({"messages": [view.to_json() for view in self._platform.history(user.user_id)]})
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """A Server-Sent Events feed of new and changed messages the member may see."""
+        user = self._query_user(request)
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        try:
+            with self._platform.subscribe(user.user_id) as subscription:
+                # Subscribed before this first line goes out, so nothing sent after the browser sees it is missed.
+                await response.write(b"retry: 2000\n: subscribed\n\n")
+                while True:
+                    try:
+                        view = await asyncio.wait_for(subscription.next(), timeout=self._heartbeat_seconds)
+                    except TimeoutError:
+                        # Keeps proxies from closing an idle stream, and finds browsers that left.
+                        await response.write(b": heartbeat\n\n")
+                        continue
+                    if view is None:
+                        break
+                    await response.write(sse_message(view))
+        except ConnectionResetError:
+            log.debug("event stream of %s closed by the browser", user.user_id)
+        return response
+
+    async def command(self, request: web.Request) -> web.StreamResponse:
+        """Show what the member typed, then hand it to the engine as a command."""
+        body = await _json_object(request)
+        user = self._body_user(body)
+        conversation = body.get("conversation")
+        if not isinstance(conversation, str) or not self._platform.may_write(user.user_id, conversation):
+            channel_ids = [channel.channel_id for channel in self._platform.channels()]
+            example = f'"channel:{channel_ids[0]}" or ' if channel_ids else ""
+            raise _Problem(400, f'conversation: use {example}"dm:{user.user_id}"')
+        text = body.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_LENGTH:
+            raise _Problem(400, f'text: type 1 to {MAX_TEXT_LENGTH} characters, for example "/ritme help"')
+        text = text.strip()
+        event_id = _event_id(body)
+        if self._first_time(user.user_id, event_id):
+            self._platform.post_member_message(user.user_id, conversation, text)
+        await self._deliver(
+            command_invoked(
+                user,
+                workspace_id=self._platform.workspace_id,
+                conversation=conversation,
+                channel=self._platform.channel_of(conversation),
+                text=text,
+                event_id=event_id,
+                received_at=self._clock.now(),
+            )
+        )
+        return web.json_response({"ok": True}, status=202)
+
+    async def answer(self, request: web.Request) -> web.StreamResponse:
+        """Hand a submitted form to the engine."""
+        body = await _json_object(request)
+        user = self._body_user(body)
+        delivery_id = body.get("delivery_id")
+        if not isinstance(delivery_id, int) or isinstance(delivery_id, bool) or delivery_id < 0:
+            raise _Problem(400, "delivery_id: use the form's number, for example 42")
+        values = body.get("values")
+        if (
+            not isinstance(values, list)
+            or len(values) > MAX_ANSWERS
+            or not all(isinstance(value, str) and len(value) <= MAX_TEXT_LENGTH for value in values)
+        ):
+            raise _Problem(
+                400, f'values: send a list of answers of at most {MAX_TEXT_LENGTH} characters, e.g. ["Fixed the bug"]'
+            )
+        await self._deliver(
+            answer_submitted(
+                user,
+                workspace_id=self._platform.workspace_id,
+                delivery_id=delivery_id,
+                values=values,
+                event_id=_event_id(body),
+                received_at=self._clock.now(),
+            )
+        )
+        return web.json_response({"ok": True}, status=202)
+
+    async def button(self, request: web.Request) -> web.StreamResponse:
+        """Hand a pressed button to the engine."""
+        body = await _json_object(request)
+        user = self._body_user(body)
+        action = _token_field(body, "action", example='"pulse.answer"')
+        value = _token_field(body, "value", example='"4"', allow_empty=True)
+        await self._deliver(
+            button_clicked(
+                user,
+                workspace_id=self._platform.workspace_id,
+                action=action,
+                value=value,
+                event_id=_event_id(body),
+                received_at=self._clock.now(),
+            )
+        )
+        return web.json_response({"ok": True}, status=202)
+
+    async def _deliver(self, event: InboundEvent) -> None:
+        try:
+            await self._inbound(event)
+        except Exception:
+            log.exception("inbound handler failed on %s %s", type(event).__name__, event.event_id)
+            raise _Problem(500, INBOUND_FAILED) from None
+
+    def _query_user(self, request: web.Request) -> LocalUser:
+        return self._known_user(request.query.get("user"))
+
+    def _body_user(self, body: Mapping[str, Any]) -> LocalUser:
+        return self._known_user(body.get("user"))
+
+    def _known_user(self, user_id: object) -> LocalUser:
+        if not isinstance(user_id, str) or not user_id:
+            raise _Problem(400, 'user: give the member\'s id, for example "u1"')
+        user = self._platform.user(user_id)
+        if user is None:
+            raise _Problem(404, f"user: nobody has the id {user_id!r}; pick someone from the member list")
+        return user
+
+    def _first_time(self, user_id: str, event_id: str) -> bool:
+        key = (user_id, event_id)
+        if key in self._echoed:
+            return False
+        self._echoed[key] = None
+        if len(self._echoed) > _SEEN_EVENTS_KEPT:
+            self._echoed.popitem(last=False)
+        return True
+
+
+def sse_message(view: MessageView) -> bytes:
+    """One Server-Sent Events message carrying a message view."""
+    # json.dumps escapes newlines, so the data always fits on the single `data:` line SSE needs.
+    return f"event: message\ndata: {json.dumps(view.to_json())}\n\n".encode()
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    # Demanding JSON makes a cross-site form post impossible without a CORS preflight this server never grants.
+    if request.content_type != "application/json":
+        raise _Problem(415, "body: send JSON with Content-Type: application/json")
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise _Problem(400, 'body: send valid JSON, for example {"user": "u1", "text": "/ritme help"}') from None
+    if not isinstance(body, dict):
+        raise _Problem(400, 'body: send a JSON object, for example {"user": "u1"}')
+    return body
+
+
+def _text_field(body: Mapping[str, Any], name: str, *, example: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise _Problem(400, f"{name}: give it as text, for example {example}")
+    return value
+
+
+def _token_field(body: Mapping[str, Any], name: str, *, example: str, allow_empty: bool = False) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or (not value and not allow_empty) or len(value) > MAX_TEXT_LENGTH:
+        raise _Problem(400, f"{name}: give the button's {name} as text, for example {example}")
+    return value
+
+
+def _event_id(body: Mapping[str, Any]) -> str:
+    event_id = body.get("event_id")
+    if event_id is None or event_id == "":
+        return str(uuid.uuid4())
+    if not isinstance(event_id, str) or len(event_id) > MAX_TOKEN_LENGTH:
+        raise _Problem(400, f"event_id: use a short unique text such as a UUID, at most {MAX_TOKEN_LENGTH} characters")
+    return event_id

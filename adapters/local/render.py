@@ -1,0 +1,253 @@
+"""Outbound messages -> the browser chat's view model, as pure functions.
+
+The view model carries text as plain strings in lines of spans; the browser only ever puts them into the page
+with textContent, so no text is markup anywhere. Spans a member typed are also defused, so copying them into a
+real chat platform cannot ping a whole channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rituals.outbound import (
+    Button,
+    ChannelPost,
+    Form,
+    Message,
+    Prompt,
+    Span,
+    Text,
+    ThreadReply,
+    Update,
+)
+
+BOT_AUTHOR = "Ritme"
+
+_ZWSP = "\u200b"
+# No word boundary on purpose: a platform may still expand "@here_" or "@HERE", and a stray space costs nothing.
+_AT_MENTION = re.compile(r"@(?=here|channel|everyone)", re.IGNORECASE)
+
+
+def defuse_mentions(text: str) -> str:
+    """Insert a zero-width space after `@` in @here/@channel/@everyone and after `<!`, so nobody is pinged."""
+    # `<!` opens Slack's special mentions (<!channel>, <!here>, <!subteam^...>), so it is broken wherever it occurs.
+    return _AT_MENTION.sub("@" + _ZWSP, text).replace("<!", "<!" + _ZWSP)
+
+
+def dm_conversation(user_id: str) -> str:
+    """The conversation id of a member's direct messages with Ritme."""
+    return f"dm:{user_id}"
+
+
+def channel_conversation(channel_id: str) -> str:
+    """The conversation id of a team channel."""
+    return f"channel:{channel_id}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpanView:
+    """A run of text as the browser shows it."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ButtonView:
+    """A button as the browser shows it; pressing it posts (action, value) back."""
+
+    label: str
+    action: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldView:
+    """One question of a form."""
+
+    label: str
+    value: str
+    multiline: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormView:
+    """A form inside a message; submitting it posts (delivery_id, values) back."""
+
+    delivery_id: int
+    fields: tuple[FieldView, ...]
+    submit_label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageView:
+    """One message of the transcript, in the shape the browser receives as JSON."""
+
+    id: int
+    conversation: str
+    only_for: str | None = None
+    thread_of: int | None = None
+    author: str = BOT_AUTHOR
+    lines: tuple[tuple[SpanView, ...], ...] = ()
+    buttons: tuple[ButtonView, ...] = ()
+    form: FormView | None = None
+    key: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-able dict the browser renders."""
+        return {
+            "id": self.id,
+            "conversation": self.conversation,
+            "only_for": self.only_for,
+            "thread_of": self.thread_of,
+            "author": self.author,
+            "lines": [[{"text": span.text, "bold": span.bold} for span in line] for line in self.lines],
+            "buttons": [
+                {"label": button.label, "action": button.action, "value": button.value} for button in self.buttons
+            ],
+            "form": None
+            if self.form is None
+            else {
+                "delivery_id": self.form.delivery_id,
+                "fields": [{"label": f.label, "value": f.value, "multiline": f.multiline} for f in self.form.fields],
+                "submit_label": self.form.submit_label,
+            },
+            "key": self.key,
+        }
+
+
+def render_text(text: Text) -> tuple[tuple[SpanView, ...], ...]:
+    """Lines of spans for the browser; member-typed spans are defused."""
+    return tuple(
+        tuple(SpanView(text=defuse_mentions(span.text) if span.user else span.text, bold=span.bold) for span in line)
+        for line in text.lines
+    )
+
+
+def render_buttons(buttons: Sequence[Button]) -> tuple[ButtonView, ...]:
+    """Buttons for the browser."""
+    return tuple(ButtonView(label=b.label, action=b.action, value=b.value) for b in buttons)
+
+
+def render_form(form: Form) -> FormView:
+    """The form part of a Form message."""
+    return FormView(
+        delivery_id=form.delivery_id,
+        fields=tuple(FieldView(label=f.label, value=f.value, multiline=f.multiline) for f in form.fields),
+        submit_label=form.submit_label,
+    )
+
+
+def member_message(*, message_id: int, conversation: str, author: str, text: str) -> MessageView:
+    """What a member typed, shown back in the conversation under their name."""
+    # What a member types is user text through and through, so it is defused like any re-posted answer.
+    return MessageView(
+        id=message_id,
+        conversation=conversation,
+        author=author,
+        lines=render_text(Text(tuple((Span(text=line, user=True),) for line in text.split("\n")))),
+    )
+
+
+def is_private_to(view: MessageView, user_id: str) -> bool:
+    """Whether the view is one of the bot's private messages to this member (a DM or an only-visible-to-you)."""
+    return view.author == BOT_AUTHOR and (
+        view.only_for == user_id or (view.conversation == dm_conversation(user_id) and view.only_for is None)
+    )
+
+
+def visible_to(view: MessageView, user_id: str) -> bool:
+    """Whether this member may see the view: their DM, and channel messages meant for all or for them."""
+    if view.conversation.startswith("dm:"):
+        return view.conversation == dm_conversation(user_id)
+    return view.only_for is None or view.only_for == user_id
+
+
+def place(message: Message, transcript: Sequence[MessageView], *, next_id: int) -> MessageView:
+    """The view an outbound message becomes, given the transcript so far.
+
+    The result reuses an existing id when it replaces that message (an Update); otherwise it has `next_id`.
+    """
+    if isinstance(message, Prompt):
+        conversation, only_for = _prompt_place(message)
+        return MessageView(
+            id=next_id,
+            conversation=conversation,
+            only_for=only_for,
+            lines=render_text(message.text),
+            buttons=render_buttons(message.buttons),
+            key=message.key,
+        )
+    if isinstance(message, Form):
+        return MessageView(
+            id=next_id,
+            conversation=dm_conversation(message.to.user_id),
+            lines=render_text(message.text),
+            form=render_form(message),
+            key=message.key,
+        )
+    if isinstance(message, ChannelPost):
+        return MessageView(
+            id=next_id,
+            conversation=channel_conversation(message.to.channel_id),
+            lines=render_text(message.text),
+            key=message.key,
+        )
+    if isinstance(message, ThreadReply):
+        conversation = channel_conversation(message.to.channel_id)
+        parent = _thread_parent(transcript, conversation, message.thread_key)
+        # A reply whose parent is unknown (say, posted before a restart) still reaches the channel.
+        return MessageView(
+            id=next_id,
+            conversation=conversation,
+            thread_of=None if parent is None else parent.id,
+            lines=render_text(message.text),
+            key=message.key,
+        )
+    if isinstance(message, Update):
+        earlier = _private_by_key(transcript, message.to.user_id, message.key)
+        if earlier is None:
+            # Nothing to replace (an empty key, or a transcript lost on restart): show the news rather than drop it.
+            return MessageView(
+                id=next_id,
+                conversation=dm_conversation(message.to.user_id),
+                lines=render_text(message.text),
+                buttons=render_buttons(message.buttons),
+                key=message.key,
+            )
+        return replace(earlier, lines=render_text(message.text), buttons=render_buttons(message.buttons), form=None)
+    raise TypeError(f"the local platform cannot show {type(message).__name__}")
+
+
+def _prompt_place(prompt: Prompt) -> tuple[str, str | None]:
+    context = prompt.context
+    if context is None or context.channel_id.startswith("dm:"):
+        return dm_conversation(prompt.to.user_id), None
+    return channel_conversation(context.channel_id), prompt.to.user_id
+
+
+def _thread_parent(transcript: Sequence[MessageView], conversation: str, thread_key: str) -> MessageView | None:
+    if not thread_key:
+        return None
+    for view in reversed(transcript):
+        if (
+            view.conversation == conversation
+            and view.key == thread_key
+            and view.thread_of is None
+            and view.only_for is None
+            and view.author == BOT_AUTHOR
+        ):
+            return view
+    return None
+
+
+def _private_by_key(transcript: Sequence[MessageView], user_id: str, key: str) -> MessageView | None:
+    if not key:
+        return None
+    for view in reversed(transcript):
+        if view.key == key and is_private_to(view, user_id):
+            return view
+    return None

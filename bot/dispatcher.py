@@ -1,0 +1,68 @@
+"""The in-process timer: APScheduler wakes the engine; the schedule itself lives in the database."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.outbox import OutboxRouter
+from rituals.engine import Engine
+from rituals.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    """Sends what has come due and keeps the schedule planned ahead."""
+
+    def __init__(self, *, engine: Engine, router: OutboxRouter, clock: Clock) -> None:
+        self._engine = engine
+        self._router = router
+        self._clock = clock
+
+    async def tick(self) -> int:
+        """Send everything due now; returns how many messages went out."""
+        sent = 0
+        async for batch in self._engine.due(self._clock.now()):
+            await self._router.send(batch)
+            sent += len(batch)
+        return sent
+
+    async def plan(self) -> int:
+        """Plan today's and tomorrow's occurrences; returns how many prompts were added."""
+        return await self._engine.plan(self._clock.now())
+
+
+class Timer:
+    """An APScheduler 3 memory-store scheduler that runs the dispatcher's tick and planning."""
+
+    def __init__(self, dispatcher: Dispatcher, *, tick_every: timedelta, plan_every: timedelta) -> None:
+        self._dispatcher = dispatcher
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        # coalesce + max_instances=1: a slow tick is never run twice at once, and missed runs collapse into one.
+        common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        self._scheduler.add_job(self._safe_plan, "interval", seconds=plan_every.total_seconds(), **common)
+        self._scheduler.add_job(self._safe_tick, "interval", seconds=tick_every.total_seconds(), **common)
+
+    async def _safe_tick(self) -> None:
+        try:
+            await self._dispatcher.tick()
+        except Exception:
+            log.exception("dispatching due work failed; it stays due and is retried on the next tick")
+
+    async def _safe_plan(self) -> None:
+        try:
+            await self._dispatcher.plan()
+        except Exception:
+            log.exception("planning failed; it is retried on the next run")
+
+    async def __aenter__(self) -> Timer:
+        await self._safe_plan()
+        await self._safe_tick()
+        self._scheduler.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._scheduler.shutdown(wait=False)

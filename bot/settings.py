@@ -1,0 +1,58 @@
+"""Settings: one validated model, read from RITME_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rituals.schedule import is_valid_zone
+
+
+class Settings(BaseSettings):
+    """Everything an admin can set; see .env.example for each setting with an example."""
+
+    model_config = SettingsConfigDict(env_prefix="RITME_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///ritme.db",
+        description="sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host:5432/db",
+    )
+    host: str = Field(default="127.0.0.1", description="address the web server listens on, e.g. 0.0.0.0")
+    port: int = Field(
+        default=8080, ge=0, le=65535, description="a port number from 1 to 65535 (0: any free port), e.g. 8080"
+    )
+    default_timezone: str = Field(default="Europe/Amsterdam", description="an IANA zone, e.g. Europe/Amsterdam")
+    default_locale: Literal["en", "nl"] = Field(default="en", description="en or nl")
+    grace_minutes: int = Field(default=120, ge=0, le=1440, description="minutes from 0 to 1440, e.g. 120")
+    dispatch_interval_seconds: float = Field(default=5, ge=0.5, le=300, description="seconds, e.g. 5")
+    plan_interval_minutes: float = Field(default=10, ge=1, le=720, description="minutes, e.g. 10")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="INFO or DEBUG")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("unknown database URL scheme")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_valid_zone(value):
+            raise ValueError("unknown time zone")
+        return value
+
+
+def describe_error(error: ValidationError) -> str:
+    """One readable line per bad setting: its variable name, what was wrong, and the expected form."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        field = Settings.model_fields.get(name)
+        expected = field.description if field and field.description else ""
+        shown = f" (got {problem['input']!r})" if "input" in problem and not isinstance(problem["input"], dict) else ""
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"RITME_{name.upper()}: {message}{shown}; expected {expected}")
+    return "\n".join(lines)

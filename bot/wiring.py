@@ -1,0 +1,113 @@
+"""The one place where Ritme's parts are built and passed to each other."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiohttp import web
+
+from adapters.local import LocalPlatform, LocalUser, mount_local
+from bot.dispatcher import Dispatcher, Timer
+from bot.inbound import InboundPipeline
+from bot.outbox import OutboxRouter
+from bot.settings import Settings
+from rituals.catalog import Catalog
+from rituals.engine import Engine, EngineSettings
+from rituals.ports import Clock, SystemClock
+from storage.database import create_engine, migrate
+from storage.repository import SqlStore
+
+log = logging.getLogger(__name__)
+
+LOCAL_TEAM_CHANNEL = "team"
+
+
+@dataclass(frozen=True)
+class Ritme:
+    """The assembled application."""
+
+    settings: Settings
+    store: SqlStore
+    engine: Engine
+    dispatcher: Dispatcher
+    local: LocalPlatform
+    inbound: InboundPipeline
+    app: web.Application
+
+
+@asynccontextmanager
+async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Ritme]:
+    """Build every part from settings; the database connection closes on exit."""
+    clock = clock or SystemClock()
+    await migrate(settings.database_url)
+    database = create_engine(settings.database_url)
+    try:
+        store = SqlStore(database, clock=clock)
+        engine = Engine(
+            store=store,
+            clock=clock,
+            catalog=Catalog(),
+            settings=EngineSettings(
+                default_timezone=settings.default_timezone,
+                default_locale=settings.default_locale,
+                grace=timedelta(minutes=settings.grace_minutes),
+            ),
+        )
+        local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
+        router = OutboxRouter({local.platform: local})
+        inbound = InboundPipeline(store=store, engine=engine, router=router)
+        dispatcher = Dispatcher(engine=engine, router=router, clock=clock)
+        app = web.Application()
+        mount_local(app, local, inbound, clock)
+        app.router.add_get("/healthz", _healthz)
+        await _load_local_users(store, local)
+        yield Ritme(settings, store, engine, dispatcher, local, inbound, app)
+    finally:
+        await database.dispose()
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def _load_local_users(store: SqlStore, local: LocalPlatform) -> None:
+    """The local chat's people live in the database; show them again after a restart."""
+    team = await store.upsert_team(local.platform, local.workspace_id, LOCAL_TEAM_CHANNEL, LOCAL_TEAM_CHANNEL)
+    for member in await store.team_members(team.id):
+        local.add_user(
+            LocalUser(
+                user_id=member.user_id,
+                display_name=member.display_name,
+                timezone=member.timezone,
+                locale=member.locale,
+            )
+        )
+
+
+@asynccontextmanager
+async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str]:
+    """Serve the web app (and run the timer); yields the base URL, with the real port when port 0 was asked."""
+    runner = web.AppRunner(ritme.app)
+    await runner.setup()
+    site = web.TCPSite(runner, ritme.settings.host, ritme.settings.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    url = f"http://{host}:{port}"
+    try:
+        if with_timer:
+            settings = ritme.settings
+            timer = Timer(
+                ritme.dispatcher,
+                tick_every=timedelta(seconds=settings.dispatch_interval_seconds),
+                plan_every=timedelta(minutes=settings.plan_interval_minutes),
+            )
+            async with timer:
+                yield url
+        else:
+            yield url
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,452 @@
+"""The one message catalog: every word a person reads, in English and Dutch side by side."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+DEFAULT_LOCALE = "en"
+LOCALES = ("en", "nl")
+
+# key: (English, Dutch). Placeholders use str.format; examples in errors are commands that work as typed.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # Errors: each names the problem and shows a correct example.
+    "error.too_long": (
+        "That command is {length} characters long; the limit is {limit}. Shorter works, for example "
+        "`/ritme standup create at 09:30`.",
+        "Dat commando is {length} tekens lang; de grens is {limit}. Korter werkt, bijvoorbeeld "
+        "`/ritme standup create at 09:30`.",
+    ),
+    "error.unknown_command": (
+        "I don't know `{word}`. Try `/ritme help`, or for example `/ritme standup list`.",
+        "`{word}` ken ik niet. Probeer `/ritme help`, of bijvoorbeeld `/ritme standup list`.",
+    ),
+    "error.unknown_subcommand": (
+        "`{area} {word}` is not something I know. See `/ritme {area} help`.",
+        "`{area} {word}` ken ik niet. Zie `/ritme {area} help`.",
+    ),
+    "error.ritual_id": (
+        "`{value}` is not a stand-up number. Use a number from `/ritme standup list`, for example "
+        "`/ritme standup {verb} 1`.",
+        "`{value}` is geen stand-upnummer. Gebruik een nummer uit `/ritme standup list`, bijvoorbeeld "
+        "`/ritme standup {verb} 1`.",
+    ),
+    "error.unknown_option": (
+        "I don't know the option `{word}`. The options are at, on, digest, remind, zone and questions, for "
+        "example `/ritme standup create at 09:30 on mon-fri digest 11:00`.",
+        "De optie `{word}` ken ik niet. De opties zijn at, on, digest, remind, zone en questions, bijvoorbeeld "
+        "`/ritme standup create at 09:30 on mon-fri digest 11:00`.",
+    ),
+    "error.missing_value": (
+        "`{option}` needs a value, for example `/ritme standup create at 09:30 on mon-fri`.",
+        "`{option}` heeft een waarde nodig, bijvoorbeeld `/ritme standup create at 09:30 on mon-fri`.",
+    ),
+    "error.time": (
+        "`{value}` is not a time. Use 24-hour HH:MM, for example `{example}`.",
+        "`{value}` is geen tijd. Gebruik 24-uurs UU:MM, bijvoorbeeld `{example}`.",
+    ),
+    "error.hours": (
+        "`{value}` is not a range of working hours. Use start-end, for example `/ritme me hours 08:30-17:00`.",
+        "`{value}` zijn geen werktijden. Gebruik begin-eind, bijvoorbeeld `/ritme me hours 08:30-17:00`.",
+    ),
+    "error.hours_order": (
+        "In `{value}` the end is not after the start. For example `/ritme me hours 08:30-17:00`.",
+        "In `{value}` ligt het eind niet na het begin. Bijvoorbeeld `/ritme me hours 08:30-17:00`.",
+    ),
+    "error.days": (
+        "`{value}` is not a set of days. Use a range or a list, for example `on mon-fri` or `on mon,wed,fri`.",
+        "`{value}` is geen reeks dagen. Gebruik een bereik of een lijst, bijvoorbeeld `on mon-fri` of "
+        "`on mon,wed,fri`.",
+    ),
+    "error.zone": (
+        "`{value}` is not a time zone I know. Use an IANA name, for example `/ritme me timezone Europe/Amsterdam`.",
+        "`{value}` is geen tijdzone die ik ken. Gebruik een IANA-naam, bijvoorbeeld "
+        "`/ritme me timezone Europe/Amsterdam`.",
+    ),
+    "error.duration": (
+        "`{value}` is not a reminder delay. Use 5m to 12h, or off, for example `remind 1h`.",
+        "`{value}` is geen wachttijd voor een herinnering. Gebruik 5m tot 12h, of off, bijvoorbeeld "
+        "`remind 1h`.",
+    ),
+    "error.date": (
+        "`{value}` is not a date. Use YYYY-MM-DD, for example `/ritme me away until {example}`.",
+        "`{value}` is geen datum. Gebruik JJJJ-MM-DD, bijvoorbeeld `/ritme me away until {example}`.",
+    ),
+    "error.date_past": (
+        "`{value}` has already passed. Give today or a later date, for example `/ritme me away until {example}`.",
+        "`{value}` is al voorbij. Geef vandaag of een latere datum, bijvoorbeeld "
+        "`/ritme me away until {example}`.",
+    ),
+    "error.away": (
+        "Say until when you are away, for example `/ritme me away until {example}`, or `/ritme me away off` "
+        "when you are back.",
+        "Zeg tot wanneer je weg bent, bijvoorbeeld `/ritme me away until {example}`, of `/ritme me away off` "
+        "als je terug bent.",
+    ),
+    "error.language": (
+        "`{value}` is not a language I speak. Choose en or nl, for example `/ritme me language nl`.",
+        "`{value}` is geen taal die ik spreek. Kies en of nl, bijvoorbeeld `/ritme me language en`.",
+    ),
+    "error.manager_who": (
+        "Who should become a manager? For example `/ritme manager add Sam`.",
+        "Wie moet manager worden? Bijvoorbeeld `/ritme manager add Sam`.",
+    ),
+    "error.questions_empty": (
+        'The question list is empty. Separate questions with |, for example '
+        '`questions "How are you?" | "What is your focus today?"`.',
+        'De vragenlijst is leeg. Scheid vragen met |, bijvoorbeeld '
+        '`questions "Hoe gaat het?" | "Waar werk je vandaag aan?"`.',
+    ),
+    "error.question_blank": (
+        'One of the questions is blank. Put text between every |, for example `questions "How are you?" | '
+        '"Anything blocking you?"`.',
+        'Een van de vragen is leeg. Zet tekst tussen elke |, bijvoorbeeld `questions "Hoe gaat het?" | '
+        '"Zit je ergens mee vast?"`.',
+    ),
+    "error.questions_many": (
+        "That is {count} questions; a stand-up keeps it short with at most {limit}. For example "
+        '`questions "How are you?" | "What is your focus today?"`.',
+        "Dat zijn {count} vragen; een stand-up blijft kort met hooguit {limit}. Bijvoorbeeld "
+        '`questions "Hoe gaat het?" | "Waar werk je vandaag aan?"`.',
+    ),
+    "error.question_long": (
+        "A question of {length} characters is too long; the limit is {limit}. For example "
+        '`questions "What is your focus today?"`.',
+        "Een vraag van {length} tekens is te lang; de grens is {limit}. Bijvoorbeeld "
+        '`questions "Waar werk je vandaag aan?"`.',
+    ),
+    "error.not_manager": (
+        "Only a manager of #{team} can do that; nothing was changed. Ask {managers}, or see what you can do "
+        "with `/ritme me help`.",
+        "Alleen een manager van #{team} kan dat; er is niets veranderd. Vraag het {managers}, of kijk wat jij "
+        "kunt met `/ritme me help`.",
+    ),
+    "error.no_team": (
+        "Use this in your team's channel, for example type `/ritme standup list` in #team.",
+        "Gebruik dit in het kanaal van je team, typ bijvoorbeeld `/ritme standup list` in #team.",
+    ),
+    "error.no_standup": (
+        "#{team} has no stand-up yet. Create one with `/ritme standup create at 09:30 on mon-fri`.",
+        "#{team} heeft nog geen stand-up. Maak er een met `/ritme standup create at 09:30 on mon-fri`.",
+    ),
+    "error.which_standup": (
+        "#{team} has several stand-ups; say which one, for example `/ritme standup {verb} {example}`. "
+        "`/ritme standup list` shows them.",
+        "#{team} heeft meerdere stand-ups; zeg welke, bijvoorbeeld `/ritme standup {verb} {example}`. "
+        "`/ritme standup list` toont ze.",
+    ),
+    "error.unknown_standup": (
+        "#{team} has no stand-up {id}. `/ritme standup list` shows the numbers.",
+        "#{team} heeft geen stand-up {id}. `/ritme standup list` toont de nummers.",
+    ),
+    "error.unknown_member": (
+        "I don't know anyone called `{who}` in this workspace. Use their name as it is shown, for example "
+        "`/ritme manager add Sam`.",
+        "Ik ken niemand die `{who}` heet in deze werkruimte. Gebruik de naam zoals die getoond wordt, "
+        "bijvoorbeeld `/ritme manager add Sam`.",
+    ),
+    "error.ambiguous_member": (
+        "More than one person is called `{who}`. Use their user id, for example `/ritme manager add {example}`.",
+        "Er heten meerdere mensen `{who}`. Gebruik hun gebruikers-id, bijvoorbeeld "
+        "`/ritme manager add {example}`.",
+    ),
+    "error.digest_before": (
+        "The digest at {digest} would come before the stand-up at {at}. Pick a later time, for example "
+        "`digest {example}`.",
+        "Het overzicht om {digest} zou voor de stand-up om {at} komen. Kies een later tijdstip, bijvoorbeeld "
+        "`digest {example}`.",
+    ),
+    "error.answer_count": (
+        "That form had {count} answers where {expected} were expected; nothing was saved. Please answer "
+        "again in the latest form.",
+        "Dat formulier had {count} antwoorden waar er {expected} verwacht werden; er is niets opgeslagen. "
+        "Antwoord opnieuw in het nieuwste formulier.",
+    ),
+    "error.answer_empty": (
+        "Your answer is empty; nothing was saved. Write a few words, for example \"Fine, focusing on the "
+        "release\".",
+        "Je antwoord is leeg; er is niets opgeslagen. Schrijf een paar woorden, bijvoorbeeld \"Goed, ik werk "
+        "aan de release\".",
+    ),
+    "error.answer_long": (
+        "One answer is {length} characters; the limit is {limit}, so nothing was saved. A few sentences is "
+        "plenty.",
+        "Eén antwoord is {length} tekens; de grens is {limit}, dus er is niets opgeslagen. Een paar zinnen "
+        "is genoeg.",
+    ),
+    "error.answer_unknown": (
+        "I can't find that stand-up prompt for you; nothing was saved. Wait for your next prompt, or ask a "
+        "manager to run `/ritme standup run`.",
+        "Ik kan die stand-upvraag voor jou niet vinden; er is niets opgeslagen. Wacht op je volgende vraag, of "
+        "vraag een manager `/ritme standup run` te doen.",
+    ),
+    "error.answer_closed": (
+        "The digest for {date} has been posted and your answer is in its thread, so it can't be changed now.",
+        "Het overzicht van {date} is al geplaatst en je antwoord staat in de draad, dus het kan nu niet meer "
+        "veranderen.",
+    ),
+    "error.unknown_button": (
+        "That button no longer does anything. `/ritme help` shows what you can do.",
+        "Die knop doet niets meer. `/ritme help` laat zien wat je kunt doen.",
+    ),
+    # Replies to commands.
+    "standup.created": (
+        "Stand-up {id} is set for #{team}: {days} at {at}, in each member's own time zone. The digest is "
+        "posted here at {digest} ({zone}). {remind}",
+        "Stand-up {id} staat klaar voor #{team}: {days} om {at}, in ieders eigen tijdzone. Het overzicht komt "
+        "hier om {digest} ({zone}). {remind}",
+    ),
+    "standup.remind_on": (
+        "Who hasn't answered gets one reminder {minutes} minutes after the prompt.",
+        "Wie nog niet antwoordde, krijgt {minutes} minuten na de vraag één herinnering.",
+    ),
+    "standup.remind_off": ("No reminders.", "Geen herinneringen."),
+    "standup.list_header": ("Stand-ups of #{team}:", "Stand-ups van #{team}:"),
+    "standup.list_item": (
+        "{id}. {template}: {days} at {at}, digest {digest} ({zone}){paused}",
+        "{id}. {template}: {days} om {at}, overzicht {digest} ({zone}){paused}",
+    ),
+    "standup.list_paused": (" — paused", " — gepauzeerd"),
+    "standup.list_empty": (
+        "#{team} has no stand-ups yet. Create one with `/ritme standup create at 09:30 on mon-fri`.",
+        "#{team} heeft nog geen stand-ups. Maak er een met `/ritme standup create at 09:30 on mon-fri`.",
+    ),
+    "standup.paused": (
+        "Stand-up {id} is paused; nobody is prompted until you `/ritme standup resume {id}`.",
+        "Stand-up {id} is gepauzeerd; niemand krijgt een vraag tot je `/ritme standup resume {id}` doet.",
+    ),
+    "standup.resumed": (
+        "Stand-up {id} runs again from its next date.",
+        "Stand-up {id} loopt weer vanaf de volgende datum.",
+    ),
+    "standup.deleted": (
+        "Stand-up {id} is deleted; the answers already given are kept.",
+        "Stand-up {id} is verwijderd; gegeven antwoorden blijven bewaard.",
+    ),
+    "standup.run": ("Stand-up {id} runs now: {count} prompted.", "Stand-up {id} loopt nu: {count} gevraagd."),
+    "standup.run_skipped": (
+        "Not prompted, to respect their time: {names}.",
+        "Niet gevraagd, uit respect voor hun tijd: {names}.",
+    ),
+    "standup.run_done": (
+        "Stand-up {id} already ran today and its digest is posted; once a day is enough.",
+        "Stand-up {id} is vandaag al geweest en het overzicht staat er; één keer per dag is genoeg.",
+    ),
+    "standup.digest_posted": ("The digest of stand-up {id} is posted.", "Het overzicht van stand-up {id} staat er."),
+    "error.no_occurrence": (
+        "Stand-up {id} has not run today, so there is no digest yet. Start it with `/ritme standup run {id}`.",
+        "Stand-up {id} is vandaag nog niet geweest, dus er is nog geen overzicht. Start hem met "
+        "`/ritme standup run {id}`.",
+    ),
+    "role.admin": ("a workspace admin", "een beheerder van de werkruimte"),
+    "standup.run_already": (
+        "Everyone who can be asked today already was; the digest comes at {digest}.",
+        "Iedereen die vandaag gevraagd kan worden, is al gevraagd; het overzicht komt om {digest}.",
+    ),
+    "me.show": (
+        "Your settings: time zone {zone}, working hours {start}-{end} on {days}, language {language}.{away}",
+        "Jouw instellingen: tijdzone {zone}, werktijden {start}-{end} op {days}, taal {language}.{away}",
+    ),
+    "me.away_note": (" Away until {until}.", " Weg tot {until}."),
+    "me.timezone_set": (
+        "Done: your time zone is {zone}. It is {now} there now.",
+        "Gedaan: je tijdzone is {zone}. Het is daar nu {now}.",
+    ),
+    "me.hours_set": (
+        "Done: I only message you between {start} and {end}.",
+        "Gedaan: ik stuur je alleen berichten tussen {start} en {end}.",
+    ),
+    "me.days_set": ("Done: your working days are {days}.", "Gedaan: je werkdagen zijn {days}."),
+    "me.away_set": (
+        "Enjoy! I won't ask you anything until after {until}.",
+        "Geniet ervan! Ik vraag je niets tot na {until}.",
+    ),
+    "me.away_off": ("Welcome back! Prompts start again.", "Welkom terug! De vragen beginnen weer."),
+    "me.language_set": ("Done: I'll speak English with you.", "Gedaan: ik spreek voortaan Nederlands met je."),
+    "manager.added": (
+        "{name} is now a manager of #{team}.",
+        "{name} is nu manager van #{team}.",
+    ),
+    "manager.first": (
+        "You are the first to configure #{team}, so you are now its manager.",
+        "Jij bent de eerste die #{team} instelt, dus je bent nu de manager.",
+    ),
+    "manager.list": ("Managers of #{team}: {names}.", "Managers van #{team}: {names}."),
+    "manager.none": ("#{team} has no managers yet.", "#{team} heeft nog geen managers."),
+    # Help.
+    "help.main": (
+        "Ritme keeps your team's rituals going. Try:\n"
+        "`/ritme standup create at 09:30 on mon-fri` — a daily stand-up for this channel\n"
+        "`/ritme standup list` — the stand-ups of this channel\n"
+        "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
+        "`/ritme me hours 08:30-17:00` — when I may message you\n"
+        "`/ritme me away until 2026-12-01` — a break from prompts\n"
+        "More: `/ritme standup help`, `/ritme me help`, `/ritme manager help`.",
+        "Ritme houdt de rituelen van je team gaande. Probeer:\n"
+        "`/ritme standup create at 09:30 on mon-fri` — een dagelijkse stand-up voor dit kanaal\n"
+        "`/ritme standup list` — de stand-ups van dit kanaal\n"
+        "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
+        "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
+        "`/ritme me away until 2026-12-01` — even geen vragen\n"
+        "Meer: `/ritme standup help`, `/ritme me help`, `/ritme manager help`.",
+    ),
+    "help.standup": (
+        "Stand-ups (managers configure, everyone answers):\n"
+        "`/ritme standup create [morning|checkout|weekstart] [at 09:30] [on mon-fri] [digest 11:00] "
+        "[remind 1h|off] [zone Europe/Amsterdam] [questions \"...\" | \"...\"]`\n"
+        "morning: how are you, your focus, blockers. checkout (16:30): how did it go, anything for tomorrow. "
+        "weekstart (Monday 09:00): the week ahead.\n"
+        "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
+        "`/ritme standup delete 1` · `/ritme standup run 1` (prompt everyone now) · "
+        "`/ritme standup digest 1` (post today's digest now)",
+        "Stand-ups (managers stellen in, iedereen antwoordt):\n"
+        "`/ritme standup create [morning|checkout|weekstart] [at 09:30] [on mon-fri] [digest 11:00] "
+        "[remind 1h|off] [zone Europe/Amsterdam] [questions \"...\" | \"...\"]`\n"
+        "morning: hoe gaat het, je focus, blokkades. checkout (16:30): hoe ging het, iets voor morgen. "
+        "weekstart (maandag 09:00): de week die komt.\n"
+        "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
+        "`/ritme standup delete 1` · `/ritme standup run 1` (iedereen nu vragen) · "
+        "`/ritme standup digest 1` (het overzicht van vandaag nu plaatsen)",
+    ),
+    "help.me": (
+        "Your own settings (only you can change them):\n"
+        "`/ritme me` — show them\n"
+        "`/ritme me timezone Europe/Amsterdam` · `/ritme me hours 08:30-17:00` · `/ritme me days mon-fri`\n"
+        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language nl`",
+        "Je eigen instellingen (alleen jij kunt ze veranderen):\n"
+        "`/ritme me` — toon ze\n"
+        "`/ritme me timezone Europe/Amsterdam` · `/ritme me hours 08:30-17:00` · `/ritme me days mon-fri`\n"
+        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language en`",
+    ),
+    "help.manager": (
+        "Managers configure the rituals of a channel. The first person to set one up becomes its manager.\n"
+        "`/ritme manager list` · `/ritme manager add Sam`",
+        "Managers stellen de rituelen van een kanaal in. Wie als eerste iets instelt, wordt manager.\n"
+        "`/ritme manager list` · `/ritme manager add Sam`",
+    ),
+    # The stand-up itself.
+    "standup.prompt": (
+        "Good morning! Time for the stand-up of #{team}. Answer when it suits you, before {deadline}.",
+        "Goedemorgen! Tijd voor de stand-up van #{team}. Antwoord wanneer het je uitkomt, voor {deadline}.",
+    ),
+    "standup.prompt_checkout": (
+        "Time to check out with #{team}. Answer before {deadline}, then enjoy your evening.",
+        "Tijd om uit te checken bij #{team}. Antwoord voor {deadline}, en geniet dan van je avond.",
+    ),
+    "standup.prompt_weekstart": (
+        "A new week! Share your start with #{team}, before {deadline}.",
+        "Een nieuwe week! Deel je start met #{team}, voor {deadline}.",
+    ),
+    "standup.submit": ("Send answer", "Antwoord versturen"),
+    "standup.saved": (
+        "Thanks, your answer is saved. You can change it until {deadline}.",
+        "Dank je, je antwoord is bewaard. Je kunt het aanpassen tot {deadline}.",
+    ),
+    "standup.edit": ("Edit answer", "Antwoord aanpassen"),
+    "standup.late_saved": (
+        "Thanks! The digest was already posted, so your answer was added to its thread.",
+        "Dank je! Het overzicht was al geplaatst, dus je antwoord staat nu in de draad eronder.",
+    ),
+    "standup.reminder": (
+        "A gentle reminder: the stand-up of #{team} closes at {deadline}. Your form is above.",
+        "Een vriendelijke herinnering: de stand-up van #{team} sluit om {deadline}. Je formulier staat hierboven.",
+    ),
+    "digest.title": ("Stand-up of #{team}, {date}", "Stand-up van #{team}, {date}"),
+    "digest.blockers": ("Blockers", "Blokkades"),
+    "digest.not_answered": ("Not answered (yet): {names}", "(Nog) geen antwoord: {names}"),
+    "digest.no_answers": ("Nobody answered this time.", "Niemand heeft deze keer geantwoord."),
+    "digest.late": ("Late answer from {name}:", "Later antwoord van {name}:"),
+    "q.morning.1": ("How are you doing today?", "Hoe gaat het vandaag met je?"),
+    "q.morning.2": ("What is your focus today?", "Waar richt je je vandaag op?"),
+    "q.morning.3": ("Is anything blocking you?", "Zit je ergens mee vast?"),
+    "q.checkout.1": ("How did today go?", "Hoe ging het vandaag?"),
+    "q.checkout.2": ("Anything for tomorrow?", "Iets voor morgen?"),
+    "q.checkout.3": ("Is anything blocking you?", "Zit je ergens mee vast?"),
+    "q.weekstart.1": ("How are you starting the week?", "Hoe begin je aan de week?"),
+    "q.weekstart.2": ("What do you want to get done this week?", "Wat wil je deze week af hebben?"),
+    "q.weekstart.3": ("Is anything blocking you?", "Zit je ergens mee vast?"),
+    "template.morning": ("morning check-in", "ochtend-check-in"),
+    "template.checkout": ("end-of-day check-out", "check-out aan het eind van de dag"),
+    "template.weekstart": ("Monday week start", "weekstart op maandag"),
+    "template.custom": ("stand-up", "stand-up"),
+    "language.en": ("English", "Engels"),
+    "language.nl": ("Dutch", "Nederlands"),
+    "list.and": ("and", "en"),
+}
+
+_WEEKDAY_SHORT = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+}
+_WEEKDAY_LONG = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+}
+
+# Answers that mean "no blocker" in either language, so the digest highlights only real ones.
+NO_BLOCKER_ANSWERS = frozenset(
+    {"", "-", "no", "nope", "none", "nothing", "n/a", "na", "nee", "geen", "niets", "nope.", "no.", "nee."}
+)
+
+
+def supported(locale: str | None) -> str:
+    """The catalog locale for a platform locale such as `nl-NL` or `en_US`; English otherwise."""
+    if locale:
+        base = locale.replace("_", "-").split("-")[0].lower()
+        if base in LOCALES:
+            return base
+    return DEFAULT_LOCALE
+
+
+class Catalog:
+    """Looks up messages by key for a locale; unknown keys fail loudly so none ships untranslated."""
+
+    def text(self, locale: str, key: str, **params: Any) -> str:
+        """The message `key` in `locale`, with its placeholders filled."""
+        english, dutch = _MESSAGES[key]
+        template = dutch if supported(locale) == "nl" else english
+        return template.format(**params) if params else template
+
+    def around(self, locale: str, key: str, placeholder: str) -> tuple[str, str]:
+        """The text before and after `{placeholder}`, so a member's words can sit there as their own span."""
+        english, dutch = _MESSAGES[key]
+        template = dutch if supported(locale) == "nl" else english
+        before, _, after = template.partition("{" + placeholder + "}")
+        return before, after
+
+    def has(self, key: str) -> bool:
+        """True when the catalog holds `key`."""
+        return key in _MESSAGES
+
+    def keys(self) -> list[str]:
+        """Every key, for tests that check both languages are filled in."""
+        return list(_MESSAGES)
+
+    def days(self, locale: str, days: tuple[int, ...]) -> str:
+        """Weekdays as `Mon-Fri` or `Mon, Wed, Fri` in `locale`."""
+        names = _WEEKDAY_SHORT[supported(locale)]
+        ordered = sorted(days)
+        if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+            return f"{names[ordered[0]]}-{names[ordered[-1]]}"
+        return ", ".join(names[day] for day in ordered)
+
+    def date(self, locale: str, day: date) -> str:
+        """A date as `Monday 23 November` / `maandag 23 november`."""
+        lang = supported(locale)
+        return f"{_WEEKDAY_LONG[lang][day.weekday()]} {day.day} {_MONTHS[lang][day.month - 1]}"
+
+    def time(self, value: time) -> str:
+        """A wall-clock time as HH:MM, the form both languages use."""
+        return value.strftime("%H:%M")
+
+    def names(self, locale: str, names: list[str]) -> str:
+        """`A, B and C` / `A, B en C`."""
+        if len(names) <= 1:
+            return "".join(names)
+        return f"{', '.join(names[:-1])} {self.text(locale, 'list.and')} {names[-1]}"

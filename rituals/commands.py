@@ -1,0 +1,343 @@
+"""The command grammar every adapter shares: `/ritme <area> <verb> [options]` parsed into plain objects.
+
+Parsing never touches state, so a malformed command can never change anything; it raises CommandError,
+which names a catalog message and a correct example for the reply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from typing import Any
+
+from rituals.model import WEEKDAYS
+from rituals.schedule import is_valid_zone
+
+MAX_COMMAND_LENGTH = 2000
+MAX_QUESTION_LENGTH = 200
+MAX_QUESTIONS = 8
+TEMPLATES = ("morning", "checkout", "weekstart")
+LOCALES = ("en", "nl")
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_QUESTIONS = re.compile(r"\bquestions\b", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|u)$")
+
+
+class CommandError(Exception):
+    """A command that cannot be carried out; `key` and `params` pick the localized reply."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Help:
+    """`help`, optionally about one area."""
+
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class StandupCreate:
+    """`standup create [template] [at HH:MM] [on days] [digest HH:MM] [remind 1h|off] [zone Z] [questions ...]`."""
+
+    template: str = "morning"
+    at: time | None = None
+    days: tuple[int, ...] | None = None
+    digest_at: time | None = None
+    remind_after_minutes: int | None = None
+    remind_off: bool = False
+    timezone: str | None = None
+    questions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class StandupList:
+    """`standup list`."""
+
+
+@dataclass(frozen=True)
+class StandupAction:
+    """`standup pause|resume|delete|run|digest [id]`; without an id the team's only stand-up is meant."""
+
+    action: str
+    ritual_id: int | None
+
+
+@dataclass(frozen=True)
+class MeShow:
+    """`me`: show my settings."""
+
+
+@dataclass(frozen=True)
+class MeTimezone:
+    """`me timezone Europe/Amsterdam`."""
+
+    timezone: str
+
+
+@dataclass(frozen=True)
+class MeHours:
+    """`me hours 08:30-17:00`."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class MeDays:
+    """`me days mon-fri`."""
+
+    days: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MeAway:
+    """`me away until 2026-12-01` or `me away off`."""
+
+    until: date | None
+
+
+@dataclass(frozen=True)
+class MeLanguage:
+    """`me language nl`."""
+
+    locale: str
+
+
+@dataclass(frozen=True)
+class ManagerAdd:
+    """`manager add <name>`."""
+
+    who: str
+
+
+@dataclass(frozen=True)
+class ManagerList:
+    """`manager list`."""
+
+
+Command = (
+    Help
+    | StandupCreate
+    | StandupList
+    | StandupAction
+    | MeShow
+    | MeTimezone
+    | MeHours
+    | MeDays
+    | MeAway
+    | MeLanguage
+    | ManagerAdd
+    | ManagerList
+)
+
+MANAGER_COMMANDS = (StandupCreate, StandupAction, ManagerAdd)
+
+
+def parse(text: str, today: date) -> Command:
+    """Parse the text after `/ritme` (a leading `/ritme`, `ritme` or `@ritme` is ignored)."""
+    if len(text) > MAX_COMMAND_LENGTH:
+        raise CommandError("error.too_long", limit=MAX_COMMAND_LENGTH, length=len(text))
+    words = text.strip().split()
+    if words and words[0].lower().lstrip("/@") == "ritme":
+        words = words[1:]
+    if not words:
+        return Help()
+    area, rest = words[0].lower(), words[1:]
+    if area in ("help", "hulp", "?"):
+        return Help(rest[0].lower() if rest else "")
+    if area == "standup":
+        return _parse_standup(rest, text)
+    if area == "me":
+        return _parse_me(rest, today)
+    if area == "manager":
+        return _parse_manager(rest)
+    raise CommandError("error.unknown_command", word=words[0])
+
+
+def _parse_standup(words: list[str], raw: str) -> Command:
+    if not words or words[0].lower() in ("help", "hulp"):
+        return Help("standup")
+    verb, rest = words[0].lower(), words[1:]
+    if verb == "create":
+        return _parse_create(raw)
+    if verb == "list":
+        return StandupList()
+    if verb in ("pause", "resume", "delete", "run", "digest"):
+        if not rest:
+            return StandupAction(verb, None)
+        if len(rest) > 1 or not rest[0].lstrip("#").isdigit():
+            raise CommandError("error.ritual_id", value=" ".join(rest), verb=verb)
+        return StandupAction(verb, int(rest[0].lstrip("#")))
+    raise CommandError("error.unknown_subcommand", area="standup", word=words[0])
+
+
+def _parse_create(raw: str) -> StandupCreate:
+    # Questions may contain any word, so they are cut off before the options are split into words.
+    marker = _QUESTIONS.search(raw)
+    head = raw[: marker.start()] if marker else raw
+    words = head.split()
+    words = words[[w.lower() for w in words].index("create") + 1 :]
+    options: dict[str, Any] = {}
+    if words and words[0].lower() in TEMPLATES:
+        options["template"] = words.pop(0).lower()
+    while words:
+        option = words.pop(0).lower()
+        if option not in ("at", "on", "digest", "remind", "zone"):
+            raise CommandError("error.unknown_option", word=option)
+        if not words:
+            raise CommandError("error.missing_value", option=option)
+        value = words.pop(0)
+        if option == "at":
+            options["at"] = parse_time(value, "at 09:30")
+        elif option == "digest":
+            options["digest_at"] = parse_time(value, "digest 11:00")
+        elif option == "on":
+            options["days"] = parse_days(value)
+        elif option == "zone":
+            options["timezone"] = parse_zone(value)
+        elif value.lower() in ("off", "uit"):
+            options["remind_off"] = True
+        else:
+            options["remind_after_minutes"] = parse_duration(value)
+    if marker:
+        options["questions"] = parse_questions(raw[marker.end() :])
+    return StandupCreate(**options)
+
+
+def _parse_me(words: list[str], today: date) -> Command:
+    if not words:
+        return MeShow()
+    verb, rest = words[0].lower(), words[1:]
+    if verb in ("help", "hulp"):
+        return Help("me")
+    if verb in ("timezone", "tz", "zone"):
+        if len(rest) != 1:
+            raise CommandError("error.zone", value=" ".join(rest))
+        return MeTimezone(parse_zone(rest[0]))
+    if verb == "hours":
+        if len(rest) != 1:
+            raise CommandError("error.hours", value=" ".join(rest))
+        return MeHours(*parse_hours(rest[0]))
+    if verb == "days":
+        if len(rest) != 1:
+            raise CommandError("error.days", value=" ".join(rest))
+        return MeDays(parse_days(rest[0]))
+    if verb == "away":
+        if len(rest) == 1 and rest[0].lower() in ("off", "uit", "back", "terug"):
+            return MeAway(None)
+        if len(rest) == 2 and rest[0].lower() in ("until", "tot"):
+            return MeAway(parse_future_date(rest[1], today))
+        raise CommandError("error.away", value=" ".join(rest), example=_example_date(today))
+    if verb in ("language", "taal"):
+        if len(rest) != 1 or rest[0].lower() not in LOCALES:
+            raise CommandError("error.language", value=" ".join(rest))
+        return MeLanguage(rest[0].lower())
+    raise CommandError("error.unknown_subcommand", area="me", word=words[0])
+
+
+def _parse_manager(words: list[str]) -> Command:
+    if not words or words[0].lower() in ("help", "hulp"):
+        return Help("manager")
+    verb, rest = words[0].lower(), words[1:]
+    if verb == "list":
+        return ManagerList()
+    if verb == "add":
+        who = " ".join(rest).strip().lstrip("@")
+        if not who:
+            raise CommandError("error.manager_who")
+        return ManagerAdd(who)
+    raise CommandError("error.unknown_subcommand", area="manager", word=words[0])
+
+
+def parse_time(value: str, example: str) -> time:
+    """`09:30` or `9.30` as a time."""
+    match = _TIME.match(value)
+    if not match:
+        raise CommandError("error.time", value=value, example=example)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_hours(value: str) -> tuple[time, time]:
+    """`08:30-17:00` as a start and end on the same day."""
+    start_text, dash, end_text = value.partition("-")
+    if not dash:
+        raise CommandError("error.hours", value=value)
+    start = parse_time(start_text, "me hours 08:30-17:00")
+    end = parse_time(end_text, "me hours 08:30-17:00")
+    if end <= start:
+        raise CommandError("error.hours_order", value=value)
+    return start, end
+
+
+def parse_days(value: str) -> tuple[int, ...]:
+    """`mon-fri`, `mon,wed,fri`, `daily` or `weekdays` as weekday numbers (Monday is 0)."""
+    text = value.lower()
+    if text in ("daily", "dagelijks", "every-day"):
+        return tuple(range(7))
+    if text in ("weekdays", "werkdagen"):
+        return tuple(range(5))
+    days: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        if first not in WEEKDAYS or (dash and last not in WEEKDAYS):
+            raise CommandError("error.days", value=value)
+        start = WEEKDAYS.index(first)
+        end = WEEKDAYS.index(last) if dash else start
+        if end < start:
+            raise CommandError("error.days", value=value)
+        days.update(range(start, end + 1))
+    return tuple(sorted(days))
+
+
+def parse_zone(value: str) -> str:
+    """An IANA zone name."""
+    if not is_valid_zone(value):
+        raise CommandError("error.zone", value=value)
+    return value
+
+
+def parse_duration(value: str) -> int:
+    """`30m`, `1h` or `1u` as minutes between 5 minutes and 12 hours."""
+    match = _DURATION.match(value.lower())
+    if not match:
+        raise CommandError("error.duration", value=value)
+    minutes = int(match.group(1)) * (60 if match.group(2) in ("h", "u") else 1)
+    if not 5 <= minutes <= 720:
+        raise CommandError("error.duration", value=value)
+    return minutes
+
+
+def parse_future_date(value: str, today: date) -> date:
+    """An ISO date that is today or later."""
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise CommandError("error.date", value=value, example=_example_date(today)) from None
+    if parsed < today:
+        raise CommandError("error.date_past", value=value, example=_example_date(today))
+    return parsed
+
+
+def _example_date(today: date) -> str:
+    return (today + timedelta(days=7)).isoformat()
+
+
+def parse_questions(text: str) -> tuple[str, ...]:
+    """`"How are you?" | "What is your focus?"` as a tuple of questions."""
+    questions = tuple(part.strip().strip("\"'“”").strip() for part in text.split("|"))
+    if not any(questions):
+        raise CommandError("error.questions_empty")
+    if not all(questions):
+        raise CommandError("error.question_blank")
+    if len(questions) > MAX_QUESTIONS:
+        raise CommandError("error.questions_many", limit=MAX_QUESTIONS, count=len(questions))
+    for question in questions:
+        if len(question) > MAX_QUESTION_LENGTH:
+            raise CommandError("error.question_long", limit=MAX_QUESTION_LENGTH, length=len(question))
+    return questions

@@ -1,0 +1,569 @@
+"""The ritual engine: normalized events in, outbound messages out; the schedule's truth stays in the Store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from rituals import standup
+from rituals.catalog import Catalog, supported
+from rituals.commands import (
+    MANAGER_COMMANDS,
+    Command,
+    CommandError,
+    Help,
+    ManagerAdd,
+    ManagerList,
+    MeAway,
+    MeDays,
+    MeHours,
+    MeLanguage,
+    MeShow,
+    MeTimezone,
+    StandupAction,
+    StandupCreate,
+    StandupList,
+    parse,
+)
+from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
+from rituals.model import Answer, DeliveryStatus, DuePrompt, Member, Ritual, RitualKind, Role, StandupSettings, Team
+from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Message, Prompt, Text, ThreadReply, Update
+from rituals.ports import (
+    Clock,
+    MemberChanges,
+    MemberDefaults,
+    NewRitual,
+    PlannedDelivery,
+    PlannedOccurrence,
+    Store,
+)
+from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
+
+_LAST_MINUTE = time(23, 59)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineSettings:
+    """Engine policies an admin may tune."""
+
+    default_timezone: str = "Europe/Amsterdam"
+    default_locale: str = "en"
+    grace: timedelta = timedelta(hours=2)
+    batch_size: int = 1000
+    plan_days_ahead: int = 1
+
+
+def address_of(member: Member) -> MemberAddress:
+    """Where a member's private messages go."""
+    return MemberAddress(platform=member.platform, workspace_id=member.workspace_id, user_id=member.user_id)
+
+
+def channel_of(team: Team) -> ChannelAddress:
+    """Where a team's channel posts go."""
+    return ChannelAddress(platform=team.platform, workspace_id=team.workspace_id, channel_id=team.channel_id)
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """Builds the private replies to one command, in the member's language and in the channel they used."""
+
+    catalog: Catalog
+    member: Member
+    context: ChannelAddress | None
+
+    def __call__(self, key: str, **params: Any) -> Prompt:
+        return self.in_locale(self.member.locale, key, **params)
+
+    def in_locale(self, locale: str, key: str, **params: Any) -> Prompt:
+        """The reply in a given language (after a member changed theirs)."""
+        text = self.catalog.text(locale, key, **params)
+        return Prompt(to=address_of(self.member), text=Text.plain(text), context=self.context)
+
+
+def _shift(at: time, minutes: int) -> time:
+    """`at` plus some minutes, held at the end of the day rather than wrapping past midnight."""
+    total = min(at.hour * 60 + at.minute + minutes, 23 * 60 + 59)
+    return time(total // 60, total % 60)
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+class Engine:
+    """Turns inbound events and the passing of time into outbound messages."""
+
+    def __init__(self, *, store: Store, clock: Clock, catalog: Catalog, settings: EngineSettings) -> None:
+        self._store = store
+        self._clock = clock
+        self._catalog = catalog
+        self._settings = settings
+
+    # Inbound ------------------------------------------------------------------------------------------------
+
+    async def handle(self, event: InboundEvent) -> list[Message]:
+        """React to one inbound event."""
+        if isinstance(event, CommandInvoked):
+            return await self._on_command(event)
+        if isinstance(event, AnswerSubmitted):
+            return await self._on_answer(event)
+        if isinstance(event, ButtonClicked):
+            return await self._on_button(event)
+        if isinstance(event, MemberSeen):
+            member = await self._member(event.actor)
+            team = await self._store.upsert_team(
+                event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+            )
+            await self._store.join_team(team.id, member.id)
+            return []
+        raise TypeError(f"unknown event {type(event).__name__}")
+
+    async def _member(self, actor: Actor) -> Member:
+        timezone = actor.timezone if actor.timezone and is_valid_zone(actor.timezone) else None
+        defaults = MemberDefaults(
+            timezone=timezone or self._settings.default_timezone,
+            locale=supported(actor.locale or self._settings.default_locale),
+        )
+        return await self._store.upsert_member(
+            actor.platform, actor.workspace_id, actor.user_id, actor.display_name or actor.user_id, defaults
+        )
+
+    async def _on_command(self, event: CommandInvoked) -> list[Message]:
+        member = await self._member(event.actor)
+        team: Team | None = None
+        context: ChannelAddress | None = None
+        if not event.direct:
+            team = await self._store.upsert_team(
+                event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+            )
+            await self._store.join_team(team.id, member.id)
+            context = channel_of(team)
+
+        reply = _Reply(self._catalog, member, context)
+        now = self._clock.now()
+        try:
+            command = parse(event.text, today=local_date(now, member.timezone))
+            return await self._run(command, member, team, reply, now)
+        except CommandError as error:
+            return [reply(error.key, **error.params)]
+
+    async def _run(
+        self, command: Command, member: Member, team: Team | None, reply: _Reply, now: datetime
+    ) -> list[Message]:
+        if isinstance(command, Help):
+            topic = command.topic if command.topic in ("standup", "me", "manager") else "main"
+            return [reply(f"help.{topic}")]
+        if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage)):
+            return [await self._on_me(command, member, reply, now)]
+        if team is None:
+            raise CommandError("error.no_team")
+        notes: list[Message] = []
+        if isinstance(command, MANAGER_COMMANDS) and not await self._may_manage(member, team):
+            if isinstance(command, StandupCreate) and not await self._store.managers(team.id):
+                await self._store.set_role(team.id, member.id, Role.MANAGER)
+                notes.append(reply("manager.first", team=team.name))
+            else:
+                managers = [m.display_name for m in await self._store.managers(team.id)]
+                who = self._catalog.names(member.locale, managers) or self._catalog.text(member.locale, "role.admin")
+                raise CommandError("error.not_manager", team=team.name, managers=who)
+        if isinstance(command, StandupCreate):
+            return [*notes, await self._create_standup(command, member, team, reply, now)]
+        if isinstance(command, StandupList):
+            return [self._list_standups(await self._store.rituals(team.id), member, team)]
+        if isinstance(command, StandupAction):
+            return await self._standup_action(command, team, reply, now)
+        if isinstance(command, ManagerList):
+            names = [m.display_name for m in await self._store.managers(team.id)]
+            if not names:
+                return [reply("manager.none", team=team.name)]
+            return [reply("manager.list", team=team.name, names=self._catalog.names(member.locale, names))]
+        if isinstance(command, ManagerAdd):
+            return [await self._add_manager(command, member, team, reply)]
+        raise TypeError(f"unhandled command {command!r}")
+
+    async def _may_manage(self, member: Member, team: Team) -> bool:
+        return member.is_admin or await self._store.role(team.id, member.id) == Role.MANAGER
+
+    async def _create_standup(
+        self, command: StandupCreate, member: Member, team: Team, reply: _Reply, now: datetime
+    ) -> Prompt:
+        template = standup.TEMPLATES[command.template]
+        at = command.at or template.at
+        digest_at = command.digest_at or _shift(at, template.digest_after_minutes)
+        if _minutes(digest_at) <= _minutes(at):
+            example = self._catalog.time(_shift(at, 60))
+            raise CommandError("error.digest_before", digest=self._catalog.time(digest_at), at=self._catalog.time(at),
+                               example=example)
+        remind = None if command.remind_off else (command.remind_after_minutes or 60)
+        settings = StandupSettings(
+            template=command.template, questions=command.questions, digest_at=digest_at, remind_after_minutes=remind
+        )
+        ritual = await self._store.add_ritual(
+            NewRitual(
+                team_id=team.id,
+                kind=RitualKind.STANDUP,
+                at=at,
+                days=command.days or template.days,
+                timezone=command.timezone or member.timezone,
+                locale=member.locale,
+                settings=settings,
+                created_by=member.id,
+            )
+        )
+        await self.plan(now)
+        remind_text = (
+            self._catalog.text(member.locale, "standup.remind_on", minutes=remind)
+            if remind
+            else self._catalog.text(member.locale, "standup.remind_off")
+        )
+        return reply(
+            "standup.created",
+            id=ritual.id,
+            team=team.name,
+            days=self._catalog.days(member.locale, ritual.days),
+            at=self._catalog.time(ritual.at),
+            digest=self._catalog.time(digest_at),
+            zone=ritual.timezone,
+            remind=remind_text,
+        )
+
+    def _list_standups(self, rituals: list[Ritual], member: Member, team: Team) -> Prompt:
+        locale = member.locale
+        context = channel_of(team)
+        if not rituals:
+            text = self._catalog.text(locale, "standup.list_empty", team=team.name)
+            return Prompt(to=address_of(member), text=Text.plain(text), context=context)
+        lines = [self._catalog.text(locale, "standup.list_header", team=team.name)]
+        for ritual in rituals:
+            template = "custom" if ritual.settings.questions else ritual.settings.template
+            lines.append(
+                self._catalog.text(
+                    locale,
+                    "standup.list_item",
+                    id=ritual.id,
+                    template=self._catalog.text(locale, f"template.{template}"),
+                    days=self._catalog.days(locale, ritual.days),
+                    at=self._catalog.time(ritual.at),
+                    digest=self._catalog.time(ritual.settings.digest_at),
+                    zone=ritual.timezone,
+                    paused=self._catalog.text(locale, "standup.list_paused") if ritual.paused else "",
+                )
+            )
+        return Prompt(to=address_of(member), text=Text.plain("\n".join(lines)), context=context)
+
+    async def _pick_ritual(self, command: StandupAction, team: Team) -> Ritual:
+        rituals = await self._store.rituals(team.id)
+        if not rituals:
+            raise CommandError("error.no_standup", team=team.name)
+        if command.ritual_id is None:
+            if len(rituals) > 1:
+                raise CommandError("error.which_standup", team=team.name, verb=command.action, example=rituals[0].id)
+            return rituals[0]
+        for ritual in rituals:
+            if ritual.id == command.ritual_id:
+                return ritual
+        raise CommandError("error.unknown_standup", team=team.name, id=command.ritual_id)
+
+    async def _standup_action(
+        self, command: StandupAction, team: Team, reply: _Reply, now: datetime
+    ) -> list[Message]:
+        ritual = await self._pick_ritual(command, team)
+        if command.action == "pause":
+            await self._store.set_paused(ritual.id, True)
+            return [reply("standup.paused", id=ritual.id)]
+        if command.action == "resume":
+            await self._store.set_paused(ritual.id, False)
+            await self.plan(now)
+            return [reply("standup.resumed", id=ritual.id)]
+        if command.action == "delete":
+            await self._store.delete_ritual(ritual.id)
+            return [reply("standup.deleted", id=ritual.id)]
+        if command.action == "digest":
+            occurrence = await self._store.occurrence(ritual.id, local_date(now, ritual.timezone))
+            if occurrence is None or occurrence.digest_posted_at is not None:
+                raise CommandError("error.no_occurrence", id=ritual.id)
+            return [*await self._post_digest(occurrence.id, now), reply("standup.digest_posted", id=ritual.id)]
+        return await self._run_now(ritual, team, reply, now)
+
+    async def _run_now(self, ritual: Ritual, team: Team, reply: _Reply, now: datetime) -> list[Message]:
+        """Prompt the team now: today's occurrence is created or brought forward, never repeated."""
+        today = local_date(now, ritual.timezone)
+        occurrence = await self._store.occurrence(ritual.id, today)
+        if occurrence is not None and occurrence.digest_posted_at is not None:
+            return [reply("standup.run_done", id=ritual.id)]
+        if occurrence is None:
+            scheduled = local_instant(today, ritual.settings.digest_at, ritual.timezone)
+            window = timedelta(minutes=_minutes(ritual.settings.digest_at) - _minutes(ritual.at))
+            digest_due = scheduled if scheduled > now else now + window
+        else:
+            digest_due = occurrence.digest_due_at
+        members = await self._store.team_members(team.id)
+        ready = [m for m in members if self._reachable(m, now)]
+        resting = [m.display_name for m in members if not self._reachable(m, now)]
+        deliveries = tuple(self._delivery(ritual, m, now, digest_due) for m in ready)
+        await self._store.plan(
+            [PlannedOccurrence(ritual_id=ritual.id, local_date=today, digest_due_at=digest_due, deliveries=deliveries)]
+        )
+        occurrence = await self._store.occurrence(ritual.id, today)
+        assert occurrence is not None
+        await self._store.bring_forward(occurrence.id, [m.id for m in ready], now)
+        messages: list[Message] = []
+        prompted = 0
+        async for batch, sent in self._send_due_prompts(now):
+            messages.extend(batch)
+            prompted += sum(1 for due in sent if due.ritual.id == ritual.id)
+        replies = [reply("standup.run", id=ritual.id, count=prompted)]
+        if resting:
+            names = self._catalog.names(reply.member.locale, resting)
+            replies.append(reply("standup.run_skipped", names=names))
+        return messages + replies
+
+    async def _on_me(self, command: Command, member: Member, reply: _Reply, now: datetime) -> Prompt:
+        catalog = self._catalog
+        if isinstance(command, MeShow):
+            away = catalog.text(member.locale, "me.away_note", until=member.away_until) if member.away_until else ""
+            return reply(
+                "me.show",
+                zone=member.timezone,
+                start=catalog.time(member.work_start),
+                end=catalog.time(member.work_end),
+                days=catalog.days(member.locale, member.work_days),
+                language=catalog.text(member.locale, f"language.{member.locale}"),
+                away=away,
+            )
+        if isinstance(command, MeTimezone):
+            changes = MemberChanges(timezone=command.timezone)
+        elif isinstance(command, MeHours):
+            changes = MemberChanges(work_start=command.start, work_end=command.end)
+        elif isinstance(command, MeDays):
+            changes = MemberChanges(work_days=command.days)
+        elif isinstance(command, MeAway):
+            changes = MemberChanges(away_until=command.until, clear_away=command.until is None)
+        elif isinstance(command, MeLanguage):
+            changes = MemberChanges(locale=command.locale)
+        else:
+            raise TypeError(f"unhandled command {command!r}")
+        updated = await self._store.update_member(member.id, changes)
+        await self._store.replan_member(member.id)
+        await self.plan(now)
+        locale = updated.locale
+        if isinstance(command, MeTimezone):
+            now_there = catalog.time(local_time(now, updated.timezone))
+            return reply.in_locale(locale, "me.timezone_set", zone=updated.timezone, now=now_there)
+        if isinstance(command, MeHours):
+            start, end = catalog.time(command.start), catalog.time(command.end)
+            return reply.in_locale(locale, "me.hours_set", start=start, end=end)
+        if isinstance(command, MeDays):
+            return reply.in_locale(locale, "me.days_set", days=catalog.days(locale, command.days))
+        if isinstance(command, MeAway):
+            if command.until is None:
+                return reply.in_locale(locale, "me.away_off")
+            return reply.in_locale(locale, "me.away_set", until=command.until.isoformat())
+        return reply.in_locale(locale, "me.language_set")
+
+    async def _add_manager(
+        self, command: ManagerAdd, member: Member, team: Team, reply: _Reply
+    ) -> Prompt:
+        found = await self._store.find_members(member.platform, member.workspace_id, command.who)
+        if not found:
+            raise CommandError("error.unknown_member", who=command.who)
+        if len(found) > 1:
+            raise CommandError("error.ambiguous_member", who=command.who, example=found[0].user_id)
+        await self._store.set_role(team.id, found[0].id, Role.MANAGER)
+        return reply("manager.added", name=found[0].display_name, team=team.name)
+
+    async def _on_answer(self, event: AnswerSubmitted) -> list[Message]:
+        member = await self._member(event.actor)
+
+        def refuse(key: str, **params: Any) -> list[Message]:
+            return [Prompt(to=address_of(member), text=Text.plain(self._catalog.text(member.locale, key, **params)))]
+
+        context = await self._store.answer_context(event.delivery_id)
+        if context is None or context.member.id != member.id or context.delivery.status != DeliveryStatus.SENT:
+            return refuse("error.answer_unknown")
+        expected = len(standup.questions(context.ritual, self._catalog, member.locale))
+        values = tuple(value.strip() for value in event.values)
+        if len(values) != expected:
+            return refuse("error.answer_count", count=len(values), expected=expected)
+        longest = max((len(value) for value in values), default=0)
+        if longest > standup.MAX_ANSWER_LENGTH:
+            return refuse("error.answer_long", length=longest, limit=standup.MAX_ANSWER_LENGTH)
+        if not any(values):
+            return refuse("error.answer_empty")
+        now = self._clock.now()
+        occurrence = context.occurrence
+        late = occurrence.digest_posted_at is not None
+        if late and context.previous is not None:
+            return refuse("error.answer_closed", date=self._catalog.date(member.locale, occurrence.local_date))
+        await self._store.save_answer(
+            Answer(delivery_id=context.delivery.id, member_id=member.id, values=values, submitted_at=now, late=late)
+        )
+        key = standup.form_key(context.delivery.id)
+        if late:
+            text = standup.late_answer_text(catalog=self._catalog, ritual=context.ritual, member=member, values=values)
+            return [
+                ThreadReply(to=channel_of(context.team), thread_key=standup.digest_key(occurrence.id), text=text),
+                Update(key=key, to=address_of(member),
+                       text=Text.plain(self._catalog.text(member.locale, "standup.late_saved"))),
+            ]
+        deadline = self._catalog.time(local_time(occurrence.digest_due_at, member.timezone))
+        saved = self._catalog.text(member.locale, "standup.saved", deadline=deadline)
+        return [
+            Update(
+                key=key,
+                to=address_of(member),
+                text=Text.plain(saved),
+                buttons=(standup.edit_button(self._catalog, member.locale, context.delivery.id),),
+            )
+        ]
+
+    async def _on_button(self, event: ButtonClicked) -> list[Message]:
+        member = await self._member(event.actor)
+        if event.action == standup.EDIT_ACTION and event.value.isdigit():
+            context = await self._store.answer_context(int(event.value))
+            if context is not None and context.member.id == member.id:
+                if context.occurrence.digest_posted_at is not None:
+                    day = self._catalog.date(member.locale, context.occurrence.local_date)
+                    text = self._catalog.text(member.locale, "error.answer_closed", date=day)
+                    return [Prompt(to=address_of(member), text=Text.plain(text))]
+                previous = context.previous.values if context.previous else ()
+                return [
+                    standup.prompt_form(
+                        catalog=self._catalog,
+                        ritual=context.ritual,
+                        member=member,
+                        address=address_of(member),
+                        team_name=context.team.name,
+                        delivery_id=context.delivery.id,
+                        deadline=context.occurrence.digest_due_at,
+                        values=previous,
+                    )
+                ]
+        text = self._catalog.text(member.locale, "error.unknown_button")
+        return [Prompt(to=address_of(member), text=Text.plain(text))]
+
+    # Time ---------------------------------------------------------------------------------------------------
+
+    async def plan(self, now: datetime) -> int:
+        """Keep today's and tomorrow's occurrences of every running ritual in the schedule."""
+        planned: list[PlannedOccurrence] = []
+        for ritual, members in await self._store.planning_view():
+            planned.extend(self._plan_ritual(ritual, members, now))
+        return await self._store.plan(planned) if planned else 0
+
+    def _plan_ritual(self, ritual: Ritual, members: Sequence[Member], now: datetime) -> list[PlannedOccurrence]:
+        occurrences = []
+        for day in dates_around(now, ritual.timezone, self._settings.plan_days_ahead):
+            if day.weekday() not in ritual.days:
+                continue
+            digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+            if digest_due <= now:
+                continue
+            deliveries = []
+            for member in members:
+                due = self._due_at(ritual, member, day)
+                if due is not None and due >= now - self._settings.grace:
+                    deliveries.append(self._delivery(ritual, member, due, digest_due))
+            occurrences.append(
+                PlannedOccurrence(
+                    ritual_id=ritual.id, local_date=day, digest_due_at=digest_due, deliveries=tuple(deliveries)
+                )
+            )
+        return occurrences
+
+    def _due_at(self, ritual: Ritual, member: Member, day: date) -> datetime | None:
+        """When a member is prompted on their local `day`: the ritual's time, or their start if that is later."""
+        at = max(ritual.at, member.work_start)
+        if at >= member.work_end:
+            return None
+        return local_instant(day, at, member.timezone)
+
+    def _delivery(self, ritual: Ritual, member: Member, due: datetime, digest_due: datetime) -> PlannedDelivery:
+        minutes = ritual.settings.remind_after_minutes
+        remind = due + timedelta(minutes=minutes) if minutes else None
+        if remind is not None and remind >= digest_due:
+            remind = None
+        return PlannedDelivery(member_id=member.id, due_at=due, remind_at=remind)
+
+    def _reachable(self, member: Member, now: datetime) -> bool:
+        """True when messaging the member now respects their away days, working days and hours."""
+        today = local_date(now, member.timezone)
+        if member.is_away_on(today) or not member.works_on(today):
+            return False
+        return member.work_start <= local_time(now, member.timezone) < member.work_end
+
+    async def due(self, now: datetime) -> AsyncIterator[list[Message]]:
+        """Everything that has come due by `now`, in batches to hand to the outbox as they are ready."""
+        async for batch, _ in self._send_due_prompts(now):
+            yield batch
+        reminders = await self._reminders(now)
+        if reminders:
+            yield reminders
+        for occurrence_id in await self._store.due_digests(now):
+            posted = await self._post_digest(occurrence_id, now)
+            if posted:
+                yield posted
+
+    async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
+        """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
+        while True:
+            batch = await self._store.claim_due_prompts(now, self._settings.grace, self._settings.batch_size)
+            if not batch:
+                return
+            messages: list[Message] = []
+            sent: list[DuePrompt] = []
+            skipped: list[int] = []
+            for due in batch:
+                if not self._reachable(due.member, now):
+                    skipped.append(due.delivery.id)
+                    continue
+                messages.append(
+                    standup.prompt_form(
+                        catalog=self._catalog,
+                        ritual=due.ritual,
+                        member=due.member,
+                        address=address_of(due.member),
+                        team_name=due.team.name,
+                        delivery_id=due.delivery.id,
+                        deadline=due.digest_due_at,
+                    )
+                )
+                sent.append(due)
+            yield messages, sent
+            await self._store.finish_prompts([due.delivery.id for due in sent], skipped, now)
+            if len(batch) < self._settings.batch_size:
+                return
+
+    async def _reminders(self, now: datetime) -> list[Message]:
+        due_list = await self._store.due_reminders(now, self._settings.batch_size)
+        messages: list[Message] = []
+        for due in due_list:
+            if not self._reachable(due.member, now):
+                continue
+            deadline = self._catalog.time(local_time(due.digest_due_at, due.member.timezone))
+            text = self._catalog.text(due.member.locale, "standup.reminder", team=due.team.name, deadline=deadline)
+            messages.append(
+                Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text))
+            )
+        if due_list:
+            await self._store.mark_reminded([due.delivery.id for due in due_list], now)
+        return messages
+
+    async def _post_digest(self, occurrence_id: int, now: datetime) -> list[Message]:
+        if not await self._store.claim_digest(occurrence_id, now):
+            return []
+        context = await self._store.digest_context(occurrence_id)
+        if not context.entries:
+            # Nobody was prompted (all away, paused, or missed after downtime): an empty post would only be noise.
+            return []
+        ritual = context.ritual
+        text = standup.digest_text(
+            catalog=self._catalog,
+            ritual=ritual,
+            team_name=context.team.name,
+            day_text=self._catalog.date(ritual.locale, context.occurrence.local_date),
+            entries=context.entries,
+        )
+        return [ChannelPost(key=standup.digest_key(occurrence_id), to=channel_of(context.team), text=text)]

@@ -1,0 +1,154 @@
+"""Domain objects the engine works with; repositories return these, never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Role(StrEnum):
+    """What a member may do in a team."""
+
+    MEMBER = "member"
+    MANAGER = "manager"
+
+
+class RitualKind(StrEnum):
+    """The kinds of ritual the engine runs."""
+
+    STANDUP = "standup"
+
+
+class DeliveryStatus(StrEnum):
+    """Where one member's prompt for one occurrence stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Member:
+    """A person on one platform workspace, with the hours Ritme must respect."""
+
+    id: int
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str
+    timezone: str
+    locale: str
+    work_days: tuple[int, ...]
+    work_start: time
+    work_end: time
+    away_until: date | None
+    is_admin: bool = False
+
+    def is_away_on(self, local_date: date) -> bool:
+        """True when the member said they are away on that local date (inclusive)."""
+        return self.away_until is not None and local_date <= self.away_until
+
+    def works_on(self, local_date: date) -> bool:
+        """True when that local date is one of the member's working days."""
+        return local_date.weekday() in self.work_days
+
+
+@dataclass(frozen=True, kw_only=True)
+class Team:
+    """A team is one channel on a platform."""
+
+    id: int
+    platform: str
+    workspace_id: str
+    channel_id: str
+    name: str
+
+
+class StandupSettings(BaseModel):
+    """Per-kind settings of a stand-up, validated when stored and when read back."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    template: str = "morning"
+    questions: tuple[str, ...] = Field(default=(), max_length=8)
+    digest_at: time
+    remind_after_minutes: int | None = Field(default=60, ge=5, le=720)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ritual:
+    """A ritual configured for a team: when it happens and how."""
+
+    id: int
+    team_id: int
+    kind: RitualKind
+    at: time
+    days: tuple[int, ...]
+    timezone: str
+    locale: str
+    paused: bool
+    settings: StandupSettings
+    created_by: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Occurrence:
+    """One team-local date of a ritual; its digest is posted once at digest_due_at."""
+
+    id: int
+    ritual_id: int
+    local_date: date
+    digest_due_at: datetime
+    digest_posted_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delivery:
+    """One member's prompt for one occurrence; (ritual, member, local_date) is unique."""
+
+    id: int
+    occurrence_id: int
+    ritual_id: int
+    member_id: int
+    local_date: date
+    due_at: datetime
+    status: DeliveryStatus
+    sent_at: datetime | None = None
+    remind_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    """What a member answered to a delivery's questions."""
+
+    delivery_id: int
+    member_id: int
+    values: tuple[str, ...]
+    submitted_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuePrompt:
+    """A delivery that is due, with what is needed to build its prompt."""
+
+    delivery: Delivery
+    member: Member
+    ritual: Ritual
+    team: Team
+    digest_due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DigestEntry:
+    """One participant's line in a digest: their answer, or None when they did not answer."""
+
+    member: Member
+    answer: Answer | None

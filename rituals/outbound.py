@@ -1,0 +1,137 @@
+"""Outbound messages: what the engine asks an adapter to show, and the small rich-text model they use.
+
+Text is structure, not markup: a message is lines of spans, and every adapter escapes every span when it
+renders. So an answer containing `<!channel>` or `<script>` can never become markup on any platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, kw_only=True)
+class Span:
+    """A run of text; `user` marks words a member typed, which renderers also defuse (@here, @channel)."""
+
+    text: str
+    bold: bool = False
+    user: bool = False
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Text:
+    """Lines of spans."""
+
+    lines: tuple[Line, ...] = ()
+
+    @classmethod
+    def plain(cls, text: str) -> Text:
+        """Bot-written text, one line per newline."""
+        return cls(tuple((Span(text=line),) for line in text.split("\n")))
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.lines + other.lines)
+
+    def as_plain(self) -> str:
+        """All spans joined, for logs and tests."""
+        return "\n".join("".join(span.text for span in line) for line in self.lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberAddress:
+    """A member on a platform, by the platform's own ids."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelAddress:
+    """A team channel on a platform, by the platform's own ids."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Button:
+    """A button; pressing it comes back as ButtonClicked(action, value)."""
+
+    label: str
+    action: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """One question of a form."""
+
+    label: str
+    value: str = ""
+    multiline: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outbound:
+    """Fields every outbound message carries; `key` names it so a later Update or ThreadReply can find it."""
+
+    key: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prompt(Outbound):
+    """A private message to one member, optionally with buttons.
+
+    With `context` set (a command's reply), a platform that can show a private message inside that channel
+    (Slack's ephemeral messages) does so; others send it as a direct message.
+    """
+
+    to: MemberAddress
+    text: Text
+    buttons: tuple[Button, ...] = ()
+    context: ChannelAddress | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Form(Outbound):
+    """A private form: its submission comes back as AnswerSubmitted(delivery_id, values)."""
+
+    to: MemberAddress
+    text: Text
+    delivery_id: int
+    fields: tuple[Field, ...]
+    submit_label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelPost(Outbound):
+    """A message in a team channel."""
+
+    to: ChannelAddress
+    text: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThreadReply(Outbound):
+    """A reply under an earlier ChannelPost, found by its key."""
+
+    to: ChannelAddress
+    thread_key: str
+    text: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Update(Outbound):
+    """Replace what an earlier private message (found by its key) shows."""
+
+    to: MemberAddress
+    text: Text
+    buttons: tuple[Button, ...] = field(default=())
+
+
+Message = Prompt | Form | ChannelPost | ThreadReply | Update

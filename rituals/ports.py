@@ -1,0 +1,255 @@
+"""The interfaces the engine and the adapters meet at; wiring in bot/ supplies the implementations."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+
+from rituals.events import InboundEvent
+from rituals.model import (
+    Answer,
+    Delivery,
+    DigestEntry,
+    DuePrompt,
+    Member,
+    Occurrence,
+    Ritual,
+    RitualKind,
+    Role,
+    StandupSettings,
+    Team,
+)
+from rituals.outbound import Message
+
+
+class Clock(Protocol):
+    """Where the engine reads the time; tests pass a clock they move by hand."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        return datetime.now(UTC)
+
+
+class Outbox(Protocol):
+    """An adapter's way out: it renders and delivers the engine's messages on one platform."""
+
+    platform: str
+
+    async def send(self, messages: Sequence[Message]) -> None:
+        """Deliver the messages in order; raise on a failure the caller should record and retry."""
+        ...
+
+
+InboundHandler = Callable[[InboundEvent], Awaitable[None]]
+"""What an adapter calls with each normalized event; it returns once the event is durably handled."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberDefaults:
+    """What a member starts with when Ritme first meets them."""
+
+    timezone: str
+    locale: str
+    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberChanges:
+    """Settings a member changes about themselves; None leaves a field alone (away uses clear_away)."""
+
+    timezone: str | None = None
+    locale: str | None = None
+    work_days: tuple[int, ...] | None = None
+    work_start: time | None = None
+    work_end: time | None = None
+    away_until: date | None = None
+    clear_away: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewRitual:
+    """A ritual as a manager configured it, before it has an id."""
+
+    team_id: int
+    kind: RitualKind
+    at: time
+    days: tuple[int, ...]
+    timezone: str
+    locale: str
+    settings: StandupSettings
+    created_by: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedDelivery:
+    """A prompt to put in the schedule."""
+
+    member_id: int
+    due_at: datetime
+    remind_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedOccurrence:
+    """An occurrence to put in the schedule with its prompts; existing rows are left as they are."""
+
+    ritual_id: int
+    local_date: date
+    digest_due_at: datetime
+    deliveries: tuple[PlannedDelivery, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerContext:
+    """Everything needed to take an answer to one delivery."""
+
+    delivery: Delivery
+    occurrence: Occurrence
+    ritual: Ritual
+    team: Team
+    member: Member
+    previous: Answer | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DigestContext:
+    """Everything needed to write one occurrence's digest."""
+
+    occurrence: Occurrence
+    ritual: Ritual
+    team: Team
+    entries: tuple[DigestEntry, ...]
+
+
+class Store(Protocol):
+    """The engine's view of storage; storage/ implements it with SQLAlchemy."""
+
+    async def record_inbound(self, platform: str, event_id: str, received_at: datetime) -> bool:
+        """Remember an inbound event; False when it was seen before (a platform retry)."""
+        ...
+
+    async def forget_inbound(self, platform: str, event_id: str) -> None:
+        """Drop a remembered event whose handling failed, so the platform's retry is handled again."""
+        ...
+
+    async def upsert_member(
+        self, platform: str, workspace_id: str, user_id: str, display_name: str, defaults: MemberDefaults
+    ) -> Member:
+        """The member with that platform id, created with `defaults` when new; a new display name is kept."""
+        ...
+
+    async def update_member(self, member_id: int, changes: MemberChanges) -> Member:
+        """Apply a member's own changes to their settings."""
+        ...
+
+    async def find_members(self, platform: str, workspace_id: str, who: str) -> list[Member]:
+        """Members whose display name (case-insensitively) or user id is `who`."""
+        ...
+
+    async def upsert_team(self, platform: str, workspace_id: str, channel_id: str, name: str) -> Team:
+        """The team for a channel, created when new."""
+        ...
+
+    async def join_team(self, team_id: int, member_id: int) -> None:
+        """Make the member a participant of the team (no-op when they are)."""
+        ...
+
+    async def role(self, team_id: int, member_id: int) -> Role | None:
+        """The member's role in the team, None when not in it."""
+        ...
+
+    async def set_role(self, team_id: int, member_id: int, role: Role) -> None:
+        """Give the member a role in the team, joining them to it when needed."""
+        ...
+
+    async def managers(self, team_id: int) -> list[Member]:
+        """The team's managers."""
+        ...
+
+    async def team_members(self, team_id: int) -> list[Member]:
+        """Everyone in the team, managers included, by display name."""
+        ...
+
+    async def add_ritual(self, ritual: NewRitual) -> Ritual:
+        """Store a new ritual."""
+        ...
+
+    async def rituals(self, team_id: int) -> list[Ritual]:
+        """The team's rituals that are not deleted, oldest first."""
+        ...
+
+    async def set_paused(self, ritual_id: int, paused: bool) -> None:
+        """Pause or resume a ritual; pausing drops its prompts that were not sent yet."""
+        ...
+
+    async def delete_ritual(self, ritual_id: int) -> None:
+        """Delete a ritual and its unsent prompts; answers given stay."""
+        ...
+
+    async def planning_view(self) -> list[tuple[Ritual, list[Member]]]:
+        """Every running ritual with the members of its team."""
+        ...
+
+    async def plan(self, occurrences: Sequence[PlannedOccurrence]) -> int:
+        """Insert occurrences and deliveries that do not exist yet; returns how many deliveries were new."""
+        ...
+
+    async def replan_member(self, member_id: int) -> None:
+        """Forget a member's unsent future prompts after their time or hours changed; the planner redoes them."""
+        ...
+
+    async def bring_forward(self, occurrence_id: int, member_ids: Sequence[int], due_at: datetime) -> None:
+        """Make the members' pending prompts of an occurrence due at `due_at` (a manager's run-now)."""
+        ...
+
+    async def occurrence(self, ritual_id: int, local_date: date) -> Occurrence | None:
+        """The ritual's occurrence on a team-local date."""
+        ...
+
+    async def claim_due_prompts(self, now: datetime, grace: timedelta, limit: int) -> list[DuePrompt]:
+        """Pending prompts due by `now`; those older than `grace` are marked missed instead and not returned."""
+        ...
+
+    async def finish_prompts(self, sent: Sequence[int], skipped: Sequence[int], now: datetime) -> None:
+        """Record which claimed prompts were sent and which were skipped."""
+        ...
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[DuePrompt]:
+        """Sent, unanswered prompts whose reminder time has come, of occurrences whose digest is not out."""
+        ...
+
+    async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> None:
+        """Record that reminders went out, so each prompt gets at most one."""
+        ...
+
+    async def due_digests(self, now: datetime) -> list[int]:
+        """Ids of occurrences whose digest is due and not posted."""
+        ...
+
+    async def digest_context(self, occurrence_id: int) -> DigestContext:
+        """An occurrence with its ritual, team and every prompted member's answer."""
+        ...
+
+    async def claim_digest(self, occurrence_id: int, now: datetime) -> bool:
+        """Mark the digest posted; False when someone else already did, so it is posted once."""
+        ...
+
+    async def answer_context(self, delivery_id: int) -> AnswerContext | None:
+        """A delivery with what is needed to take an answer to it."""
+        ...
+
+    async def save_answer(self, answer: Answer) -> None:
+        """Store or replace the answer to a delivery."""
+        ...

@@ -1,0 +1,99 @@
+"""Engines, sessions and schema migrations for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# An arbitrary constant naming Ritme's migration lock among PostgreSQL advisory locks.
+MIGRATION_LOCK = 0x52_49_54_4D_45
+
+
+def normalize_url(database_url: str) -> URL:
+    """The URL with the async driver Ritme uses: aiosqlite for SQLite, asyncpg for PostgreSQL."""
+    url = make_url(database_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+asyncpg")
+    raise ValueError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: use sqlite or postgresql")
+
+
+def create_engine(database_url: str, **options: Any) -> AsyncEngine:
+    """An async engine for the URL; SQLite gets WAL, a busy timeout, foreign keys and serialised writers."""
+    url = normalize_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, **options)
+    if not url.database or url.database == ":memory:":
+        # Every new connection to :memory: is a new, empty database; share one connection instead.
+        options.setdefault("poolclass", StaticPool)
+    elif not url.database.startswith("file:"):
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, **options)
+    _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level so SQLAlchemy's "begin" hook below decides how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
+        # connection wrote in between; taking the write lock up front lets busy_timeout queue writers instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """A session factory for the engine; objects stay usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic Config for the package's migrations, built in code (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    # ConfigParser interpolation would read "%" in a URL-encoded password as a reference.
+    config.set_main_option(
+        "sqlalchemy.url", normalize_url(database_url).render_as_string(hide_password=False).replace("%", "%%")
+    )
+    return config
+
+
+async def migrate(database_url: str, revision: str = "head") -> None:
+    """Upgrade the database's schema to `revision` (the newest by default)."""
+    config = alembic_config(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade, config, revision)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade(connection: Connection, config: Config, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        # Replicas starting together migrate one after the other; the lock ends with the transaction.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    # env.py runs on this connection instead of opening its own, so it works inside the running event loop.
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

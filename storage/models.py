@@ -1,0 +1,253 @@
+"""SQLAlchemy tables of Ritme; Alembic migrations create them, the repository reads and writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from rituals.model import StandupSettings
+
+# Stable constraint names let Alembic (and SQLite batch mode) find constraints to alter later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# INTEGER PRIMARY KEY is what makes SQLite assign ids; PostgreSQL gets room to grow.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back aware; naive datetimes are refused on write."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes; convert aware ones to UTC (naive UTC for SQLite, which drops offsets)."""
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: store aware datetimes only")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            # SQLite text timestamps compare as strings, so every stored value must share one offset.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the stored instant as an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class SettingsJSON(TypeDecorator[StandupSettings]):
+    """Ritual settings as JSON, validated through StandupSettings on the way in and out."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: StandupSettings | dict[str, Any] | None, dialect: Dialect) -> Any:
+        """Validate and dump settings to plain JSON."""
+        if value is None:
+            return None
+        if not isinstance(value, StandupSettings):
+            value = StandupSettings.model_validate(value)
+        return value.model_dump(mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StandupSettings | None:
+        """Validate stored JSON back into StandupSettings."""
+        if value is None:
+            return None
+        try:
+            return StandupSettings.model_validate(value)
+        except ValidationError as error:
+            raise ValueError(f"stored ritual settings are invalid: {error}") from error
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class WorkspaceRow(Base):
+    """One install of Ritme on a platform workspace (a Slack workspace, a Teams tenant)."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(255))
+
+
+class TeamRow(Base):
+    """A team is one channel of a workspace."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class MemberRow(Base):
+    """A person of a workspace with their time zone and working hours."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id"),
+        Index("ix_members_workspace_name_key", "workspace_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(255))
+    # casefold() of display_name: Unicode-correct, indexable look-up on both databases (SQLite's lower() is ASCII).
+    name_key: Mapped[str] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    work_days: Mapped[str] = mapped_column(String(20))
+    work_start: Mapped[time] = mapped_column(Time())
+    work_end: Mapped[time] = mapped_column(Time())
+    away_until: Mapped[date | None] = mapped_column(Date())
+    is_admin: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+
+
+class TeamMemberRow(Base):
+    """A member's place in a team."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (
+        UniqueConstraint("team_id", "member_id"),
+        CheckConstraint("role IN ('member', 'manager')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
+
+
+class RitualRow(Base):
+    """A ritual a manager configured for a team."""
+
+    __tablename__ = "rituals"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[time] = mapped_column(Time())
+    days: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    paused: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settings: Mapped[StandupSettings] = mapped_column(SettingsJSON())
+    created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OccurrenceRow(Base):
+    """One team-local date of a ritual; UNIQUE(ritual_id, local_date)."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        UniqueConstraint("ritual_id", "local_date"),
+        Index("ix_occurrences_digest_due_at", "digest_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ritual_id: Mapped[int] = mapped_column(ForeignKey("rituals.id"))
+    local_date: Mapped[date] = mapped_column(Date())
+    digest_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeliveryRow(Base):
+    """One member's prompt of one occurrence.
+
+    UNIQUE(ritual_id, member_id, local_date) is what enforces "a ritual occurs at most once per member per
+    local date" (DESIGN.md, time rule), whatever the planner computes.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("ritual_id", "member_id", "local_date"),
+        CheckConstraint("status IN ('pending', 'sent', 'skipped', 'missed')", name="status"),
+        Index("ix_deliveries_status_due_at", "status", "due_at"),
+        Index("ix_deliveries_status_remind_at", "status", "remind_at"),
+        Index("ix_deliveries_member_id_status", "member_id", "status"),
+        Index("ix_deliveries_occurrence_id", "occurrence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))
+    ritual_id: Mapped[int] = mapped_column(ForeignKey("rituals.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    local_date: Mapped[date] = mapped_column(Date())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnswerRow(Base):
+    """A member's answer to one delivery; a new answer replaces the old one."""
+
+    __tablename__ = "answers"
+
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    values: Mapped[list[str]] = mapped_column(JSON())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    late: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+
+
+class InboundEventRow(Base):
+    """A platform event already handled, remembered so a platform retry is not handled twice."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbound_events_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

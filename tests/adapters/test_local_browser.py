@@ -1,0 +1,239 @@
+"""The local chat page in a real headless Chromium, against the real server on loopback.
+
+Skipped where no Chromium is installed (Debian's `chromium` package gives /usr/bin/chromium), unless
+RITME_REQUIRE_BROWSER=1 says a browser must be there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from playwright.async_api import Locator, Page, async_playwright, expect
+
+from adapters.local import LocalPlatform, LocalUser, mount_local
+from rituals.events import AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent
+from rituals.outbound import (
+    Button,
+    ChannelAddress,
+    ChannelPost,
+    Field,
+    Form,
+    MemberAddress,
+    Prompt,
+    Span,
+    Text,
+    ThreadReply,
+    Update,
+)
+
+# CI sets RITME_REQUIRE_BROWSER=1 so that a missing browser fails the run instead of quietly skipping it.
+REQUIRE_BROWSER = os.environ.get("RITME_REQUIRE_BROWSER") == "1"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium installed")
+
+TEAM = ChannelAddress(platform="local", workspace_id="local", channel_id="team")
+ZWSP = "\u200b"
+HOSTILE = "<img src=x onerror=alert(1)> @here"
+TIMEOUT_MS = 5000
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return datetime(2025, 3, 10, 8, 30, tzinfo=UTC)
+
+
+@dataclass
+class StandupEngine:
+    """A tiny stand-in for the engine: help replies, a stand-up form, and a thanks that replaces it."""
+
+    platform: LocalPlatform
+    events: list[InboundEvent] = field(default_factory=list)
+
+    async def __call__(self, event: InboundEvent) -> None:
+        self.events.append(event)
+        member = MemberAddress(platform="local", workspace_id="local", user_id=event.actor.user_id)
+        if isinstance(event, CommandInvoked) and event.text == "/ritme standup run":
+            await self.platform.send(
+                [
+                    ChannelPost(to=TEAM, text=Text.plain("Stand-up of today"), key="standup"),
+                    Form(
+                        to=member,
+                        text=Text.plain("Good morning! Your stand-up:"),
+                        delivery_id=7,
+                        fields=(Field(label="Yesterday", value="Reviews"), Field(label="Today", multiline=False)),
+                        submit_label="Send answers",
+                        key="standup:7",
+                    ),
+                ]
+            )
+        elif isinstance(event, CommandInvoked):
+            context = ChannelAddress(platform="local", workspace_id="local", channel_id=event.channel_id)
+            await self.platform.send([Prompt(to=member, text=Text.plain(f"You said {event.text}"), context=context)])
+        elif isinstance(event, AnswerSubmitted):
+            name = Span(text=f"{event.actor.display_name}: ", bold=True)
+            answer = Text(((name, Span(text=event.values[1], user=True)),))
+            await self.platform.send(
+                [
+                    Update(
+                        to=member,
+                        text=Text.plain("Thanks, saved."),
+                        buttons=(Button(label="Edit", action="standup.edit", value="7"),),
+                        key="standup:7",
+                    ),
+                    ThreadReply(to=TEAM, thread_key="standup", text=answer),
+                ]
+            )
+
+
+@dataclass
+class Browser:
+    page: Page
+    platform: LocalPlatform
+    engine: StandupEngine
+    url: str
+    dialogs: list[str]
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    platform = LocalPlatform(
+        users=[
+            LocalUser(user_id="u1", display_name="Ada", timezone="Europe/Amsterdam", locale="en"),
+            LocalUser(user_id="u2", display_name="Bram", timezone="America/New_York", locale="nl"),
+        ]
+    )
+    engine = StandupEngine(platform)
+    app = web.Application()
+    mount_local(app, platform, engine, FixedClock())
+    async with TestServer(app, host="127.0.0.1") as server, async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = await chromium.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        await page.goto(str(server.make_url("/")))
+        yield Browser(page=page, platform=platform, engine=engine, url=str(server.make_url("/")), dialogs=dialogs)
+        await chromium.close()
+
+
+def messages(page: Page) -> Locator:
+    return page.get_by_test_id("messages").get_by_test_id("message")
+
+
+@pytest.mark.asyncio
+async def test_type_a_command_and_see_the_private_reply(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u1").click()
+    await page.get_by_test_id("conv-team").click()
+
+    await page.get_by_test_id("composer").fill("/ritme help")
+    await page.get_by_test_id("composer").press("Enter")
+
+    reply = messages(page).filter(has_text="You said /ritme help")
+    await expect(reply).to_have_count(1)
+    await expect(reply.get_by_test_id("only-you")).to_have_text("Only visible to you")
+    await expect(messages(page).first.get_by_test_id("message-author")).to_have_text("Ada")
+    await expect(page.get_by_test_id("composer")).to_have_value("")
+
+    # Bram sees Ada's command in the channel, but not the reply meant for her.
+    await page.get_by_test_id("member-u2").click()
+    await expect(messages(page).filter(has_text="/ritme help")).to_have_count(1)
+    await expect(messages(page).filter(has_text="You said")).to_have_count(0)
+
+
+@pytest.mark.asyncio
+async def test_run_a_standup_answer_the_form_and_see_it_replaced_live(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u1").click()
+    await page.get_by_test_id("conv-team").click()
+
+    await page.get_by_test_id("run-standup").click()
+    await expect(messages(page).filter(has_text="Stand-up of today")).to_have_count(1)
+
+    await page.get_by_test_id("conv-dm").click()
+    fields = page.get_by_test_id("answer-field")
+    await expect(fields).to_have_count(2)
+    await expect(fields.nth(0)).to_have_value("Reviews")
+    await fields.nth(1).fill(HOSTILE)
+    await page.get_by_test_id("answer-submit").click()
+
+    form_message = messages(page).filter(has_text="Thanks, saved.")
+    await expect(form_message).to_have_count(1)
+    await expect(page.get_by_test_id("answer-form")).to_have_count(0)
+    async with page.expect_response("**/api/button") as pressed:
+        await form_message.get_by_test_id("message-button").click()
+    assert (await pressed.value).status == 202
+
+    await page.get_by_test_id("conv-team").click()
+    reply = page.get_by_test_id("thread").get_by_test_id("message")
+    await expect(reply).to_have_count(1)
+    # Shown as the very text typed (defused), never as an image tag that runs script.
+    await expect(reply.get_by_test_id("message-body")).to_have_text(f"Ada: <img src=x onerror=alert(1)> @{ZWSP}here")
+    await expect(page.locator("img")).to_have_count(0)
+    assert browser.dialogs == []
+    submitted = [e for e in browser.engine.events if isinstance(e, AnswerSubmitted)]
+    assert [(e.delivery_id, e.values) for e in submitted] == [(7, ("Reviews", HOSTILE))]
+    assert any(isinstance(e, ButtonClicked) and e.action == "standup.edit" for e in browser.engine.events)
+
+
+@pytest.mark.asyncio
+async def test_messages_pushed_by_the_engine_appear_without_reloading(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u2").click()
+    await page.get_by_test_id("conv-team").click()
+    await expect(page.get_by_test_id("empty")).to_be_visible()
+
+    await browser.platform.send([ChannelPost(to=TEAM, text=Text.plain("Borrel at 17:00"))])
+
+    await expect(messages(page).filter(has_text="Borrel at 17:00")).to_have_count(1)
+
+
+@pytest.mark.asyncio
+async def test_add_a_person_and_become_them(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("add-person-toggle").click()
+    await page.get_by_test_id("add-person-name").fill("Chidi")
+    await page.get_by_test_id("add-person-timezone").fill("Mars/Base")
+    await page.get_by_test_id("add-person-submit").click()
+    await expect(page.get_by_test_id("add-person-error")).to_contain_text("timezone")
+
+    await page.get_by_test_id("add-person-timezone").fill("Africa/Lagos")
+    await page.get_by_test_id("add-person-locale").select_option("nl")
+    await page.get_by_test_id("add-person-submit").click()
+
+    [chidi] = [user for user in browser.platform.users() if user.display_name == "Chidi"]
+    member = page.get_by_test_id(f"member-{chidi.user_id}")
+    await expect(member).to_have_attribute("aria-pressed", "true")
+    await expect(member).to_contain_text("Africa/Lagos")
+
+
+@pytest.mark.asyncio
+async def test_on_a_phone_the_members_open_from_a_menu(browser: Browser) -> None:
+    page = browser.page
+    await page.set_viewport_size({"width": 390, "height": 800})
+
+    await expect(page.get_by_test_id("member-u2")).not_to_be_in_viewport()
+    await page.get_by_test_id("toggle-sidebar").click()
+    await page.get_by_test_id("member-u2").click()
+
+    await expect(page.get_by_test_id("member-u2")).not_to_be_in_viewport()
+    await expect(page.get_by_test_id("composer")).to_be_visible()
+    await expect(page.get_by_test_id("run-standup")).to_be_visible()

@@ -1,0 +1,51 @@
+"""Start-up settings: good values load, bad ones stop the CLI with a readable message and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import Settings
+
+
+def test_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITME_PORT", "9090")
+    monkeypatch.setenv("RITME_DEFAULT_TIMEZONE", "Asia/Kolkata")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.port == 9090 and settings.default_timezone == "Asia/Kolkata"
+    assert settings.database_url.startswith("sqlite")
+
+
+def test_env_file_is_read(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("RITME_HOST=0.0.0.0\nRITME_DEFAULT_LOCALE=nl\n")
+    settings = Settings(_env_file=str(env))  # type: ignore[call-arg]
+    assert settings.host == "0.0.0.0" and settings.default_locale == "nl"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("RITME_PORT", "eighty", "RITME_PORT"),
+        ("RITME_PORT", "70000", "from 1 to 65535"),
+        ("RITME_DEFAULT_TIMEZONE", "Europe/Amsterdm", "Europe/Amsterdam"),
+        ("RITME_DATABASE_URL", "mysql://db/ritme", "postgresql+asyncpg://"),
+        ("RITME_DEFAULT_LOCALE", "fr", "en or nl"),
+    ],
+)
+def test_bad_settings_stop_start_up_with_one_readable_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    variable: str,
+    value: str,
+    expected: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+    monkeypatch.setenv(variable, value)
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert variable in err and expected in err and repr(value) in err
+    assert "Traceback" not in err
