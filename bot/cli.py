@@ -49,12 +49,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _serve(settings: Settings, *, demo: bool) -> None:
-    from bot.demo import seed_demo
+    from bot.demo import seed_demo, welcome
     from bot.wiring import assemble, serving
 
     async with assemble(settings) as ritme:
         if demo:
             await seed_demo(ritme)
+            await ritme.local.send([welcome(ritme)])
         async with serving(ritme) as url:
             print(f"Ritme is running at {url} — open it in your browser. Ctrl+C stops it.", flush=True)
             await asyncio.Event().wait()

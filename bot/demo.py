@@ -7,7 +7,9 @@ from datetime import time
 
 from adapters.local import LocalUser
 from bot.wiring import LOCAL_TEAM_CHANNEL, Ritme
+from rituals.catalog import Catalog
 from rituals.model import RitualKind, Role, StandupSettings
+from rituals.outbound import ChannelAddress, ChannelPost, Text
 from rituals.ports import MemberChanges, MemberDefaults, NewRitual
 
 ALL_WEEK = (0, 1, 2, 3, 4, 5, 6)
@@ -32,6 +34,14 @@ DEMO_TEAM = (
     # Priya keeps ordinary hours, so outside them the demo shows Ritme leaving her alone.
     DemoPerson("priya", "Priya Nair", "Asia/Kolkata", "en", always_available=False),
 )
+
+
+def welcome(ritme: Ritme) -> ChannelPost:
+    """The channel post that tells a newcomer what to try first."""
+    text = Catalog().text(ritme.settings.default_locale, "demo.welcome")
+    to = ChannelAddress(platform=ritme.local.platform, workspace_id=ritme.local.workspace_id,
+                        channel_id=LOCAL_TEAM_CHANNEL)
+    return ChannelPost(key="demo-welcome", to=to, text=Text.plain(text))
 
 
 async def seed_demo(ritme: Ritme) -> None:

@@ -324,6 +324,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Managers stellen de rituelen van een kanaal in. Wie als eerste iets instelt, wordt manager.\n"
         "`/ritme manager list` · `/ritme manager add Sam`",
     ),
+    "demo.welcome": (
+        "Welcome to the Ritme demo! Anna, Ben, Lucas and Priya are a team in four time zones with a morning "
+        "stand-up. Pick a person on the left and press \"Run stand-up now\": everyone who is working gets a "
+        "form in their direct messages. Answer as two people, press \"Post digest now\", and the digest appears "
+        "here. `/ritme help` shows the rest.",
+        "Welkom bij de demo van Ritme! Anna, Ben, Lucas en Priya zijn een team in vier tijdzones met een "
+        "ochtend-stand-up. Kies links iemand en druk op \"Run stand-up now\": wie aan het werk is, krijgt een "
+        "formulier in de privéberichten. Antwoord als twee mensen, druk op \"Post digest now\", en het overzicht "
+        "verschijnt hier. `/ritme help` toont de rest.",
+    ),
     # The stand-up itself.
     "standup.prompt": (
         "Good morning! Time for the stand-up of #{team}. Answer when it suits you, before {deadline}.",

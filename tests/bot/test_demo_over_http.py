@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import signal
-import sys
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
-
-
-def ritme_command() -> list[str]:
-    """The installed `ritme` script next to this Python, or the module when running from a bare checkout."""
-    script = Path(sys.executable).parent / "ritme"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-
-
-@pytest.fixture
-async def demo_url(tmp_path: Path) -> AsyncIterator[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("RITME_")}
-    process = await asyncio.create_subprocess_exec(
-        *ritme_command(), "demo", "--port", "0", "--database-url", f"sqlite+aiosqlite:///{tmp_path}/demo.db",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    seen = []
-    try:
-        while True:
-            line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
-            seen.append(line)
-            if not line:
-                raise AssertionError("the demo stopped:\n" + "".join(seen))
-            if match := re.search(r"running at (http://\S+)", line):
-                yield match.group(1)
-                break
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), timeout=15)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
 
 
 class Chat:
