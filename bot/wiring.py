@@ -18,12 +18,16 @@ from bot.settings import Settings
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, SystemClock
-from storage.database import create_engine, migrate
+from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.repository import SqlStore
 
 log = logging.getLogger(__name__)
 
 LOCAL_TEAM_CHANNEL = "team"
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database schema is older than this release."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,11 @@ class Ritme:
 async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Ritme]:
     """Build every part from settings; the database connection closes on exit."""
     clock = clock or SystemClock()
-    await migrate(settings.database_url)
+    if is_sqlite(settings.database_url):
+        await migrate(settings.database_url)
+    elif lacking := await pending_migrations(settings.database_url):
+        # Replicas share a PostgreSQL database; its schema changes once, on purpose, not as a start-up side effect.
+        raise SchemaNotCurrent(f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first")
     database = create_engine(settings.database_url)
     try:
         store = SqlStore(database, clock=clock)

@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -88,6 +90,24 @@ async def migrate(database_url: str, revision: str = "head") -> None:
             await connection.run_sync(_upgrade, config, revision)
     finally:
         await engine.dispose()
+
+
+async def pending_migrations(database_url: str) -> list[str]:
+    """The revisions the database still lacks, oldest first; empty when its schema is current."""
+    script = ScriptDirectory.from_config(alembic_config(database_url))
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+    finally:
+        await engine.dispose()
+    lacking = script.iterate_revisions(script.get_heads(), current or None)
+    return [revision.revision for revision in reversed(list(lacking))]
+
+
+def is_sqlite(database_url: str) -> bool:
+    """True for a SQLite URL."""
+    return normalize_url(database_url).get_backend_name() == "sqlite"
 
 
 def _upgrade(connection: Connection, config: Config, revision: str) -> None:

@@ -1,0 +1,81 @@
+"""The assembled application: migrations at start-up, inbound retries, and the timer that sends due work."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.demo import seed_demo
+from bot.settings import Settings
+from bot.wiring import SchemaNotCurrent, assemble, serving
+from rituals.events import Actor, CommandInvoked
+from storage.database import is_sqlite, pending_migrations
+from tests.rituals.harness import FakeClock
+
+MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def _settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, port=0, dispatch_interval_seconds=0.5)  # type: ignore[call-arg]
+
+
+async def test_a_new_sqlite_file_is_migrated_at_start_up(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/new/ritme.db"
+    async with assemble(_settings(url)):
+        pass
+    assert await pending_migrations(url) == []
+
+
+async def test_a_platform_retry_has_no_second_effect(tmp_path: Path) -> None:
+    clock = FakeClock(MONDAY_0900_AMSTERDAM)
+    async with assemble(_settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db"), clock) as ritme:
+        await seed_demo(ritme)
+        event = CommandInvoked(
+            event_id="retry-me",
+            actor=Actor(platform="local", workspace_id="local", user_id="anna", display_name="Anna de Vries"),
+            received_at=clock.now(),
+            channel_id="team",
+            channel_name="team",
+            text="/ritme standup create checkout",
+        )
+        await ritme.inbound(event)
+        await ritme.inbound(event)
+        team = await ritme.store.upsert_team("local", "local", "team", "team")
+        assert len(await ritme.store.rituals(team.id)) == 2  # the demo's and this one, once
+        replies = [view for view in ritme.local.history("anna") if "staat klaar" in str(view.to_json())]
+        assert len(replies) == 1
+
+
+async def test_the_timer_sends_prompts_when_they_come_due(tmp_path: Path) -> None:
+    clock = FakeClock(MONDAY_0900_AMSTERDAM)
+    async with assemble(_settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db"), clock) as ritme:
+        await seed_demo(ritme)
+        async with serving(ritme):
+            await asyncio.sleep(1)
+            assert not [view for view in ritme.local.history("anna") if view.to_json().get("form")]
+            clock.advance(timedelta(minutes=30))  # 09:30 for Anna in Amsterdam: the demo's stand-up
+            for _ in range(50):
+                forms = [view for view in ritme.local.history("anna") if view.to_json().get("form")]
+                if forms:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(forms) == 1
+
+
+async def test_postgresql_must_be_migrated_on_purpose(database_url: str, tmp_path: Path) -> None:
+    if is_sqlite(database_url):
+        pytest.skip("SQLite files are migrated at start-up; covered above")
+    from sqlalchemy import text
+
+    from storage.database import create_engine
+
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DELETE FROM alembic_version"))
+    await engine.dispose()
+    with pytest.raises(SchemaNotCurrent, match="ritme migrate"):
+        async with assemble(_settings(database_url)):
+            pass
