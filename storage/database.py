@@ -101,7 +101,7 @@ async def pending_migrations(database_url: str) -> list[str]:
             current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
     finally:
         await engine.dispose()
-    lacking = script.iterate_revisions(script.get_heads(), current or None)
+    lacking = script.iterate_revisions(tuple(script.get_heads()), current or None)
     return [revision.revision for revision in reversed(list(lacking))]
 
 
