@@ -45,6 +45,7 @@ def command_invoked(
         received_at=received_at,
         channel_id=conversation if channel is None else channel.channel_id,
         channel_name="" if channel is None else channel.name,
+        direct=channel is None,
         text=text,
     )
 

@@ -158,7 +158,7 @@ async def test_a_command_in_the_dm_uses_the_dm_as_its_channel(chat: Chat) -> Non
     assert response.status == 202
     [event] = chat.engine.events
     assert isinstance(event, CommandInvoked)
-    assert (event.channel_id, event.channel_name, event.text) == ("dm:u2", "", "help")
+    assert (event.channel_id, event.channel_name, event.direct, event.text) == ("dm:u2", "", True, "help")
     uuid.UUID(event.event_id)  # the adapter made one up, as the browser sent none
     assert [(m["conversation"], plain(m)) for m in await history(chat, "u2")] == [
         ("dm:u2", "help"),

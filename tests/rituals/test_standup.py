@@ -231,6 +231,14 @@ async def test_dutch_and_english_side_by_side(harness: Harness) -> None:
     assert "Stand-up van #team, maandag 23 november" in digest
 
 
+async def test_personal_commands_work_in_a_direct_message_and_team_ones_explain_where(harness: Harness) -> None:
+    assert "Asia/Kolkata" in await harness.reply_text(BEN, "me timezone Asia/Kolkata", channel="dm:ben", direct=True)
+    before = await harness.snapshot()
+    reply = await harness.reply_text(BEN, "standup create", channel="dm:ben", direct=True)
+    assert "team's channel" in reply
+    assert await harness.snapshot() == before  # no team was made of the DM
+
+
 def test_engine_imports_no_platform_or_sql() -> None:
     import sys
 
