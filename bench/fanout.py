@@ -3,8 +3,10 @@
     python bench/fanout.py                          # 10,000 members, 1,000 teams, SQLite and PostgreSQL
     python bench/fanout.py --members 2000 --teams 200 --backend sqlite
 
-PostgreSQL runs when RITME_BENCH_DATABASE_URL or RITME_TEST_DATABASE_URL names a database it may wipe.
-Each backend runs in its own process, so peak RSS is that backend's alone. Target: >= 2,000 prompts/s and
+PostgreSQL runs when RITME_BENCH_DATABASE_URL or RITME_TEST_DATABASE_URL names a server where the user may
+create databases: the benchmark creates a throwaway database ritme_bench_<hex> there, runs in it and drops it
+afterwards, leaving the database the URL names untouched. Each backend runs in its own process, so peak RSS is
+that backend's alone. Target: >= 2,000 prompts/s and
 < 250 MB peak RSS on a 2-core machine.
 """
 
@@ -21,6 +23,7 @@ import tempfile
 import time as timer
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,7 +34,7 @@ from rituals.engine import Engine, EngineSettings
 from rituals.model import StandupSettings
 from rituals.outbound import Form, Message
 from rituals.schedule import local_time
-from storage.database import create_engine, migrate
+from storage.database import create_engine, migrate, normalize_url
 from storage.models import MemberRow, RitualRow, TeamMemberRow, TeamRow, WorkspaceRow
 from storage.repository import SqlStore
 
@@ -121,15 +124,25 @@ async def run_one(database_url: str, members: int, teams: int) -> dict[str, floa
     }
 
 
-async def reset_postgres(database_url: str) -> None:
-    """Start the PostgreSQL run from an empty schema."""
-    engine = create_engine(database_url)
+async def admin(server_url: str, sql: str) -> None:
+    """Run CREATE/DROP DATABASE on the server, outside a transaction (as tests/conftest.py does)."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(sql)
     finally:
         await engine.dispose()
+
+
+async def run_postgres(server_url: str, members: int, teams: int) -> dict[str, float | int | str]:
+    """Run in a throwaway database on the server, dropped afterwards whatever happens."""
+    name = f"ritme_bench_{uuid4().hex[:16]}"
+    await admin(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        url = normalize_url(server_url).set(database=name).render_as_string(hide_password=False)
+        return await run_one(url, members, teams)
+    finally:
+        await admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def child(backend: str, members: int, teams: int) -> None:
@@ -139,14 +152,12 @@ def child(backend: str, members: int, teams: int) -> None:
             url = f"sqlite+aiosqlite:///{folder}/bench.db"
             result = asyncio.run(run_one(url, members, teams))
     else:
-        url = postgres_url() or ""
-        asyncio.run(reset_postgres(url))
-        result = asyncio.run(run_one(url, members, teams))
+        result = asyncio.run(run_postgres(postgres_url() or "", members, teams))
     print(json.dumps(result))
 
 
 def postgres_url() -> str | None:
-    """The PostgreSQL database the benchmark may wipe, if one is named."""
+    """The PostgreSQL server the benchmark may create (and drop) a database on, if one is named."""
     return os.environ.get("RITME_BENCH_DATABASE_URL") or os.environ.get("RITME_TEST_DATABASE_URL")
 
 

@@ -9,16 +9,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
-from rituals.ports import Clock
+from rituals.ports import Clock, Store
 
 log = logging.getLogger(__name__)
+
+INBOUND_MEMORY = timedelta(days=7)
 
 
 class Dispatcher:
     """Sends what has come due and keeps the schedule planned ahead."""
 
-    def __init__(self, *, engine: Engine, router: OutboxRouter, clock: Clock) -> None:
+    def __init__(self, *, engine: Engine, store: Store, router: OutboxRouter, clock: Clock) -> None:
         self._engine = engine
+        self._store = store
         self._router = router
         self._clock = clock
 
@@ -34,6 +37,10 @@ class Dispatcher:
         """Plan today's and tomorrow's occurrences; returns how many prompts were added."""
         return await self._engine.plan(self._clock.now())
 
+    async def housekeeping(self) -> int:
+        """Forget inbound events older than a week; platforms retry for minutes, not days."""
+        return await self._store.prune_inbound(self._clock.now() - INBOUND_MEMORY)
+
 
 class Timer:
     """An APScheduler 3 memory-store scheduler that runs the dispatcher's tick and planning."""
@@ -45,18 +52,25 @@ class Timer:
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         self._scheduler.add_job(self._safe_plan, "interval", seconds=plan_every.total_seconds(), **common)
         self._scheduler.add_job(self._safe_tick, "interval", seconds=tick_every.total_seconds(), **common)
+        self._scheduler.add_job(self._safe_housekeeping, "interval", hours=6, **common)
 
     async def _safe_tick(self) -> None:
         try:
             await self._dispatcher.tick()
         except Exception:
-            log.exception("dispatching due work failed; it stays due and is retried on the next tick")
+            log.exception("dispatching due work failed; prompts not sent are claimed again when their lease runs out")
 
     async def _safe_plan(self) -> None:
         try:
             await self._dispatcher.plan()
         except Exception:
             log.exception("planning failed; it is retried on the next run")
+
+    async def _safe_housekeeping(self) -> None:
+        try:
+            await self._dispatcher.housekeeping()
+        except Exception:
+            log.exception("housekeeping failed; it is retried on the next run")
 
     async def __aenter__(self) -> Timer:
         await self._safe_plan()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
@@ -15,10 +16,18 @@ log = logging.getLogger(__name__)
 class InboundPipeline:
     """Records each event before acting on it, so a platform's retry never causes a second side effect."""
 
-    def __init__(self, *, store: Store, engine: Engine, router: OutboxRouter) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        engine: Engine,
+        router: OutboxRouter,
+        after: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self._store = store
         self._engine = engine
         self._router = router
+        self._after = after
 
     async def __call__(self, event: InboundEvent) -> None:
         """Handle one event once."""
@@ -33,3 +42,9 @@ class InboundPipeline:
             await self._store.forget_inbound(platform, event.event_id)
             raise
         await self._router.send(messages)
+        if self._after is not None:
+            # A command may have made prompts due now (a manager's run-now): send them without waiting for the timer.
+            try:
+                await self._after()
+            except Exception:
+                log.exception("dispatching after %s event %s failed; the timer retries it", platform, event.event_id)

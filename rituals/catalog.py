@@ -22,8 +22,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`{word}` ken ik niet. Probeer `/ritme help`, of bijvoorbeeld `/ritme standup list`.",
     ),
     "error.unknown_subcommand": (
-        "`{area} {word}` is not something I know. See `/ritme {area} help`.",
-        "`{area} {word}` ken ik niet. Zie `/ritme {area} help`.",
+        "`{area} {word}` is not something I know. Try for example `{example}`, or see `/ritme {area} help`.",
+        "`{area} {word}` ken ik niet. Probeer bijvoorbeeld `{example}`, of zie `/ritme {area} help`.",
+    ),
+    "error.repeated_option": (
+        "`{option}` is given twice; give each option once, for example "
+        "`/ritme standup create at 09:30 on mon-fri digest 11:00`.",
+        "`{option}` staat er twee keer; geef elke optie één keer, bijvoorbeeld "
+        "`/ritme standup create at 09:30 on mon-fri digest 11:00`.",
+    ),
+    "error.after_questions": (
+        "Put `questions` last: `{rest}` came after the questions. For example "
+        '`/ritme standup create at 09:30 questions "How are you?" | "Anything blocking you?"`.',
+        "Zet `questions` achteraan: `{rest}` stond na de vragen. Bijvoorbeeld "
+        '`/ritme standup create at 09:30 questions "Hoe gaat het?" | "Zit je ergens mee vast?"`.',
     ),
     "error.ritual_id": (
         "`{value}` is not a stand-up number. Use a number from `/ritme standup list`, for example "
@@ -54,14 +66,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "In `{value}` ligt het eind niet na het begin. Bijvoorbeeld `/ritme me hours 08:30-17:00`.",
     ),
     "error.days": (
-        "`{value}` is not a set of days. Use a range or a list, for example `on mon-fri` or `on mon,wed,fri`.",
-        "`{value}` is geen reeks dagen. Gebruik een bereik of een lijst, bijvoorbeeld `on mon-fri` of "
-        "`on mon,wed,fri`.",
+        "`{value}` is not a set of days. Use a range or a list, for example `{example}`.",
+        "`{value}` is geen reeks dagen. Gebruik een bereik of een lijst, bijvoorbeeld `{example}`.",
     ),
     "error.zone": (
-        "`{value}` is not a time zone I know. Use an IANA name, for example `/ritme me timezone Europe/Amsterdam`.",
-        "`{value}` is geen tijdzone die ik ken. Gebruik een IANA-naam, bijvoorbeeld "
-        "`/ritme me timezone Europe/Amsterdam`.",
+        "`{value}` is not a time zone I know. Use an IANA name, for example `{example}`.",
+        "`{value}` is geen tijdzone die ik ken. Gebruik een IANA-naam, bijvoorbeeld `{example}`.",
     ),
     "error.duration": (
         "`{value}` is not a reminder delay. Use 5m to 12h, or off, for example `remind 1h`.",
@@ -136,8 +146,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme standup list` toont ze.",
     ),
     "error.unknown_standup": (
-        "#{team} has no stand-up {id}. `/ritme standup list` shows the numbers.",
-        "#{team} heeft geen stand-up {id}. `/ritme standup list` toont de nummers.",
+        "#{team} has no stand-up {id}; it has {ids}. For example `/ritme standup {verb} {example}`.",
+        "#{team} heeft geen stand-up {id}; wel {ids}. Bijvoorbeeld `/ritme standup {verb} {example}`.",
     ),
     "error.unknown_member": (
         "I don't know anyone called `{who}` in this workspace. Use their name as it is shown, for example "
@@ -181,9 +191,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "vraag een manager `/ritme standup run` te doen.",
     ),
     "error.answer_closed": (
-        "The digest for {date} has been posted and your answer is in its thread, so it can't be changed now.",
-        "Het overzicht van {date} is al geplaatst en je antwoord staat in de draad, dus het kan nu niet meer "
-        "veranderen.",
+        "The digest for {date} has been posted, so answers can't be changed any more.",
+        "Het overzicht van {date} is al geplaatst, dus antwoorden kunnen niet meer veranderen.",
     ),
     "error.unknown_button": (
         "That button no longer does anything. `/ritme help` shows what you can do.",
@@ -215,10 +224,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Stand-up {id} is paused; nobody is prompted until you `/ritme standup resume {id}`.",
         "Stand-up {id} is gepauzeerd; niemand krijgt een vraag tot je `/ritme standup resume {id}` doet.",
     ),
-    "standup.resumed": (
-        "Stand-up {id} runs again from its next date.",
-        "Stand-up {id} loopt weer vanaf de volgende datum.",
-    ),
+    "standup.resumed": ("Stand-up {id} runs again.", "Stand-up {id} loopt weer."),
     "standup.deleted": (
         "Stand-up {id} is deleted; the answers already given are kept.",
         "Stand-up {id} is verwijderd; gegeven antwoorden blijven bewaard.",
@@ -233,16 +239,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Stand-up {id} is vandaag al geweest en het overzicht staat er; één keer per dag is genoeg.",
     ),
     "standup.digest_posted": ("The digest of stand-up {id} is posted.", "Het overzicht van stand-up {id} staat er."),
-    "error.no_occurrence": (
-        "Stand-up {id} has not run today, so there is no digest yet. Start it with `/ritme standup run {id}`.",
-        "Stand-up {id} is vandaag nog niet geweest, dus er is nog geen overzicht. Start hem met "
+    "error.digest_nobody": (
+        "Nobody has been asked for stand-up {id} today, so there is no digest to post yet. Start it with "
+        "`/ritme standup run {id}`.",
+        "Voor stand-up {id} is vandaag nog niemand gevraagd, dus er is nog geen overzicht. Start hem met "
         "`/ritme standup run {id}`.",
     ),
-    "role.admin": ("a workspace admin", "een beheerder van de werkruimte"),
-    "standup.run_already": (
-        "Everyone who can be asked today already was; the digest comes at {digest}.",
-        "Iedereen die vandaag gevraagd kan worden, is al gevraagd; het overzicht komt om {digest}.",
+    "error.digest_done": (
+        "Today's digest of stand-up {id} is already posted; the next one comes on its next day.",
+        "Het overzicht van stand-up {id} staat er vandaag al; het volgende komt op de volgende dag.",
     ),
+    "role.admin": ("a workspace admin", "een beheerder van de werkruimte"),
     "me.show": (
         "Your settings: time zone {zone}, working hours {start}-{end} on {days}, language {language}.{away}",
         "Jouw instellingen: tijdzone {zone}, werktijden {start}-{end} op {days}, taal {language}.{away}",
@@ -297,16 +304,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "morning: how are you, your focus, blockers. checkout (16:30): how did it go, anything for tomorrow. "
         "weekstart (Monday 09:00): the week ahead.\n"
         "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
-        "`/ritme standup delete 1` · `/ritme standup run 1` (prompt everyone now) · "
-        "`/ritme standup digest 1` (post today's digest now)",
+        "`/ritme standup delete 1` · `/ritme standup run` (prompt everyone now) · "
+        "`/ritme standup digest` (post today's digest now); without a number, run and digest mean the newest.",
         "Stand-ups (managers stellen in, iedereen antwoordt):\n"
         "`/ritme standup create [morning|checkout|weekstart] [at 09:30] [on mon-fri] [digest 11:00] "
         "[remind 1h|off] [zone Europe/Amsterdam] [questions \"...\" | \"...\"]`\n"
         "morning: hoe gaat het, je focus, blokkades. checkout (16:30): hoe ging het, iets voor morgen. "
         "weekstart (maandag 09:00): de week die komt.\n"
         "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
-        "`/ritme standup delete 1` · `/ritme standup run 1` (iedereen nu vragen) · "
-        "`/ritme standup digest 1` (het overzicht van vandaag nu plaatsen)",
+        "`/ritme standup delete 1` · `/ritme standup run` (iedereen nu vragen) · "
+        "`/ritme standup digest` (het overzicht van vandaag nu plaatsen); zonder nummer bedoelen run en digest "
+        "de nieuwste.",
     ),
     "help.me": (
         "Your own settings (only you can change them):\n"
@@ -330,9 +338,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "form in their direct messages. Answer as two people, press \"Post digest now\", and the digest appears "
         "here. `/ritme help` shows the rest.",
         "Welkom bij de demo van Ritme! Anna, Ben, Lucas en Priya zijn een team in vier tijdzones met een "
-        "ochtend-stand-up. Kies links iemand en druk op \"Run stand-up now\": wie aan het werk is, krijgt een "
-        "formulier in de privéberichten. Antwoord als twee mensen, druk op \"Post digest now\", en het overzicht "
-        "verschijnt hier. `/ritme help` toont de rest.",
+        "ochtend-stand-up. Kies links iemand en druk op \"Stand-up nu starten\": wie aan het werk is, krijgt een "
+        "formulier in de privéberichten. Antwoord als twee mensen, druk op \"Overzicht nu plaatsen\", en het "
+        "overzicht verschijnt hier. `/ritme help` toont de rest.",
     ),
     # The stand-up itself.
     "standup.prompt": (
@@ -382,6 +390,128 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "language.en": ("English", "Engels"),
     "language.nl": ("Dutch", "Nederlands"),
     "list.and": ("and", "en"),
+    # The local browser chat's own words (menus, buttons, its errors) follow below, under "ui.".
+    "ui.page.title": ("Ritme — local chat", "Ritme — lokale chat"),
+    "ui.brand.note": ("local", "lokaal"),
+    "ui.menu.label": ("Show people and conversations", "Toon mensen en gesprekken"),
+    "ui.people.heading": ("You are", "Jij bent"),
+    "ui.add_person.toggle": ("Add person", "Persoon toevoegen"),
+    "ui.add_person.name": ("Name", "Naam"),
+    "ui.add_person.name_placeholder": ("for example Ada Lovelace", "bijvoorbeeld Ada Lovelace"),
+    "ui.add_person.timezone": ("Time zone", "Tijdzone"),
+    "ui.add_person.timezone_placeholder": ("for example Europe/Amsterdam", "bijvoorbeeld Europe/Amsterdam"),
+    "ui.add_person.language": ("Language", "Taal"),
+    "ui.add_person.submit": ("Add", "Toevoegen"),
+    "ui.conversations.heading": ("Conversations", "Gesprekken"),
+    "ui.conversation.dm": ("Direct messages with Ritme", "Privéberichten met Ritme"),
+    "ui.run_standup": ("Run stand-up now", "Stand-up nu starten"),
+    "ui.post_digest": ("Post digest now", "Overzicht nu plaatsen"),
+    "ui.composer.label": ("Message", "Bericht"),
+    "ui.composer.placeholder": (
+        "Message {conversation} — try /ritme help",
+        "Bericht in {conversation} — probeer /ritme help",
+    ),
+    "ui.composer.nobody": ("Add a person to start", "Voeg een persoon toe om te beginnen"),
+    "ui.send": ("Send", "Versturen"),
+    "ui.only_you": ("Only visible to you", "Alleen zichtbaar voor jou"),
+    "ui.empty": ("No messages yet. Try /ritme help.", "Nog geen berichten. Probeer /ritme help."),
+    "ui.status.connecting": ("Connecting to Ritme…", "Verbinden met Ritme…"),
+    "ui.status.reconnecting": ("Reconnecting to Ritme…", "Opnieuw verbinden met Ritme…"),
+    "ui.status.lost": (
+        "Lost the connection to Ritme. Reload the page to try again.",
+        "De verbinding met Ritme is verbroken. Laad de pagina opnieuw om het nog eens te proberen.",
+    ),
+    "ui.form.sending": ("Sending…", "Versturen…"),
+    "ui.form.sent": (
+        "Sent. You can still change it and send again.",
+        "Verstuurd. Je kunt het nog aanpassen en opnieuw versturen.",
+    ),
+    "ui.error.unreachable": (
+        "Could not reach Ritme. Check that it is still running, then try again.",
+        "Ritme is niet bereikbaar. Kijk of het nog draait en probeer het dan opnieuw.",
+    ),
+    "ui.error.status": (
+        "Ritme answered with error {status}. Please try again.",
+        "Ritme antwoordde met fout {status}. Probeer het opnieuw.",
+    ),
+    "ui.error.inbound_failed": (
+        "Ritme could not handle that; please try again.",
+        "Ritme kon dat niet verwerken; probeer het opnieuw.",
+    ),
+    "ui.error.content_type": (
+        "body: send JSON with Content-Type: application/json",
+        "body: stuur JSON met Content-Type: application/json",
+    ),
+    "ui.error.json": (
+        "body: send valid JSON, for example {example}",
+        "body: stuur geldige JSON, bijvoorbeeld {example}",
+    ),
+    "ui.error.json_object": (
+        "body: send a JSON object, for example {example}",
+        "body: stuur een JSON-object, bijvoorbeeld {example}",
+    ),
+    "ui.error.not_text": (
+        "{field}: give it as text, for example {example}",
+        "{field}: geef het als tekst, bijvoorbeeld {example}",
+    ),
+    "ui.error.user_missing": (
+        "user: give the member's id, for example {example}",
+        "user: geef het id van het lid, bijvoorbeeld {example}",
+    ),
+    "ui.error.user_unknown": (
+        "user: nobody has the id {user_id}; pick someone from the member list, for example {example}",
+        "user: niemand heeft het id {user_id}; kies iemand uit de ledenlijst, bijvoorbeeld {example}",
+    ),
+    "ui.error.conversation": (
+        "conversation: write in a team channel or in your own direct messages, for example {channel} or {dm}",
+        "conversation: schrijf in een teamkanaal of in je eigen privéberichten, bijvoorbeeld {channel} of {dm}",
+    ),
+    "ui.error.conversation_dm": (
+        "conversation: write in your own direct messages, for example {dm}",
+        "conversation: schrijf in je eigen privéberichten, bijvoorbeeld {dm}",
+    ),
+    "ui.error.text": (
+        'text: type 1 to {limit} characters, for example "/ritme help"',
+        'text: typ 1 tot en met {limit} tekens, bijvoorbeeld "/ritme help"',
+    ),
+    "ui.error.delivery_id": (
+        "delivery_id: use the form's number, for example 42",
+        "delivery_id: gebruik het nummer van het formulier, bijvoorbeeld 42",
+    ),
+    "ui.error.values": (
+        "values: send a list of at most {count} answers of at most {limit} characters each, for example "
+        '["Fixed the bug"]',
+        "values: stuur een lijst van hoogstens {count} antwoorden van elk hoogstens {limit} tekens, bijvoorbeeld "
+        '["Bug opgelost"]',
+    ),
+    "ui.error.button_field": (
+        "{field}: give the button's {field} as text of at most {limit} characters, for example {example}",
+        "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+    ),
+    "ui.error.event_id": (
+        "event_id: use a short unique text of at most {limit} characters, for example {example}",
+        "event_id: gebruik een korte unieke tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+    ),
+    "ui.error.user_id": (
+        'user_id: use an id of 1 to {limit} characters without spaces or colons, for example "ada"',
+        'user_id: gebruik een id van 1 tot en met {limit} tekens zonder spaties of dubbele punten, bijvoorbeeld "ada"',
+    ),
+    "ui.error.display_name_length": (
+        'display_name: use 1 to {limit} characters, for example "Ada Lovelace"',
+        'display_name: gebruik 1 tot en met {limit} tekens, bijvoorbeeld "Ada Lovelace"',
+    ),
+    "ui.error.display_name_control": (
+        'display_name: leave out line breaks and control characters, for example "Ada Lovelace"',
+        'display_name: laat regeleinden en stuurtekens weg, bijvoorbeeld "Ada Lovelace"',
+    ),
+    "ui.error.timezone": (
+        'timezone: use an IANA time zone name, for example "Europe/Amsterdam"',
+        'timezone: gebruik de IANA-naam van een tijdzone, bijvoorbeeld "Europe/Amsterdam"',
+    ),
+    "ui.error.locale": (
+        "locale: use one of {locales}, for example {example}",
+        "locale: gebruik een van {locales}, bijvoorbeeld {example}",
+    ),
 }
 
 _WEEKDAY_SHORT = {
@@ -399,10 +529,17 @@ _MONTHS = {
            "november", "december"),
 }
 
-# Answers that mean "no blocker" in either language, so the digest highlights only real ones.
-NO_BLOCKER_ANSWERS = frozenset(
-    {"", "-", "no", "nope", "none", "nothing", "n/a", "na", "nee", "geen", "niets", "nope.", "no.", "nee."}
-)
+# Answers to the blocker question that mean "none", in either language, so the digest highlights only real
+# blockers: a whole phrase, or a "no" word followed only by filler ("no blockers so far", "geen blokkades hoor").
+NO_BLOCKER_PHRASES = frozenset({"-", "n/a", "na", "all good", "alles goed", "all clear", "nothing", "niets", "niks",
+                                "not really", "niet echt", "nope", "none", "no", "nee", "geen", "not today"})
+NO_BLOCKER_WORDS = frozenset({"no", "nope", "none", "nothing", "nee", "geen", "niets", "niks", "n/a", "nah"})
+NO_BLOCKER_FILLER = frozenset({
+    "blockers", "blocker", "blocks", "issues", "issue", "problems", "problem", "worries", "so", "far", "thanks",
+    "all", "good", "right", "now", "today", "really", "at", "the", "moment", "for", "me", "i", "think",
+    "blokkades", "blokkade", "problemen", "probleem", "zorgen", "hoor", "vandaag", "op", "dit", "alles", "goed",
+    "echt", "niet", "voor", "mij", "bedankt", "dank", "je", "-",
+})
 
 
 def supported(locale: str | None) -> str:

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from rituals.model import WEEKDAYS
+from rituals import standup
+from rituals.catalog import LOCALES
+from rituals.model import MAX_QUESTIONS, WEEKDAYS
 from rituals.schedule import is_valid_zone
 
 MAX_COMMAND_LENGTH = 2000
 MAX_QUESTION_LENGTH = 200
-MAX_QUESTIONS = 8
-TEMPLATES = ("morning", "checkout", "weekstart")
-LOCALES = ("en", "nl")
+TEMPLATES = tuple(standup.TEMPLATES)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_QUOTES = {"\"": "\"”", "'": "'", "“": "”\""}  # an opening quote and what may close it
 _QUESTIONS = re.compile(r"\bquestions\b", re.IGNORECASE)
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|u)$")
 
@@ -174,7 +175,7 @@ def _parse_standup(words: list[str], raw: str) -> Command:
         if len(rest) > 1 or not rest[0].lstrip("#").isdigit():
             raise CommandError("error.ritual_id", value=" ".join(rest), verb=verb)
         return StandupAction(verb, int(rest[0].lstrip("#")))
-    raise CommandError("error.unknown_subcommand", area="standup", word=words[0])
+    raise CommandError("error.unknown_subcommand", area="standup", word=words[0], example="/ritme standup list")
 
 
 def _parse_create(raw: str) -> StandupCreate:
@@ -184,12 +185,16 @@ def _parse_create(raw: str) -> StandupCreate:
     words = head.split()
     words = words[[w.lower() for w in words].index("create") + 1 :]
     options: dict[str, Any] = {}
+    seen: set[str] = set()
     if words and words[0].lower() in TEMPLATES:
         options["template"] = words.pop(0).lower()
     while words:
         option = words.pop(0).lower()
         if option not in ("at", "on", "digest", "remind", "zone"):
             raise CommandError("error.unknown_option", word=option)
+        if option in seen:
+            raise CommandError("error.repeated_option", option=option)
+        seen.add(option)
         if not words:
             raise CommandError("error.missing_value", option=option)
         value = words.pop(0)
@@ -198,9 +203,9 @@ def _parse_create(raw: str) -> StandupCreate:
         elif option == "digest":
             options["digest_at"] = parse_time(value, "digest 11:00")
         elif option == "on":
-            options["days"] = parse_days(value)
+            options["days"] = parse_days(value, "on mon-fri")
         elif option == "zone":
-            options["timezone"] = parse_zone(value)
+            options["timezone"] = parse_zone(value, "zone Europe/Amsterdam")
         elif value.lower() in ("off", "uit"):
             options["remind_off"] = True
         else:
@@ -218,16 +223,16 @@ def _parse_me(words: list[str], today: date) -> Command:
         return Help("me")
     if verb in ("timezone", "tz", "zone"):
         if len(rest) != 1:
-            raise CommandError("error.zone", value=" ".join(rest))
-        return MeTimezone(parse_zone(rest[0]))
+            raise CommandError("error.zone", value=" ".join(rest), example="/ritme me timezone Europe/Amsterdam")
+        return MeTimezone(parse_zone(rest[0], "/ritme me timezone Europe/Amsterdam"))
     if verb == "hours":
         if len(rest) != 1:
             raise CommandError("error.hours", value=" ".join(rest))
         return MeHours(*parse_hours(rest[0]))
     if verb == "days":
         if len(rest) != 1:
-            raise CommandError("error.days", value=" ".join(rest))
-        return MeDays(parse_days(rest[0]))
+            raise CommandError("error.days", value=" ".join(rest), example="/ritme me days mon-fri")
+        return MeDays(parse_days(rest[0], "/ritme me days mon-fri"))
     if verb == "away":
         if len(rest) == 1 and rest[0].lower() in ("off", "uit", "back", "terug"):
             return MeAway(None)
@@ -238,7 +243,7 @@ def _parse_me(words: list[str], today: date) -> Command:
         if len(rest) != 1 or rest[0].lower() not in LOCALES:
             raise CommandError("error.language", value=" ".join(rest))
         return MeLanguage(rest[0].lower())
-    raise CommandError("error.unknown_subcommand", area="me", word=words[0])
+    raise CommandError("error.unknown_subcommand", area="me", word=words[0], example="/ritme me hours 08:30-17:00")
 
 
 def _parse_manager(words: list[str]) -> Command:
@@ -252,7 +257,7 @@ def _parse_manager(words: list[str]) -> Command:
         if not who:
             raise CommandError("error.manager_who")
         return ManagerAdd(who)
-    raise CommandError("error.unknown_subcommand", area="manager", word=words[0])
+    raise CommandError("error.unknown_subcommand", area="manager", word=words[0], example="/ritme manager list")
 
 
 def parse_time(value: str, example: str) -> time:
@@ -275,7 +280,7 @@ def parse_hours(value: str) -> tuple[time, time]:
     return start, end
 
 
-def parse_days(value: str) -> tuple[int, ...]:
+def parse_days(value: str, example: str) -> tuple[int, ...]:
     """`mon-fri`, `mon,wed,fri`, `daily` or `weekdays` as weekday numbers (Monday is 0)."""
     text = value.lower()
     if text in ("daily", "dagelijks", "every-day"):
@@ -286,19 +291,19 @@ def parse_days(value: str) -> tuple[int, ...]:
     for part in text.split(","):
         first, dash, last = part.partition("-")
         if first not in WEEKDAYS or (dash and last not in WEEKDAYS):
-            raise CommandError("error.days", value=value)
+            raise CommandError("error.days", value=value, example=example)
         start = WEEKDAYS.index(first)
         end = WEEKDAYS.index(last) if dash else start
         if end < start:
-            raise CommandError("error.days", value=value)
+            raise CommandError("error.days", value=value, example=example)
         days.update(range(start, end + 1))
     return tuple(sorted(days))
 
 
-def parse_zone(value: str) -> str:
+def parse_zone(value: str, example: str) -> str:
     """An IANA zone name."""
     if not is_valid_zone(value):
-        raise CommandError("error.zone", value=value)
+        raise CommandError("error.zone", value=value, example=example)
     return value
 
 
@@ -324,13 +329,25 @@ def parse_future_date(value: str, today: date) -> date:
     return parsed
 
 
+def _unquote(part: str) -> str:
+    """A question without its quotes; words after a closing quote mean an option was put after the questions."""
+    text = part.strip()
+    closers = _QUOTES.get(text[:1])
+    if closers is None:
+        return text
+    closing = next((i for i in range(1, len(text)) if text[i] in closers), len(text))
+    if text[closing + 1 :].strip():
+        raise CommandError("error.after_questions", rest=text[closing + 1 :].strip())
+    return text[1:closing].strip()
+
+
 def _example_date(today: date) -> str:
     return (today + timedelta(days=7)).isoformat()
 
 
 def parse_questions(text: str) -> tuple[str, ...]:
     """`"How are you?" | "What is your focus?"` as a tuple of questions."""
-    questions = tuple(part.strip().strip("\"'“”").strip() for part in text.split("|"))
+    questions = tuple(_unquote(part) for part in text.split("|"))
     if not any(questions):
         raise CommandError("error.questions_empty")
     if not all(questions):

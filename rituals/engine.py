@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rituals import standup
 from rituals.catalog import Catalog, supported
 from rituals.commands import (
-    MANAGER_COMMANDS,
     Command,
     CommandError,
     Help,
@@ -28,7 +27,18 @@ from rituals.commands import (
     parse,
 )
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
-from rituals.model import Answer, DeliveryStatus, DuePrompt, Member, Ritual, RitualKind, Role, StandupSettings, Team
+from rituals.model import (
+    DEFAULT_REMIND_MINUTES,
+    Answer,
+    DeliveryStatus,
+    DuePrompt,
+    Member,
+    Ritual,
+    RitualKind,
+    Role,
+    StandupSettings,
+    Team,
+)
 from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Message, Prompt, Text, ThreadReply, Update
 from rituals.ports import (
     Clock,
@@ -37,6 +47,7 @@ from rituals.ports import (
     NewRitual,
     PlannedDelivery,
     PlannedOccurrence,
+    SentPrompt,
     Store,
 )
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
@@ -51,6 +62,7 @@ class EngineSettings:
     default_timezone: str = "Europe/Amsterdam"
     default_locale: str = "en"
     grace: timedelta = timedelta(hours=2)
+    lease: timedelta = timedelta(minutes=2)
     batch_size: int = 1000
     plan_days_ahead: int = 1
 
@@ -78,7 +90,10 @@ class _Reply:
 
     def in_locale(self, locale: str, key: str, **params: Any) -> Prompt:
         """The reply in a given language (after a member changed theirs)."""
-        text = self.catalog.text(locale, key, **params)
+        return self.plain(self.catalog.text(locale, key, **params))
+
+    def plain(self, text: str) -> Prompt:
+        """A reply whose text was already put together from the catalog."""
         return Prompt(to=address_of(self.member), text=Text.plain(text), context=self.context)
 
 
@@ -132,74 +147,79 @@ class Engine:
 
     async def _on_command(self, event: CommandInvoked) -> list[Message]:
         member = await self._member(event.actor)
-        team: Team | None = None
-        context: ChannelAddress | None = None
+        channel = None
+        team = None
         if not event.direct:
-            team = await self._store.upsert_team(
-                event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+            channel = ChannelAddress(
+                platform=event.actor.platform, workspace_id=event.actor.workspace_id, channel_id=event.channel_id
             )
-            await self._store.join_team(team.id, member.id)
-            context = channel_of(team)
-
-        reply = _Reply(self._catalog, member, context)
+            team = await self._store.find_team(event.actor.platform, event.actor.workspace_id, event.channel_id)
+        reply = _Reply(self._catalog, member, channel)
         now = self._clock.now()
         try:
             command = parse(event.text, today=local_date(now, member.timezone))
-            return await self._run(command, member, team, reply, now)
+            return await self._run(command, member, event, team, reply, now)
         except CommandError as error:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command, member: Member, team: Team | None, reply: _Reply, now: datetime
+        self, command: Command, member: Member, event: CommandInvoked, team: Team | None, reply: _Reply,
+        now: datetime,
     ) -> list[Message]:
+        """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
             topic = command.topic if command.topic in ("standup", "me", "manager") else "main"
             return [reply(f"help.{topic}")]
         if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage)):
             return [await self._on_me(command, member, reply, now)]
-        if team is None:
+        if event.direct:
             raise CommandError("error.no_team")
-        notes: list[Message] = []
-        if isinstance(command, MANAGER_COMMANDS) and not await self._may_manage(member, team):
-            if isinstance(command, StandupCreate) and not await self._store.managers(team.id):
-                await self._store.set_role(team.id, member.id, Role.MANAGER)
-                notes.append(reply("manager.first", team=team.name))
-            else:
-                managers = [m.display_name for m in await self._store.managers(team.id)]
-                who = self._catalog.names(member.locale, managers) or self._catalog.text(member.locale, "role.admin")
-                raise CommandError("error.not_manager", team=team.name, managers=who)
-        if isinstance(command, StandupCreate):
-            return [*notes, await self._create_standup(command, member, team, reply, now)]
+        name = team.name if team else (event.channel_name or event.channel_id)
+        managers = await self._store.managers(team.id) if team else []
         if isinstance(command, StandupList):
-            return [self._list_standups(await self._store.rituals(team.id), member, team)]
-        if isinstance(command, StandupAction):
-            return await self._standup_action(command, team, reply, now)
+            return [self._list_standups(await self._store.rituals(team.id) if team else [], name, reply)]
         if isinstance(command, ManagerList):
-            names = [m.display_name for m in await self._store.managers(team.id)]
-            if not names:
-                return [reply("manager.none", team=team.name)]
-            return [reply("manager.list", team=team.name, names=self._catalog.names(member.locale, names))]
+            if not managers:
+                return [reply("manager.none", team=name)]
+            names = self._catalog.names(member.locale, [m.display_name for m in managers])
+            return [reply("manager.list", team=name, names=names)]
+        # Only managers get past here, and the first person to set a team up becomes its manager.
+        first = isinstance(command, StandupCreate) and not managers
+        if not first and not member.is_admin and not any(m.id == member.id for m in managers):
+            who = self._catalog.names(member.locale, [m.display_name for m in managers])
+            raise CommandError(
+                "error.not_manager", team=name, managers=who or self._catalog.text(member.locale, "role.admin")
+            )
+        if isinstance(command, StandupCreate):
+            return await self._create_standup(command, member, event, first, reply, now)
         if isinstance(command, ManagerAdd):
-            return [await self._add_manager(command, member, team, reply)]
-        raise TypeError(f"unhandled command {command!r}")
-
-    async def _may_manage(self, member: Member, team: Team) -> bool:
-        return member.is_admin or await self._store.role(team.id, member.id) == Role.MANAGER
+            return [await self._add_manager(command, member, event, reply)]
+        if team is None:
+            raise CommandError("error.no_standup", team=name)
+        return await self._standup_action(command, team, reply, now)
 
     async def _create_standup(
-        self, command: StandupCreate, member: Member, team: Team, reply: _Reply, now: datetime
-    ) -> Prompt:
+        self, command: StandupCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
+        now: datetime,
+    ) -> list[Message]:
         template = standup.TEMPLATES[command.template]
         at = command.at or template.at
         digest_at = command.digest_at or _shift(at, template.digest_after_minutes)
         if _minutes(digest_at) <= _minutes(at):
-            example = self._catalog.time(_shift(at, 60))
-            raise CommandError("error.digest_before", digest=self._catalog.time(digest_at), at=self._catalog.time(at),
-                               example=example)
-        remind = None if command.remind_off else (command.remind_after_minutes or 60)
+            raise CommandError("error.digest_before", digest=self._catalog.time(digest_at),
+                               at=self._catalog.time(at), example=self._catalog.time(_shift(at, 60)))
+        remind = None if command.remind_off else (command.remind_after_minutes or DEFAULT_REMIND_MINUTES)
         settings = StandupSettings(
             template=command.template, questions=command.questions, digest_at=digest_at, remind_after_minutes=remind
         )
+        team = await self._store.upsert_team(
+            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+        )
+        await self._store.join_team(team.id, member.id)  # whoever types in a channel is in it
+        replies: list[Message] = []
+        if first:
+            await self._store.set_role(team.id, member.id, Role.MANAGER)
+            replies.append(reply("manager.first", team=team.name))
         ritual = await self._store.add_ritual(
             NewRitual(
                 team_id=team.id,
@@ -212,30 +232,31 @@ class Engine:
                 created_by=member.id,
             )
         )
-        await self.plan(now)
+        await self.plan(now, ritual_id=ritual.id)
         remind_text = (
             self._catalog.text(member.locale, "standup.remind_on", minutes=remind)
             if remind
             else self._catalog.text(member.locale, "standup.remind_off")
         )
-        return reply(
-            "standup.created",
-            id=ritual.id,
-            team=team.name,
-            days=self._catalog.days(member.locale, ritual.days),
-            at=self._catalog.time(ritual.at),
-            digest=self._catalog.time(digest_at),
-            zone=ritual.timezone,
-            remind=remind_text,
+        replies.append(
+            reply(
+                "standup.created",
+                id=ritual.id,
+                team=team.name,
+                days=self._catalog.days(member.locale, ritual.days),
+                at=self._catalog.time(ritual.at),
+                digest=self._catalog.time(digest_at),
+                zone=ritual.timezone,
+                remind=remind_text,
+            )
         )
+        return replies
 
-    def _list_standups(self, rituals: list[Ritual], member: Member, team: Team) -> Prompt:
-        locale = member.locale
-        context = channel_of(team)
+    def _list_standups(self, rituals: list[Ritual], team_name: str, reply: _Reply) -> Prompt:
         if not rituals:
-            text = self._catalog.text(locale, "standup.list_empty", team=team.name)
-            return Prompt(to=address_of(member), text=Text.plain(text), context=context)
-        lines = [self._catalog.text(locale, "standup.list_header", team=team.name)]
+            return reply("standup.list_empty", team=team_name)
+        locale = reply.member.locale
+        lines = [self._catalog.text(locale, "standup.list_header", team=team_name)]
         for ritual in rituals:
             template = "custom" if ritual.settings.questions else ritual.settings.template
             lines.append(
@@ -251,126 +272,141 @@ class Engine:
                     paused=self._catalog.text(locale, "standup.list_paused") if ritual.paused else "",
                 )
             )
-        return Prompt(to=address_of(member), text=Text.plain("\n".join(lines)), context=context)
+        return reply.plain("\n".join(lines))
 
     async def _pick_ritual(self, command: StandupAction, team: Team) -> Ritual:
         rituals = await self._store.rituals(team.id)
         if not rituals:
             raise CommandError("error.no_standup", team=team.name)
         if command.ritual_id is None:
+            if command.action in ("run", "digest"):
+                # The demo's buttons and a hurried manager mean the stand-up they set up last.
+                return ([r for r in rituals if not r.paused] or rituals)[-1]
             if len(rituals) > 1:
                 raise CommandError("error.which_standup", team=team.name, verb=command.action, example=rituals[0].id)
             return rituals[0]
         for ritual in rituals:
             if ritual.id == command.ritual_id:
                 return ritual
-        raise CommandError("error.unknown_standup", team=team.name, id=command.ritual_id)
+        ids = ", ".join(str(r.id) for r in rituals)
+        raise CommandError("error.unknown_standup", team=team.name, id=command.ritual_id, ids=ids,
+                           verb=command.action, example=rituals[0].id)
 
     async def _standup_action(
-        self, command: StandupAction, team: Team, reply: _Reply, now: datetime
+        self, command: Command, team: Team, reply: _Reply, now: datetime
     ) -> list[Message]:
+        assert isinstance(command, StandupAction)
         ritual = await self._pick_ritual(command, team)
         if command.action == "pause":
             await self._store.set_paused(ritual.id, True)
             return [reply("standup.paused", id=ritual.id)]
         if command.action == "resume":
             await self._store.set_paused(ritual.id, False)
-            await self.plan(now)
+            await self.plan(now, ritual_id=ritual.id)
             return [reply("standup.resumed", id=ritual.id)]
         if command.action == "delete":
             await self._store.delete_ritual(ritual.id)
             return [reply("standup.deleted", id=ritual.id)]
         if command.action == "digest":
-            occurrence = await self._store.occurrence(ritual.id, local_date(now, ritual.timezone))
-            if occurrence is None or occurrence.digest_posted_at is not None:
-                raise CommandError("error.no_occurrence", id=ritual.id)
-            return [*await self._post_digest(occurrence.id, now), reply("standup.digest_posted", id=ritual.id)]
+            return await self._digest_now(ritual, reply, now)
         return await self._run_now(ritual, team, reply, now)
 
+    async def _digest_now(self, ritual: Ritual, reply: _Reply, now: datetime) -> list[Message]:
+        """Post today's digest early; refused while nobody has been asked, so the day is not closed by mistake."""
+        occurrence = await self._store.occurrence(ritual.id, local_date(now, ritual.timezone))
+        if occurrence is None:
+            raise CommandError("error.digest_nobody", id=ritual.id)
+        if occurrence.digest_posted_at is not None:
+            raise CommandError("error.digest_done", id=ritual.id)
+        if not (await self._store.digest_context(occurrence.id)).entries:
+            raise CommandError("error.digest_nobody", id=ritual.id)
+        posted = await self._post_digest(occurrence.id, now)
+        if not posted:
+            raise CommandError("error.digest_done", id=ritual.id)
+        return [*posted, reply("standup.digest_posted", id=ritual.id)]
+
     async def _run_now(self, ritual: Ritual, team: Team, reply: _Reply, now: datetime) -> list[Message]:
-        """Prompt the team now: today's occurrence is created or brought forward, never repeated."""
+        """Make today's prompts due now; the dispatcher sends them. Nobody is asked twice on one date."""
         today = local_date(now, ritual.timezone)
         occurrence = await self._store.occurrence(ritual.id, today)
         if occurrence is not None and occurrence.digest_posted_at is not None:
             return [reply("standup.run_done", id=ritual.id)]
-        if occurrence is None:
-            scheduled = local_instant(today, ritual.settings.digest_at, ritual.timezone)
-            window = timedelta(minutes=_minutes(ritual.settings.digest_at) - _minutes(ritual.at))
-            digest_due = scheduled if scheduled > now else now + window
-        else:
-            digest_due = occurrence.digest_due_at
-        members = await self._store.team_members(team.id)
-        ready = [m for m in members if self._reachable(m, now)]
-        resting = [m.display_name for m in members if not self._reachable(m, now)]
-        deliveries = tuple(self._delivery(ritual, m, now, digest_due) for m in ready)
+        # The digest keeps its time if that is still ahead; otherwise members get the stand-up's usual window.
+        digest_due = occurrence.digest_due_at if occurrence else local_instant(
+            today, ritual.settings.digest_at, ritual.timezone
+        )
+        if digest_due <= now:
+            digest_due = now + timedelta(minutes=_minutes(ritual.settings.digest_at) - _minutes(ritual.at))
+        ready: list[Member] = []
+        resting: list[str] = []
+        for member in await self._store.team_members(team.id):
+            # A member whose own date is already past the stand-up's may have had that day's prompt: leave them be.
+            if self._reachable(member, now) and local_date(now, member.timezone) <= today:
+                ready.append(member)
+            else:
+                resting.append(member.display_name)
+        deliveries = tuple(PlannedDelivery(member_id=m.id, due_at=now) for m in ready)
         await self._store.plan(
             [PlannedOccurrence(ritual_id=ritual.id, local_date=today, digest_due_at=digest_due, deliveries=deliveries)]
         )
         occurrence = await self._store.occurrence(ritual.id, today)
         assert occurrence is not None
-        await self._store.bring_forward(occurrence.id, [m.id for m in ready], now)
-        messages: list[Message] = []
-        prompted = 0
-        async for batch, sent in self._send_due_prompts(now):
-            messages.extend(batch)
-            prompted += sum(1 for due in sent if due.ritual.id == ritual.id)
-        replies = [reply("standup.run", id=ritual.id, count=prompted)]
+        prompted = await self._store.bring_forward(occurrence.id, [m.id for m in ready], now, digest_due)
+        replies: list[Message] = [reply("standup.run", id=ritual.id, count=prompted)]
         if resting:
-            names = self._catalog.names(reply.member.locale, resting)
-            replies.append(reply("standup.run_skipped", names=names))
-        return messages + replies
+            replies.append(reply("standup.run_skipped", names=self._catalog.names(reply.member.locale, resting)))
+        return replies
 
     async def _on_me(self, command: Command, member: Member, reply: _Reply, now: datetime) -> Prompt:
         catalog = self._catalog
+        locale = member.locale
         if isinstance(command, MeShow):
-            away = catalog.text(member.locale, "me.away_note", until=member.away_until) if member.away_until else ""
+            away = ""
+            if member.away_until and member.away_until >= local_date(now, member.timezone):
+                away = catalog.text(locale, "me.away_note", until=catalog.date(locale, member.away_until))
             return reply(
                 "me.show",
                 zone=member.timezone,
                 start=catalog.time(member.work_start),
                 end=catalog.time(member.work_end),
-                days=catalog.days(member.locale, member.work_days),
-                language=catalog.text(member.locale, f"language.{member.locale}"),
+                days=catalog.days(locale, member.work_days),
+                language=catalog.text(locale, f"language.{locale}"),
                 away=away,
             )
+        if isinstance(command, MeLanguage):
+            await self._store.update_member(member.id, MemberChanges(locale=command.locale))
+            return reply.in_locale(command.locale, "me.language_set")
         if isinstance(command, MeTimezone):
             changes = MemberChanges(timezone=command.timezone)
+            answer = reply("me.timezone_set", zone=command.timezone,
+                           now=catalog.time(local_time(now, command.timezone)))
         elif isinstance(command, MeHours):
             changes = MemberChanges(work_start=command.start, work_end=command.end)
+            answer = reply("me.hours_set", start=catalog.time(command.start), end=catalog.time(command.end))
         elif isinstance(command, MeDays):
             changes = MemberChanges(work_days=command.days)
+            answer = reply("me.days_set", days=catalog.days(locale, command.days))
         elif isinstance(command, MeAway):
             changes = MemberChanges(away_until=command.until, clear_away=command.until is None)
-        elif isinstance(command, MeLanguage):
-            changes = MemberChanges(locale=command.locale)
+            answer = (reply("me.away_set", until=catalog.date(locale, command.until)) if command.until
+                      else reply("me.away_off"))
         else:
             raise TypeError(f"unhandled command {command!r}")
-        updated = await self._store.update_member(member.id, changes)
+        await self._store.update_member(member.id, changes)
+        # Prompts not sent yet were planned with the old times; plan this member's again.
         await self._store.replan_member(member.id)
-        await self.plan(now)
-        locale = updated.locale
-        if isinstance(command, MeTimezone):
-            now_there = catalog.time(local_time(now, updated.timezone))
-            return reply.in_locale(locale, "me.timezone_set", zone=updated.timezone, now=now_there)
-        if isinstance(command, MeHours):
-            start, end = catalog.time(command.start), catalog.time(command.end)
-            return reply.in_locale(locale, "me.hours_set", start=start, end=end)
-        if isinstance(command, MeDays):
-            return reply.in_locale(locale, "me.days_set", days=catalog.days(locale, command.days))
-        if isinstance(command, MeAway):
-            if command.until is None:
-                return reply.in_locale(locale, "me.away_off")
-            return reply.in_locale(locale, "me.away_set", until=command.until.isoformat())
-        return reply.in_locale(locale, "me.language_set")
+        await self.plan(now, member_id=member.id)
+        return answer
 
-    async def _add_manager(
-        self, command: ManagerAdd, member: Member, team: Team, reply: _Reply
-    ) -> Prompt:
+    async def _add_manager(self, command: ManagerAdd, member: Member, event: CommandInvoked, reply: _Reply) -> Prompt:
         found = await self._store.find_members(member.platform, member.workspace_id, command.who)
         if not found:
             raise CommandError("error.unknown_member", who=command.who)
         if len(found) > 1:
             raise CommandError("error.ambiguous_member", who=command.who, example=found[0].user_id)
+        team = await self._store.upsert_team(
+            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+        )
         await self._store.set_role(team.id, found[0].id, Role.MANAGER)
         return reply("manager.added", name=found[0].display_name, team=team.name)
 
@@ -381,7 +417,9 @@ class Engine:
             return [Prompt(to=address_of(member), text=Text.plain(self._catalog.text(member.locale, key, **params)))]
 
         context = await self._store.answer_context(event.delivery_id)
-        if context is None or context.member.id != member.id or context.delivery.status != DeliveryStatus.SENT:
+        # A claimed prompt may already be on the member's screen while the rest of its batch is being sent.
+        delivered = context is not None and context.delivery.status in (DeliveryStatus.CLAIMED, DeliveryStatus.SENT)
+        if context is None or context.member.id != member.id or not delivered:
             return refuse("error.answer_unknown")
         expected = len(standup.questions(context.ritual, self._catalog, member.locale))
         values = tuple(value.strip() for value in event.values)
@@ -394,12 +432,18 @@ class Engine:
             return refuse("error.answer_empty")
         now = self._clock.now()
         occurrence = context.occurrence
+        closed = self._catalog.date(member.locale, occurrence.local_date)
         late = occurrence.digest_posted_at is not None
         if late and context.previous is not None:
-            return refuse("error.answer_closed", date=self._catalog.date(member.locale, occurrence.local_date))
-        await self._store.save_answer(
-            Answer(delivery_id=context.delivery.id, member_id=member.id, values=values, submitted_at=now, late=late)
-        )
+            return refuse("error.answer_closed", date=closed)
+        answer = Answer(delivery_id=context.delivery.id, member_id=member.id, values=values, submitted_at=now,
+                        late=late)
+        if not await self._store.save_answer(answer):
+            # The digest went out while the member was typing: an earlier answer is in it, a first one joins it late.
+            if context.previous is not None:
+                return refuse("error.answer_closed", date=closed)
+            late = True
+            await self._store.save_answer(replace(answer, late=True))
         key = standup.form_key(context.delivery.id)
         if late:
             text = standup.late_answer_text(catalog=self._catalog, ritual=context.ritual, member=member, values=values)
@@ -446,10 +490,10 @@ class Engine:
 
     # Time ---------------------------------------------------------------------------------------------------
 
-    async def plan(self, now: datetime) -> int:
-        """Keep today's and tomorrow's occurrences of every running ritual in the schedule."""
+    async def plan(self, now: datetime, *, ritual_id: int | None = None, member_id: int | None = None) -> int:
+        """Keep today's and tomorrow's occurrences of running rituals in the schedule (all, one, or one member's)."""
         planned: list[PlannedOccurrence] = []
-        for ritual, members in await self._store.planning_view():
+        for ritual, members in await self._store.planning_view(ritual_id=ritual_id, member_id=member_id):
             planned.extend(self._plan_ritual(ritual, members, now))
         return await self._store.plan(planned) if planned else 0
 
@@ -464,8 +508,9 @@ class Engine:
             deliveries = []
             for member in members:
                 due = self._due_at(ritual, member, day)
-                if due is not None and due >= now - self._settings.grace:
-                    deliveries.append(self._delivery(ritual, member, due, digest_due))
+                # Someone whose morning comes after the digest (far west, or a late start) is not asked at all.
+                if due is not None and now - self._settings.grace <= due < digest_due:
+                    deliveries.append(PlannedDelivery(member_id=member.id, due_at=due))
             occurrences.append(
                 PlannedOccurrence(
                     ritual_id=ritual.id, local_date=day, digest_due_at=digest_due, deliveries=tuple(deliveries)
@@ -479,13 +524,6 @@ class Engine:
         if at >= member.work_end:
             return None
         return local_instant(day, at, member.timezone)
-
-    def _delivery(self, ritual: Ritual, member: Member, due: datetime, digest_due: datetime) -> PlannedDelivery:
-        minutes = ritual.settings.remind_after_minutes
-        remind = due + timedelta(minutes=minutes) if minutes else None
-        if remind is not None and remind >= digest_due:
-            remind = None
-        return PlannedDelivery(member_id=member.id, due_at=due, remind_at=remind)
 
     def _reachable(self, member: Member, now: datetime) -> bool:
         """True when messaging the member now respects their away days, working days and hours."""
@@ -509,7 +547,9 @@ class Engine:
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
         while True:
-            batch = await self._store.claim_due_prompts(now, self._settings.grace, self._settings.batch_size)
+            batch = await self._store.claim_due_prompts(
+                now, self._settings.grace, self._settings.lease, self._settings.batch_size
+            )
             if not batch:
                 return
             messages: list[Message] = []
@@ -532,9 +572,17 @@ class Engine:
                 )
                 sent.append(due)
             yield messages, sent
-            await self._store.finish_prompts([due.delivery.id for due in sent], skipped, now)
+            await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
             if len(batch) < self._settings.batch_size:
                 return
+
+    def _sent(self, due: DuePrompt, now: datetime) -> SentPrompt:
+        """A delivered prompt with its one reminder, counted from when it really went out and before the digest."""
+        minutes = due.ritual.settings.remind_after_minutes
+        remind = now + timedelta(minutes=minutes) if minutes else None
+        if remind is not None and remind >= due.digest_due_at:
+            remind = None
+        return SentPrompt(delivery_id=due.delivery.id, remind_at=remind)
 
     async def _reminders(self, now: datetime) -> list[Message]:
         due_list = await self._store.due_reminders(now, self._settings.batch_size)
@@ -552,10 +600,8 @@ class Engine:
         return messages
 
     async def _post_digest(self, occurrence_id: int, now: datetime) -> list[Message]:
-        if not await self._store.claim_digest(occurrence_id, now):
-            return []
-        context = await self._store.digest_context(occurrence_id)
-        if not context.entries:
+        context = await self._store.claim_digest(occurrence_id, now)
+        if context is None or not context.entries:
             # Nobody was prompted (all away, paused, or missed after downtime): an empty post would only be noise.
             return []
         ritual = context.ritual

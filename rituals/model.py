@@ -9,6 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_QUESTIONS = 8
+DEFAULT_REMIND_MINUTES = 60
 
 
 class Role(StrEnum):
@@ -28,6 +30,7 @@ class DeliveryStatus(StrEnum):
     """Where one member's prompt for one occurrence stands."""
 
     PENDING = "pending"
+    CLAIMED = "claimed"
     SENT = "sent"
     SKIPPED = "skipped"
     MISSED = "missed"
@@ -76,9 +79,9 @@ class StandupSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     template: str = "morning"
-    questions: tuple[str, ...] = Field(default=(), max_length=8)
+    questions: tuple[str, ...] = Field(default=(), max_length=MAX_QUESTIONS)
     digest_at: time
-    remind_after_minutes: int | None = Field(default=60, ge=5, le=720)
+    remind_after_minutes: int | None = Field(default=DEFAULT_REMIND_MINUTES, ge=5, le=720)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -98,6 +98,13 @@ class PlannedDelivery:
 
     member_id: int
     due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentPrompt:
+    """A claimed prompt that was delivered, and when its one reminder is due (None: no reminder)."""
+
+    delivery_id: int
     remind_at: datetime | None
 
 
@@ -158,6 +165,10 @@ class Store(Protocol):
         """Members whose display name (case-insensitively) or user id is `who`."""
         ...
 
+    async def find_team(self, platform: str, workspace_id: str, channel_id: str) -> Team | None:
+        """The team for a channel, if Ritme knows it."""
+        ...
+
     async def upsert_team(self, platform: str, workspace_id: str, channel_id: str, name: str) -> Team:
         """The team for a channel, created when new."""
         ...
@@ -198,8 +209,10 @@ class Store(Protocol):
         """Delete a ritual and its unsent prompts; answers given stay."""
         ...
 
-    async def planning_view(self) -> list[tuple[Ritual, list[Member]]]:
-        """Every running ritual with the members of its team."""
+    async def planning_view(
+        self, *, ritual_id: int | None = None, member_id: int | None = None
+    ) -> list[tuple[Ritual, list[Member]]]:
+        """Running rituals with the members of their team: all of them, one ritual, or one member's only."""
         ...
 
     async def plan(self, occurrences: Sequence[PlannedOccurrence]) -> int:
@@ -210,20 +223,29 @@ class Store(Protocol):
         """Forget a member's unsent future prompts after their time or hours changed; the planner redoes them."""
         ...
 
-    async def bring_forward(self, occurrence_id: int, member_ids: Sequence[int], due_at: datetime) -> None:
-        """Make the members' pending prompts of an occurrence due at `due_at` (a manager's run-now)."""
+    async def bring_forward(
+        self, occurrence_id: int, member_ids: Sequence[int], due_at: datetime, digest_due_at: datetime
+    ) -> int:
+        """Make the members' pending prompts of an occurrence due at `due_at` and its digest due at
+        `digest_due_at` (a manager's run-now); returns how many prompts were moved."""
         ...
 
     async def occurrence(self, ritual_id: int, local_date: date) -> Occurrence | None:
         """The ritual's occurrence on a team-local date."""
         ...
 
-    async def claim_due_prompts(self, now: datetime, grace: timedelta, limit: int) -> list[DuePrompt]:
-        """Pending prompts due by `now`; those older than `grace` are marked missed instead and not returned."""
+    async def claim_due_prompts(
+        self, now: datetime, grace: timedelta, lease: timedelta, limit: int
+    ) -> list[DuePrompt]:
+        """Claim prompts due by `now` for `lease`, so no other worker sends them meanwhile.
+
+        Pending prompts (and claimed ones whose lease ran out) are returned at most `limit` at a time. Those due
+        longer ago than `grace`, or whose occurrence's digest is due or posted, are marked missed instead.
+        """
         ...
 
-    async def finish_prompts(self, sent: Sequence[int], skipped: Sequence[int], now: datetime) -> None:
-        """Record which claimed prompts were sent and which were skipped."""
+    async def finish_prompts(self, sent: Sequence[SentPrompt], skipped: Sequence[int], now: datetime) -> None:
+        """Record which claimed prompts were delivered (with their reminder time) and which were skipped."""
         ...
 
     async def due_reminders(self, now: datetime, limit: int) -> list[DuePrompt]:
@@ -242,14 +264,22 @@ class Store(Protocol):
         """An occurrence with its ritual, team and every prompted member's answer."""
         ...
 
-    async def claim_digest(self, occurrence_id: int, now: datetime) -> bool:
-        """Mark the digest posted; False when someone else already did, so it is posted once."""
+    async def claim_digest(self, occurrence_id: int, now: datetime) -> DigestContext | None:
+        """Mark the digest posted and read it in one transaction; None when someone else already did."""
         ...
 
     async def answer_context(self, delivery_id: int) -> AnswerContext | None:
         """A delivery with what is needed to take an answer to it."""
         ...
 
-    async def save_answer(self, answer: Answer) -> None:
-        """Store or replace the answer to a delivery."""
+    async def save_answer(self, answer: Answer) -> bool:
+        """Store or replace the answer to a delivery.
+
+        An on-time answer (late=False) is saved only while the occurrence's digest is not posted, in the same
+        transaction; False means the digest went out first and nothing was saved.
+        """
+        ...
+
+    async def prune_inbound(self, before: datetime) -> int:
+        """Forget inbound events received before `before`; platforms stop retrying long before that."""
         ...

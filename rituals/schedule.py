@@ -15,7 +15,8 @@ def zone(name: str) -> ZoneInfo:
 
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    # "localtime" is the host's own zone file, not a name that means the same place everywhere.
+    return frozenset(available_timezones()) - {"localtime"}
 
 
 def is_valid_zone(name: str) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from rituals.catalog import NO_BLOCKER_ANSWERS, Catalog
+from rituals.catalog import NO_BLOCKER_FILLER, NO_BLOCKER_PHRASES, NO_BLOCKER_WORDS, Catalog
 from rituals.model import DigestEntry, Member, Ritual
-from rituals.outbound import Button, ChannelAddress, Field, Form, MemberAddress, Span, Text
+from rituals.outbound import Button, Field, Form, MemberAddress, Span, Text
 from rituals.schedule import local_time
 
 MAX_ANSWER_LENGTH = 2000
@@ -39,7 +40,7 @@ def questions(ritual: Ritual, catalog: Catalog, locale: str) -> tuple[str, ...]:
     return tuple(catalog.text(locale, f"q.{template}.{n}") for n in (1, 2, 3))
 
 
-def blocker_index(ritual: Ritual, catalog: Catalog) -> int | None:
+def blocker_index(ritual: Ritual) -> int | None:
     """Which question asks about blockers, so the digest can highlight its answers."""
     if not ritual.settings.questions:
         return 2
@@ -51,8 +52,14 @@ def blocker_index(ritual: Ritual, catalog: Catalog) -> int | None:
 
 
 def is_blocker(answer: str) -> bool:
-    """True when an answer to the blocker question names a real blocker."""
-    return answer.strip().lower().rstrip("!. ") not in NO_BLOCKER_ANSWERS
+    """True when an answer to the blocker question names a real blocker.
+
+    "No", "Geen blokkades" or "nope, all good" are not; "No access to staging" is, since it says more than no.
+    """
+    words = re.findall(r"[\w/]+|-", answer.lower())
+    if not words or " ".join(words) in NO_BLOCKER_PHRASES:
+        return False
+    return not (words[0] in NO_BLOCKER_WORDS and all(word in NO_BLOCKER_FILLER for word in words[1:]))
 
 
 def form_key(delivery_id: int) -> str:
@@ -98,11 +105,13 @@ def edit_button(catalog: Catalog, locale: str, delivery_id: int) -> Button:
     return Button(label=catalog.text(locale, "standup.edit"), action=EDIT_ACTION, value=str(delivery_id))
 
 
-def _answer_lines(labels: tuple[str, ...], values: tuple[str, ...]) -> list[tuple[Span, ...]]:
+def _answer_lines(ritual: Ritual, labels: tuple[str, ...], values: tuple[str, ...]) -> list[tuple[Span, ...]]:
+    # A manager typed custom questions, so they are re-posted as a person's words, like the answers.
+    typed = bool(ritual.settings.questions)
     lines: list[tuple[Span, ...]] = []
     for label, value in zip(labels, values, strict=False):
         if value.strip():
-            lines.append((Span(text=f"{label} — "), Span(text=value.strip(), user=True)))
+            lines.append((Span(text=label, user=typed), Span(text=" — "), Span(text=value.strip(), user=True)))
     return lines
 
 
@@ -112,7 +121,7 @@ def digest_text(
     """The digest: blockers first, then each answer, then who has not answered (names only, no pings)."""
     locale = ritual.locale
     labels = questions(ritual, catalog, locale)
-    blocker_at = blocker_index(ritual, catalog)
+    blocker_at = blocker_index(ritual)
     lines: list[tuple[Span, ...]] = [
         (Span(text=catalog.text(locale, "digest.title", team=team_name, date=day_text), bold=True),)
     ]
@@ -136,7 +145,7 @@ def digest_text(
     for entry in answered:
         assert entry.answer is not None
         lines.append((Span(text=entry.member.display_name, bold=True, user=True),))
-        lines.extend(_answer_lines(labels, entry.answer.values))
+        lines.extend(_answer_lines(ritual, labels, entry.answer.values))
     missing = [entry.member.display_name for entry in entries if entry.answer is None]
     if missing:
         before, after = catalog.around(locale, "digest.not_answered", "names")
@@ -153,10 +162,5 @@ def late_answer_text(*, catalog: Catalog, ritual: Ritual, member: Member, values
     lines: list[tuple[Span, ...]] = [
         (Span(text=before), Span(text=member.display_name, bold=True, user=True), Span(text=after))
     ]
-    lines.extend(_answer_lines(labels, values))
+    lines.extend(_answer_lines(ritual, labels, values))
     return Text(tuple(lines))
-
-
-def channel_address(platform: str, workspace_id: str, channel_id: str) -> ChannelAddress:
-    """The address of a team's channel."""
-    return ChannelAddress(platform=platform, workspace_id=workspace_id, channel_id=channel_id)

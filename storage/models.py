@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -197,6 +198,12 @@ class OccurrenceRow(Base):
     digest_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+OPEN = "status IN ('pending', 'claimed')"
+"""Deliveries not yet sent, skipped or missed: what ix_deliveries_open_due_at holds."""
+UNREMINDED = "status = 'sent' AND reminded_at IS NULL AND remind_at IS NOT NULL"
+"""Sent deliveries whose reminder has not gone out: what ix_deliveries_unreminded_remind_at holds."""
+
+
 class DeliveryRow(Base):
     """One member's prompt of one occurrence.
 
@@ -207,9 +214,20 @@ class DeliveryRow(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("ritual_id", "member_id", "local_date"),
-        CheckConstraint("status IN ('pending', 'sent', 'skipped', 'missed')", name="status"),
-        Index("ix_deliveries_status_due_at", "status", "due_at"),
-        Index("ix_deliveries_status_remind_at", "status", "remind_at"),
+        CheckConstraint("status IN ('pending', 'claimed', 'sent', 'skipped', 'missed')", name="status"),
+        # Only the prompts still to send, in the order they are claimed: a claim reads the first rows of this
+        # small index and stops, however many prompts were sent before. Queries must spell out OPEN
+        # literally (no bound parameters), or SQLite will not use a partial index.
+        Index("ix_deliveries_open_due_at", "due_at", "id", sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+        # Only the reminders still to send. A status-first index would also tempt SQLite's planner (which has no
+        # statistics) away from the partial index above, into reading and sorting every open prompt.
+        Index(
+            "ix_deliveries_unreminded_remind_at",
+            "remind_at",
+            "id",
+            sqlite_where=text(UNREMINDED),
+            postgresql_where=text(UNREMINDED),
+        ),
         Index("ix_deliveries_member_id_status", "member_id", "status"),
         Index("ix_deliveries_occurrence_id", "occurrence_id"),
     )
@@ -221,6 +239,8 @@ class DeliveryRow(Base):
     local_date: Mapped[date] = mapped_column(Date())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    # While status is 'claimed': until when the claiming worker owns the prompt; after that anyone may claim it.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

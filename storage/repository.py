@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import JSON, Table, exists, or_, select, type_coerce, update
+from sqlalchemy import JSON, Table, and_, bindparam, exists, literal_column, or_, select, type_coerce, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -36,6 +36,7 @@ from rituals.ports import (
     MemberDefaults,
     NewRitual,
     PlannedOccurrence,
+    SentPrompt,
     Store,
     SystemClock,
 )
@@ -135,6 +136,9 @@ _ANSWER: tuple[ColumnElement[Any], ...] = (
     _answers.c.late,
 )
 
+# The statuses ix_deliveries_open_due_at holds (storage.models.OPEN).
+_OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
+
 _MEMBER_FROM = _members.join(_member_ws, _member_ws.c.id == _members.c.workspace_id)
 _TEAM_FROM = _teams.join(_team_ws, _team_ws.c.id == _teams.c.workspace_id)
 
@@ -201,7 +205,7 @@ def _occurrence(row: Sequence[Any], i: int = 0) -> Occurrence:
     )
 
 
-def _delivery(row: Sequence[Any], i: int = 0) -> Delivery:
+def _delivery(row: Sequence[Any], i: int = 0, status: DeliveryStatus | None = None) -> Delivery:
     return Delivery(
         id=row[i],
         occurrence_id=row[i + 1],
@@ -209,7 +213,7 @@ def _delivery(row: Sequence[Any], i: int = 0) -> Delivery:
         member_id=row[i + 3],
         local_date=row[i + 4],
         due_at=row[i + 5],
-        status=DeliveryStatus(row[i + 6]),
+        status=status or DeliveryStatus(row[i + 6]),
         sent_at=row[i + 7],
         remind_at=row[i + 8],
         reminded_at=row[i + 9],
@@ -239,6 +243,16 @@ def _running(rituals: FromClause) -> tuple[ColumnElement[bool], ...]:
     return (rituals.c.paused.is_(False), rituals.c.deleted_at.is_(None))
 
 
+def _prompt_joins(deliveries: FromClause) -> FromClause:
+    """`deliveries` (the table, or a CTE with its columns) joined with everything a prompt needs."""
+    return (
+        deliveries.join(_MEMBER_FROM, _members.c.id == deliveries.c.member_id)
+        .join(_rituals, _rituals.c.id == deliveries.c.ritual_id)
+        .join(_TEAM_FROM, _teams.c.id == _rituals.c.team_id)
+        .join(_occurrences, _occurrences.c.id == deliveries.c.occurrence_id)
+    )
+
+
 def _prompts_of(ids: Select[Any], *order_by: ColumnElement[Any]) -> Select[Any]:
     """The deliveries `ids` picks, joined with everything a prompt needs.
 
@@ -247,36 +261,96 @@ def _prompts_of(ids: Select[Any], *order_by: ColumnElement[Any]) -> Select[Any]:
     """
     return (
         select(*_DELIVERY, *_MEMBER, *_RITUAL, *_TEAM, _occurrences.c.digest_due_at)
-        .select_from(
-            _deliveries.join(_MEMBER_FROM, _members.c.id == _deliveries.c.member_id)
-            .join(_rituals, _rituals.c.id == _deliveries.c.ritual_id)
-            .join(_TEAM_FROM, _teams.c.id == _rituals.c.team_id)
-            .join(_occurrences, _occurrences.c.id == _deliveries.c.occurrence_id)
-        )
+        .select_from(_prompt_joins(_deliveries))
         .where(_deliveries.c.id.in_(ids))
         .order_by(*order_by)
     )
 
 
-def _due_prompts(now: datetime, limit: int) -> Select[Any]:
-    """The first `limit` pending prompts due by `now` on running rituals, locked on PostgreSQL."""
+def _claimable(deliveries: FromClause, now: datetime) -> ColumnElement[bool]:
+    """Pending, or claimed by a worker whose lease ran out (it died, or took too long).
+
+    The first term repeats the partial index's condition word for word, so both databases may use that index.
+    """
+    return and_(
+        deliveries.c.status.in_([literal_column(f"'{status.value}'") for status in _OPEN]),
+        or_(deliveries.c.status == DeliveryStatus.PENDING.value, deliveries.c.lease_until < now),
+    )
+
+
+def _digest_open(deliveries: FromClause, now: datetime) -> ColumnElement[bool]:
+    """The delivery's occurrence still takes prompts: its digest is neither due nor posted."""
+    occurrence = _occurrences.alias("open_occurrence")
+    return exists().where(
+        occurrence.c.id == deliveries.c.occurrence_id,
+        occurrence.c.digest_due_at > now,
+        occurrence.c.digest_posted_at.is_(None),
+    )
+
+
+def _stale_prompts(now: datetime, grace: timedelta) -> Select[Any]:
+    """Ids of claimable prompts due by `now` that are no use any more: past `grace`, or after their digest.
+
+    Only rows already due: the open-prompts index then bounds the scan, and a future prompt whose digest went
+    out early is caught the moment it falls due, before any claim could return it. On PostgreSQL rows another
+    transaction holds are skipped rather than waited for; the claim's own conditions keep them out meanwhile.
+    """
+    stale = _deliveries.alias("stale")
+    return (
+        select(stale.c.id)
+        .where(
+            _claimable(stale, now),
+            stale.c.due_at <= now,
+            or_(stale.c.due_at < now - grace, ~_digest_open(stale, now)),
+        )
+        .with_for_update(of=stale, skip_locked=True)
+    )
+
+
+def _due_prompt_ids(now: datetime, grace: timedelta, limit: int) -> Select[Any]:
+    """Ids of the first `limit` claimable prompts due by `now` on running rituals, locked on PostgreSQL."""
     due, ritual = _deliveries.alias("due"), _rituals.alias("due_ritual")
     stopped = or_(ritual.c.paused.is_(True), ritual.c.deleted_at.is_not(None))
-    ids = (
+    return (
         select(due.c.id)
         .where(
-            due.c.status == DeliveryStatus.PENDING.value,
+            _claimable(due, now),
             due.c.due_at <= now,
-            # An anti-join rather than a join: PostgreSQL then drives from the (status, due_at) index even on
+            # The missed-marking in the same transaction already removed stale rows, except on PostgreSQL the
+            # ones it skipped as locked; repeating its conditions here keeps those out too.
+            due.c.due_at >= now - grace,
+            _digest_open(due, now),
+            # An anti-join rather than a join: PostgreSQL then drives from the open-prompts index even on
             # freshly filled tables without statistics, instead of probing deliveries once per ritual.
             ~exists().where(ritual.c.id == due.c.ritual_id, stopped),
         )
         .order_by(due.c.due_at, due.c.id)
         .limit(limit)
-        # PostgreSQL replicas skip rows another claim holds; SQLite renders nothing (its writers queue).
+        # PostgreSQL replicas skip rows another claim holds; SQLite renders nothing (BEGIN IMMEDIATE queues writers).
         .with_for_update(of=due, skip_locked=True)
     )
-    return _prompts_of(ids, _deliveries.c.due_at, _deliveries.c.id)
+
+
+def _claim_returning(ids: Select[Any], until: datetime) -> Select[Any]:
+    """PostgreSQL: claim the picked rows and read them back joined, in one statement.
+
+    The UPDATE ... RETURNING runs in a CTE, so the prompts read are exactly the rows this statement claimed, with
+    their new status. `picked` is MATERIALIZED so its LIMIT and SKIP LOCKED run once, whatever the plan.
+    """
+    picked = ids.cte("picked").prefix_with("MATERIALIZED")
+    claimed = (
+        update(_deliveries)
+        .where(_deliveries.c.id.in_(select(picked.c.id)))
+        .values(status=DeliveryStatus.CLAIMED.value, lease_until=until)
+        .returning(*_DELIVERY)
+        .cte("claimed")
+    )
+    returned = (claimed.c[cast(str, column.key)] for column in _DELIVERY)
+    return (
+        select(*returned, *_MEMBER, *_RITUAL, *_TEAM, _occurrences.c.digest_due_at)
+        .select_from(_prompt_joins(claimed))
+        .order_by(claimed.c.due_at, claimed.c.id)
+    )
 
 
 def _due_reminders(now: datetime, limit: int) -> Select[Any]:
@@ -291,7 +365,8 @@ def _due_reminders(now: datetime, limit: int) -> Select[Any]:
         .join(occurrence, occurrence.c.id == sent.c.occurrence_id)
         .join(ritual, ritual.c.id == sent.c.ritual_id)
         .where(
-            sent.c.status == DeliveryStatus.SENT.value,
+            # Spelled out as the partial index's condition is, without bound parameters, so it is used.
+            sent.c.status == literal_column(f"'{DeliveryStatus.SENT.value}'"),
             sent.c.remind_at <= now,
             sent.c.reminded_at.is_(None),
             occurrence.c.digest_posted_at.is_(None),
@@ -307,7 +382,8 @@ def _due_reminders(now: datetime, limit: int) -> Select[Any]:
 class _PromptMapper:
     """Builds DuePrompts from joined rows, making each ritual, team and member once per batch."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: DeliveryStatus | None = None) -> None:
+        self._status = status  # the status the rows were just given, when they were read before that write
         self._members: dict[int, Member] = {}
         self._rituals: dict[int, Ritual] = {}
         self._teams: dict[int, Team] = {}
@@ -326,15 +402,20 @@ class _PromptMapper:
         if team is None:
             team = self._teams[row[team_at]] = _team(row, team_at)
         return DuePrompt(
-            delivery=_delivery(row), member=member, ritual=ritual, team=team, digest_due_at=row[team_at + _TN]
+            delivery=_delivery(row, 0, self._status),
+            member=member,
+            ritual=ritual,
+            team=team,
+            digest_due_at=row[team_at + _TN],
         )
 
 
 class SqlStore:
     """The engine's Store on a SQLAlchemy async engine; every method is one short transaction.
 
-    Prompt claiming has no lease yet: claim_due_prompts returns pending rows and leaves them pending, so the
-    caller must call finish_prompts for every claimed id before it claims again, or it gets them again.
+    Several processes may share one database: prompts are claimed with a lease (FOR UPDATE SKIP LOCKED on
+    PostgreSQL, BEGIN IMMEDIATE on SQLite), a digest is claimed once, and an on-time answer is saved only while its
+    digest is not out, so a digest never misses an answer it reported as saved.
     """
 
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
@@ -378,6 +459,12 @@ class SqlStore:
             await conn.execute(
                 sql_delete(_inbound).where(_inbound.c.platform == platform, _inbound.c.event_id == event_id)
             )
+
+    async def prune_inbound(self, before: datetime) -> int:
+        """Forget inbound events received before `before`; returns how many were forgotten."""
+        async with self._begin() as conn:
+            result = await conn.execute(sql_delete(_inbound).where(_inbound.c.received_at < before))
+        return result.rowcount
 
     # Members and teams
 
@@ -475,6 +562,21 @@ class SqlStore:
         async with self._begin() as conn:
             rows = (await conn.execute(statement)).all()
         return [_member(row) for row in rows]
+
+    async def find_team(self, platform: str, workspace_id: str, channel_id: str) -> Team | None:
+        """The team for a channel, if Ritme knows it."""
+        statement = (
+            select(*_TEAM)
+            .select_from(_TEAM_FROM)
+            .where(
+                _team_ws.c.platform == platform,
+                _team_ws.c.external_id == workspace_id,
+                _teams.c.channel_id == channel_id,
+            )
+        )
+        async with self._begin() as conn:
+            row = (await conn.execute(statement)).first()
+        return None if row is None else _team(row)
 
     async def upsert_team(self, platform: str, workspace_id: str, channel_id: str, name: str) -> Team:
         """The team for a channel, created when new."""
@@ -614,19 +716,35 @@ class SqlStore:
     def _delete_pending(*where: Any) -> Any:
         return sql_delete(_deliveries).where(_deliveries.c.status == DeliveryStatus.PENDING.value, *where)
 
-    async def planning_view(self) -> list[tuple[Ritual, list[Member]]]:
-        """Every running ritual with the members of its team, in two queries."""
-        running = _running(_rituals)
+    async def planning_view(
+        self, *, ritual_id: int | None = None, member_id: int | None = None
+    ) -> list[tuple[Ritual, list[Member]]]:
+        """Running rituals with the members of their team, in two queries.
+
+        All of them by default; with `ritual_id` only that ritual (if it runs); with `member_id` only the rituals
+        of that member's teams, each listing just that member. Both narrow together.
+        """
+        running: list[ColumnElement[bool]] = list(_running(_rituals))
+        if ritual_id is not None:
+            running.append(_rituals.c.id == ritual_id)
+        if member_id is not None:
+            mine = select(_team_members.c.team_id).where(_team_members.c.member_id == member_id)
+            running.append(_rituals.c.team_id.in_(mine))
+        people: list[ColumnElement[bool]] = [
+            # A subquery rather than an IN list of ids: no parameter limit however many teams there are.
+            _team_members.c.team_id.in_(select(_rituals.c.team_id).where(*running))
+        ]
+        if member_id is not None:
+            people.append(_team_members.c.member_id == member_id)
         members_of_running_teams = (
             select(_team_members.c.team_id, *_MEMBER)
             .select_from(_MEMBER_FROM.join(_team_members, _team_members.c.member_id == _members.c.id))
-            # A subquery rather than an IN list of ids: no parameter limit however many teams there are.
-            .where(_team_members.c.team_id.in_(select(_rituals.c.team_id).where(*running)))
+            .where(*people)
             .order_by(_team_members.c.team_id, _members.c.id)
         )
         async with self._begin() as conn:
             ritual_rows = (await conn.execute(select(*_RITUAL).where(*running).order_by(_rituals.c.id))).all()
-            member_rows = (await conn.execute(members_of_running_teams)).all()
+            member_rows = (await conn.execute(members_of_running_teams)).all() if ritual_rows else []
         by_team: dict[int, list[Member]] = {}
         for row in member_rows:
             by_team.setdefault(row[0], []).append(_member(row, 1))
@@ -662,7 +780,8 @@ class SqlStore:
                     "local_date": o.local_date,
                     "due_at": d.due_at,
                     "status": DeliveryStatus.PENDING.value,
-                    "remind_at": d.remind_at,
+                    # Known only once the prompt is sent: finish_prompts sets it.
+                    "remind_at": None,
                 }
                 for o in occurrences
                 for d in o.deliveries
@@ -702,11 +821,19 @@ class SqlStore:
         async with self._begin() as conn:
             await conn.execute(self._delete_pending(_deliveries.c.member_id == member_id))
 
-    async def bring_forward(self, occurrence_id: int, member_ids: Sequence[int], due_at: datetime) -> None:
-        """Make the members' pending prompts of an occurrence due at `due_at` (a manager's run-now)."""
+    async def bring_forward(
+        self, occurrence_id: int, member_ids: Sequence[int], due_at: datetime, digest_due_at: datetime
+    ) -> int:
+        """Make the members' pending prompts of an occurrence due at `due_at` (a manager's run-now); how many."""
+        moved = 0
         async with self._begin() as conn:
+            await conn.execute(
+                update(_occurrences)
+                .where(_occurrences.c.id == occurrence_id, _occurrences.c.digest_posted_at.is_(None))
+                .values(digest_due_at=digest_due_at)
+            )
             for chunk in _chunks(sorted(set(member_ids)), IN_CHUNK):
-                await conn.execute(
+                result = await conn.execute(
                     update(_deliveries)
                     .where(
                         _deliveries.c.occurrence_id == occurrence_id,
@@ -715,6 +842,8 @@ class SqlStore:
                     )
                     .values(due_at=due_at)
                 )
+                moved += result.rowcount
+        return moved
 
     async def occurrence(self, ritual_id: int, local_date: date) -> Occurrence | None:
         """The ritual's occurrence on a team-local date."""
@@ -727,35 +856,74 @@ class SqlStore:
 
     # Prompts and reminders
 
-    async def claim_due_prompts(self, now: datetime, grace: timedelta, limit: int) -> list[DuePrompt]:
-        """Pending prompts due by `now`, oldest first; those older than `grace` are marked missed instead.
+    async def claim_due_prompts(self, now: datetime, grace: timedelta, lease: timedelta, limit: int) -> list[DuePrompt]:
+        """Claim prompts due by `now` for `lease`, oldest first, so no other worker sends them meanwhile.
 
-        The rows stay pending: call finish_prompts with every returned id before claiming again.
+        Pending prompts (and claimed ones whose lease ran out) are returned at most `limit` at a time, with status
+        CLAIMED. Those due longer ago than `grace`, or whose occurrence's digest is due or posted, are marked
+        missed instead. Concurrent claimers get disjoint rows: PostgreSQL skips rows another claim has locked,
+        SQLite runs one writer at a time.
         """
-        pending = _deliveries.c.status == DeliveryStatus.PENDING.value
-        statement = _due_prompts(now, limit)
+        claimed = DeliveryStatus.CLAIMED.value
+        until = now + lease
+        ids = _due_prompt_ids(now, grace, limit)
         async with self._begin() as conn:
             await conn.execute(
                 update(_deliveries)
-                .where(pending, _deliveries.c.due_at < now - grace)
-                .values(status=DeliveryStatus.MISSED.value)
+                .where(_deliveries.c.id.in_(_stale_prompts(now, grace)))
+                .values(status=DeliveryStatus.MISSED.value, lease_until=None)
             )
-            rows = (await conn.execute(statement)).all()
-        mapper = _PromptMapper()
+            if self._postgres:
+                rows = (await conn.execute(_claim_returning(ids, until))).all()
+                mapper = _PromptMapper()
+            else:
+                # No writer can come between these two statements (BEGIN IMMEDIATE), and `ids` is ordered by a
+                # unique key, so both pick the same rows: read them joined, then claim exactly those.
+                rows = (await conn.execute(_prompts_of(ids, _deliveries.c.due_at, _deliveries.c.id))).all()
+                if rows:
+                    await conn.execute(
+                        update(_deliveries).where(_deliveries.c.id.in_(ids)).values(status=claimed, lease_until=until)
+                    )
+                mapper = _PromptMapper(DeliveryStatus.CLAIMED)
         return [mapper(row) for row in rows]
 
-    async def finish_prompts(self, sent: Sequence[int], skipped: Sequence[int], now: datetime) -> None:
-        """Record which claimed prompts were sent and which were skipped."""
+    async def finish_prompts(self, sent: Sequence[SentPrompt], skipped: Sequence[int], now: datetime) -> None:
+        """Record which claimed prompts were delivered (with their reminder time) and which were skipped.
+
+        A prompt marked missed after its lease ran out is still recorded as sent when it was: the member got it.
+        """
+        claimed = DeliveryStatus.CLAIMED.value
+        finishable = or_(_deliveries.c.status == claimed, _deliveries.c.status == DeliveryStatus.MISSED.value)
+        sent_now = {"status": DeliveryStatus.SENT.value, "sent_at": now, "lease_until": None}
+        # A batch's prompts mostly share a few reminder times (due time + the ritual's delay): one IN-list UPDATE
+        # per shared time, and one executemany for the prompts whose time is their own.
+        by_remind_at: dict[datetime | None, list[int]] = {}
+        for prompt in sent:
+            by_remind_at.setdefault(prompt.remind_at, []).append(prompt.delivery_id)
+        alone = [{"b_id": ids[0], "b_remind_at": at} for at, ids in by_remind_at.items() if len(ids) == 1]
         async with self._begin() as conn:
-            for chunk in _chunks(list(sent), IN_CHUNK):
+            for remind_at, ids in by_remind_at.items():
+                if len(ids) == 1:
+                    continue
+                for chunk in _chunks(ids, IN_CHUNK):
+                    await conn.execute(
+                        update(_deliveries)
+                        .where(_deliveries.c.id.in_(chunk), finishable)
+                        .values(remind_at=remind_at, **sent_now)
+                    )
+            if alone:
                 await conn.execute(
                     update(_deliveries)
-                    .where(_deliveries.c.id.in_(chunk))
-                    .values(status=DeliveryStatus.SENT.value, sent_at=now)
+                    # An executemany takes no IN (...) list, hence the ORs in `finishable`.
+                    .where(_deliveries.c.id == bindparam("b_id"), finishable)
+                    .values(remind_at=bindparam("b_remind_at", type_=_deliveries.c.remind_at.type), **sent_now),
+                    alone,
                 )
             for chunk in _chunks(list(skipped), IN_CHUNK):
                 await conn.execute(
-                    update(_deliveries).where(_deliveries.c.id.in_(chunk)).values(status=DeliveryStatus.SKIPPED.value)
+                    update(_deliveries)
+                    .where(_deliveries.c.id.in_(chunk), _deliveries.c.status == claimed)
+                    .values(status=DeliveryStatus.SKIPPED.value, lease_until=None)
                 )
 
     async def due_reminders(self, now: datetime, limit: int) -> list[DuePrompt]:
@@ -795,6 +963,11 @@ class SqlStore:
 
     async def digest_context(self, occurrence_id: int) -> DigestContext:
         """An occurrence with its ritual, team and every prompted member's answer, by display name."""
+        async with self._begin() as conn:
+            return await self._digest_context(conn, occurrence_id)
+
+    @staticmethod
+    async def _digest_context(conn: AsyncConnection, occurrence_id: int) -> DigestContext:
         head = (
             select(*_OCCURRENCE, *_RITUAL, *_TEAM)
             .select_from(
@@ -813,11 +986,10 @@ class SqlStore:
             )
             .where(_deliveries.c.occurrence_id == occurrence_id, _deliveries.c.status == DeliveryStatus.SENT.value)
         )
-        async with self._begin() as conn:
-            head_row = (await conn.execute(head)).first()
-            entry_rows = (await conn.execute(entries)).all() if head_row is not None else []
+        head_row = (await conn.execute(head)).first()
         if head_row is None:
             raise LookupError(f"occurrence {occurrence_id} does not exist")
+        entry_rows = (await conn.execute(entries)).all()
         found = [DigestEntry(member=_member(row), answer=_answer(row, _M)) for row in entry_rows]
         found.sort(key=lambda entry: _by_name(entry.member))
         return DigestContext(
@@ -827,15 +999,24 @@ class SqlStore:
             entries=tuple(found),
         )
 
-    async def claim_digest(self, occurrence_id: int, now: datetime) -> bool:
-        """Mark the digest posted; False when someone else already did, so it is posted once."""
+    async def claim_digest(self, occurrence_id: int, now: datetime) -> DigestContext | None:
+        """Mark the digest posted and read it in one transaction; None when someone else already did.
+
+        The UPDATE holds the occurrence row until commit, so an on-time save_answer (which share-locks that row
+        first) either commits before the entries are read here, or waits and then sees the digest posted.
+        """
         async with self._begin() as conn:
             result = await conn.execute(
                 update(_occurrences)
                 .where(_occurrences.c.id == occurrence_id, _occurrences.c.digest_posted_at.is_(None))
                 .values(digest_posted_at=now)
             )
-        return result.rowcount == 1
+            if result.rowcount != 1:
+                found = await conn.execute(select(_occurrences.c.id).where(_occurrences.c.id == occurrence_id))
+                if found.first() is None:
+                    raise LookupError(f"occurrence {occurrence_id} does not exist")
+                return None
+            return await self._digest_context(conn, occurrence_id)
 
     async def answer_context(self, delivery_id: int) -> AnswerContext | None:
         """A delivery with what is needed to take an answer to it, None when there is no such delivery."""
@@ -872,8 +1053,14 @@ class SqlStore:
             previous=_answer(row, at),
         )
 
-    async def save_answer(self, answer: Answer) -> None:
-        """Store or replace the answer to a delivery."""
+    async def save_answer(self, answer: Answer) -> bool:
+        """Store or replace the answer to a delivery; False (nothing saved) for an on-time one after the digest.
+
+        An on-time answer (late=False) is checked against its occurrence's digest in the same transaction. On
+        PostgreSQL that check share-locks the occurrence row: answers do not wait for each other, but claim_digest's
+        UPDATE waits for them (and they for it), so no answer slips in between the digest's claim and its read.
+        On SQLite BEGIN IMMEDIATE serialises the two already.
+        """
         insert = self._insert(_answers).values(
             delivery_id=answer.delivery_id,
             member_id=answer.member_id,
@@ -891,7 +1078,21 @@ class SqlStore:
             },
         )
         async with self._begin() as conn:
+            if not answer.late:
+                digest = (
+                    await conn.execute(
+                        select(_occurrences.c.digest_posted_at)
+                        .select_from(_deliveries.join(_occurrences, _occurrences.c.id == _deliveries.c.occurrence_id))
+                        .where(_deliveries.c.id == answer.delivery_id)
+                        .with_for_update(read=True, of=_occurrences)
+                    )
+                ).first()
+                if digest is None:
+                    raise LookupError(f"delivery {answer.delivery_id} does not exist")
+                if digest.digest_posted_at is not None:
+                    return False
             await conn.execute(statement)
+        return True
 
 
 def _conforms(store: SqlStore) -> Store:

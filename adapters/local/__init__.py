@@ -14,7 +14,6 @@ from adapters.local.platform import (
     UndeliverableMessage,
 )
 from adapters.local.render import MessageView, defuse_mentions
-from adapters.local.translate import members_seen
 
 __all__ = [
     "InvalidUser",
@@ -26,6 +25,5 @@ __all__ = [
     "UndeliverableMessage",
     "defuse_mentions",
     "local_routes",
-    "members_seen",
     "mount_local",
 ]

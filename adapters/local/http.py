@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import string
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -14,13 +15,14 @@ from typing import Any
 from aiohttp import web
 
 from adapters.local.platform import InvalidUser, LocalPlatform, LocalUser
-from adapters.local.render import MessageView
+from adapters.local.render import MessageView, channel_conversation, dm_conversation
 from adapters.local.translate import (
     answer_submitted,
     button_clicked,
     command_invoked,
     members_seen,
 )
+from rituals.catalog import DEFAULT_LOCALE, LOCALES, Catalog, supported
 from rituals.events import InboundEvent
 from rituals.ports import Clock, InboundHandler
 
@@ -30,8 +32,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 HEARTBEAT_SECONDS = 15.0
 MAX_TEXT_LENGTH = 4000
 MAX_ANSWERS = 50
+# Browser-chosen event ids and button tokens. Scoped as "<user_id>:<event_id>", an event id still fits the 255
+# characters the inbound ledger keeps, as user ids have at most MAX_USER_ID_LENGTH.
 MAX_TOKEN_LENGTH = 200
-INBOUND_FAILED = "Ritme could not handle that; please try again."
+UI_PREFIX = "ui."
 
 # The page loads nothing but its own files, so an injected tag (there should be none) could do nothing.
 _PAGE_HEADERS = {
@@ -49,6 +53,9 @@ _STATIC_FILES = {
     "/static/local/style.css": ("style.css", "text/css"),
 }
 _SEEN_EVENTS_KEPT = 1000
+# The locale errors of a request are told in, once the request names a member we know.
+_LOCALE: web.RequestKey[str] = web.RequestKey("ritme_local_locale", str)
+_EXAMPLE_EVENT_ID = '"3f2b8c1e-7d4a-4b8e-9c1f-2a6d5e8b0c47"'
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -66,6 +73,7 @@ def local_routes(
         web.get(path, _static_file(name, content_type)) for path, (name, content_type) in _STATIC_FILES.items()
     ]
     routes += [
+        web.get("/api/ui", _answering_problems(api.ui)),
         web.get("/api/directory", _answering_problems(api.directory)),
         web.post("/api/users", _answering_problems(api.add_user)),
         web.get("/api/history", _answering_problems(api.history)),
@@ -96,12 +104,17 @@ def mount_local(
 
 
 class _Problem(Exception):
-    """A request we refuse, with the status and the message the browser shows."""
+    """A request we refuse: the status, and the catalog message the browser shows."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, key: str, **params: Any) -> None:
+        super().__init__(key)
         self.status = status
-        self.message = message
+        self.key = key
+        self.params = params
+
+    def text(self, locale: str) -> str:
+        """The message in `locale`."""
+        return Catalog().text(locale, self.key, **self.params)
 
 
 def _answering_problems(handler: Handler) -> Handler:
@@ -109,9 +122,48 @@ def _answering_problems(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except _Problem as problem:
-            return web.json_response({"error": problem.message}, status=problem.status)
+            return web.json_response({"error": problem.text(_error_locale(request))}, status=problem.status)
 
     return answer
+
+
+def _error_locale(request: web.Request) -> str:
+    """The acting member's locale when the request named one, else the language the browser asks for."""
+    return request.get(_LOCALE) or locale_from_accept_language(request.headers.get("Accept-Language"))
+
+
+def locale_from_accept_language(header: str | None) -> str:
+    """The catalog locale a browser prefers most among those Ritme speaks (`nl-NL,nl;q=0.9` is "nl")."""
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        language = tag.replace("_", "-").split("-")[0].lower()
+        if language in LOCALES and weight > 0:
+            choices.append((-weight, position, language))
+    return min(choices)[2] if choices else DEFAULT_LOCALE
+
+
+def ui_texts(locale: str) -> dict[str, str]:
+    """Every word the browser chat shows of its own, in `locale`, as templates with their {placeholders}."""
+    catalog = Catalog()
+    keys = [key for key in catalog.keys() if key.startswith(UI_PREFIX)]
+    # The language picker names the languages with the catalog's own words for them.
+    keys += [f"language.{code}" for code in LOCALES if catalog.has(f"language.{code}")]
+    return {key: _template(catalog, locale, key) for key in keys}
+
+
+def _template(catalog: Catalog, locale: str, key: str) -> str:
+    # Each placeholder filled with itself: the browser fills it in, e.g. "{conversation}" with "# team".
+    names = {name for _, name, _, _ in string.Formatter().parse(catalog.text(locale, key)) if name}
+    return catalog.text(locale, key, **{name: "{" + name + "}" for name in names})
 
 
 def _static_file(name: str, content_type: str) -> Handler:
@@ -136,6 +188,12 @@ class _LocalApi:
         # A browser retrying a send must not show the typed text twice; the engine dedupes by event id itself.
         self._echoed: OrderedDict[tuple[str, str], None] = OrderedDict()
 
+    async def ui(self, request: web.Request) -> web.StreamResponse:
+        """The chat's own words in one locale: `?locale=nl`, or without it the browser's Accept-Language."""
+        asked = request.query.get("locale")
+        locale = supported(asked) if asked else locale_from_accept_language(request.headers.get("Accept-Language"))
+        return web.json_response({"locale": locale, "locales": list(LOCALES), "texts": ui_texts(locale)})
+
     async def directory(self, _request: web.Request) -> web.StreamResponse:
         """Members and channels."""
         return web.json_response(
@@ -154,7 +212,7 @@ class _LocalApi:
         try:
             user = self._platform.new_user(display_name=display_name, timezone=timezone, locale=locale)
         except InvalidUser as invalid:
-            raise _Problem(400, str(invalid)) from None
+            raise _Problem(400, invalid.key, **invalid.params) from None
         for event in members_seen(
             [user],
             self._platform.channels(),
@@ -197,15 +255,18 @@ class _LocalApi:
     async def command(self, request: web.Request) -> web.StreamResponse:
         """Show what the member typed, then hand it to the engine as a command."""
         body = await _json_object(request)
-        user = self._body_user(body)
+        user = self._body_user(request, body)
         conversation = body.get("conversation")
         if not isinstance(conversation, str) or not self._platform.may_write(user.user_id, conversation):
-            channel_ids = [channel.channel_id for channel in self._platform.channels()]
-            example = f'"channel:{channel_ids[0]}" or ' if channel_ids else ""
-            raise _Problem(400, f'conversation: use {example}"dm:{user.user_id}"')
+            dm = json.dumps(dm_conversation(user.user_id))
+            channels = self._platform.channels()
+            if not channels:
+                raise _Problem(400, "ui.error.conversation_dm", dm=dm)
+            channel = json.dumps(channel_conversation(channels[0].channel_id))
+            raise _Problem(400, "ui.error.conversation", channel=channel, dm=dm)
         text = body.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_LENGTH:
-            raise _Problem(400, f'text: type 1 to {MAX_TEXT_LENGTH} characters, for example "/ritme help"')
+            raise _Problem(400, "ui.error.text", limit=MAX_TEXT_LENGTH)
         text = text.strip()
         event_id = _event_id(body)
         if self._first_time(user.user_id, event_id):
@@ -226,19 +287,17 @@ class _LocalApi:
     async def answer(self, request: web.Request) -> web.StreamResponse:
         """Hand a submitted form to the engine."""
         body = await _json_object(request)
-        user = self._body_user(body)
+        user = self._body_user(request, body)
         delivery_id = body.get("delivery_id")
         if not isinstance(delivery_id, int) or isinstance(delivery_id, bool) or delivery_id < 0:
-            raise _Problem(400, "delivery_id: use the form's number, for example 42")
+            raise _Problem(400, "ui.error.delivery_id")
         values = body.get("values")
         if (
             not isinstance(values, list)
             or len(values) > MAX_ANSWERS
             or not all(isinstance(value, str) and len(value) <= MAX_TEXT_LENGTH for value in values)
         ):
-            raise _Problem(
-                400, f'values: send a list of answers of at most {MAX_TEXT_LENGTH} characters, e.g. ["Fixed the bug"]'
-            )
+            raise _Problem(400, "ui.error.values", count=MAX_ANSWERS, limit=MAX_TEXT_LENGTH)
         await self._deliver(
             answer_submitted(
                 user,
@@ -254,7 +313,7 @@ class _LocalApi:
     async def button(self, request: web.Request) -> web.StreamResponse:
         """Hand a pressed button to the engine."""
         body = await _json_object(request)
-        user = self._body_user(body)
+        user = self._body_user(request, body)
         action = _token_field(body, "action", example='"pulse.answer"')
         value = _token_field(body, "value", example='"4"', allow_empty=True)
         await self._deliver(
@@ -274,20 +333,25 @@ class _LocalApi:
             await self._inbound(event)
         except Exception:
             log.exception("inbound handler failed on %s %s", type(event).__name__, event.event_id)
-            raise _Problem(500, INBOUND_FAILED) from None
+            raise _Problem(500, "ui.error.inbound_failed") from None
 
     def _query_user(self, request: web.Request) -> LocalUser:
-        return self._known_user(request.query.get("user"))
+        return self._known_user(request, request.query.get("user"))
 
-    def _body_user(self, body: Mapping[str, Any]) -> LocalUser:
-        return self._known_user(body.get("user"))
+    def _body_user(self, request: web.Request, body: Mapping[str, Any]) -> LocalUser:
+        return self._known_user(request, body.get("user"))
 
-    def _known_user(self, user_id: object) -> LocalUser:
+    def _known_user(self, request: web.Request, user_id: object) -> LocalUser:
+        users = self._platform.users()
+        example = json.dumps(users[0].user_id if users else "u1")
         if not isinstance(user_id, str) or not user_id:
-            raise _Problem(400, 'user: give the member\'s id, for example "u1"')
+            raise _Problem(400, "ui.error.user_missing", example=example)
         user = self._platform.user(user_id)
         if user is None:
-            raise _Problem(404, f"user: nobody has the id {user_id!r}; pick someone from the member list")
+            shown = json.dumps(user_id[:MAX_TOKEN_LENGTH])
+            raise _Problem(404, "ui.error.user_unknown", user_id=shown, example=example)
+        # From here on the member is known, so whatever else is wrong is told in their language.
+        request[_LOCALE] = user.locale
         return user
 
     def _first_time(self, user_id: str, event_id: str) -> bool:
@@ -309,27 +373,27 @@ def sse_message(view: MessageView) -> bytes:
 async def _json_object(request: web.Request) -> dict[str, Any]:
     # Demanding JSON makes a cross-site form post impossible without a CORS preflight this server never grants.
     if request.content_type != "application/json":
-        raise _Problem(415, "body: send JSON with Content-Type: application/json")
+        raise _Problem(415, "ui.error.content_type")
     try:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
-        raise _Problem(400, 'body: send valid JSON, for example {"user": "u1", "text": "/ritme help"}') from None
+        raise _Problem(400, "ui.error.json", example='{"user": "u1", "text": "/ritme help"}') from None
     if not isinstance(body, dict):
-        raise _Problem(400, 'body: send a JSON object, for example {"user": "u1"}')
+        raise _Problem(400, "ui.error.json_object", example='{"user": "u1"}')
     return body
 
 
 def _text_field(body: Mapping[str, Any], name: str, *, example: str) -> str:
     value = body.get(name)
     if not isinstance(value, str):
-        raise _Problem(400, f"{name}: give it as text, for example {example}")
+        raise _Problem(400, "ui.error.not_text", field=name, example=example)
     return value
 
 
 def _token_field(body: Mapping[str, Any], name: str, *, example: str, allow_empty: bool = False) -> str:
     value = body.get(name)
-    if not isinstance(value, str) or (not value and not allow_empty) or len(value) > MAX_TEXT_LENGTH:
-        raise _Problem(400, f"{name}: give the button's {name} as text, for example {example}")
+    if not isinstance(value, str) or (not value and not allow_empty) or len(value) > MAX_TOKEN_LENGTH:
+        raise _Problem(400, "ui.error.button_field", field=name, limit=MAX_TOKEN_LENGTH, example=example)
     return value
 
 
@@ -338,5 +402,5 @@ def _event_id(body: Mapping[str, Any]) -> str:
     if event_id is None or event_id == "":
         return str(uuid.uuid4())
     if not isinstance(event_id, str) or len(event_id) > MAX_TOKEN_LENGTH:
-        raise _Problem(400, f"event_id: use a short unique text such as a UUID, at most {MAX_TOKEN_LENGTH} characters")
+        raise _Problem(400, "ui.error.event_id", limit=MAX_TOKEN_LENGTH, example=_EXAMPLE_EVENT_ID)
     return event_id

@@ -8,10 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
 from types import MappingProxyType, TracebackType
-from typing import Self
-from zoneinfo import ZoneInfo, available_timezones
+from typing import Any, Self
 
 from adapters.local.render import (
     MessageView,
@@ -20,6 +18,7 @@ from adapters.local.render import (
     place,
     visible_to,
 )
+from rituals.catalog import DEFAULT_LOCALE, LOCALES, Catalog
 from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
@@ -30,37 +29,34 @@ from rituals.outbound import (
     ThreadReply,
     Update,
 )
+from rituals.schedule import is_valid_zone
 
 PLATFORM = "local"
 WORKSPACE = "local"
-LOCALES = ("en", "nl")
 MAX_NAME_LENGTH = 80
+# The inbound ledger keeps event ids of up to 255 characters: "<user_id>:" plus a browser's id of up to 200.
+MAX_USER_ID_LENGTH = 50
 DEFAULT_CHANNELS: Mapping[str, str] = MappingProxyType({"team": "team"})
 
 
 class InvalidUser(ValueError):
-    """A member's details are not acceptable; the message names the field and shows a good value."""
+    """A member's details are not acceptable; the message names the field and shows a good value.
+
+    `str()` is the English text; `text(locale)` is the same message from the catalog in another language.
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.text(DEFAULT_LOCALE))
+
+    def text(self, locale: str) -> str:
+        """The message in `locale`."""
+        return Catalog().text(locale, self.key, **self.params)
 
 
 class UndeliverableMessage(LookupError):
     """An outbound message is addressed to someone or somewhere the local platform does not have."""
-
-
-@cache
-def _known_zones() -> frozenset[str]:
-    # "localtime" is the host's own zone file, not an IANA name a browser or another host would understand.
-    return frozenset(available_timezones() - {"localtime"})
-
-
-def is_known_timezone(name: str) -> bool:
-    """Whether `name` is an IANA time zone this machine can load."""
-    if name not in _known_zones():
-        return False
-    try:
-        ZoneInfo(name)
-    except (LookupError, ValueError, OSError):
-        return False
-    return True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,17 +69,21 @@ class LocalUser:
     locale: str = "en"
 
     def __post_init__(self) -> None:
-        if not self.user_id or any(ch.isspace() for ch in self.user_id):
-            raise InvalidUser('user_id: use a non-empty id without spaces, for example "ada"')
+        # No colon either: event ids are scoped as "<user_id>:<event_id>", which must stay unambiguous (and short).
+        user_id = self.user_id
+        if not user_id or len(user_id) > MAX_USER_ID_LENGTH or any(ch.isspace() or ch == ":" for ch in user_id):
+            raise InvalidUser("ui.error.user_id", limit=MAX_USER_ID_LENGTH)
         name = self.display_name
         if not name.strip() or len(name) > MAX_NAME_LENGTH:
-            raise InvalidUser(f'display_name: use 1 to {MAX_NAME_LENGTH} characters, for example "Ada Lovelace"')
+            raise InvalidUser("ui.error.display_name_length", limit=MAX_NAME_LENGTH)
         if any(unicodedata.category(ch).startswith("C") for ch in name):
-            raise InvalidUser('display_name: leave out line breaks and control characters, e.g. "Ada Lovelace"')
-        if not is_known_timezone(self.timezone):
-            raise InvalidUser('timezone: use an IANA time zone name, for example "Europe/Amsterdam"')
+            raise InvalidUser("ui.error.display_name_control")
+        if not is_valid_zone(self.timezone):
+            raise InvalidUser("ui.error.timezone")
         if self.locale not in LOCALES:
-            raise InvalidUser('locale: use "en" or "nl"')
+            raise InvalidUser(
+                "ui.error.locale", locales=", ".join(f'"{code}"' for code in LOCALES), example=f'"{DEFAULT_LOCALE}"'
+            )
 
     def to_json(self) -> dict[str, str]:
         """The JSON-able dict the browser lists."""

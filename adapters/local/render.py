@@ -91,6 +91,8 @@ class MessageView:
     only_for: str | None = None
     thread_of: int | None = None
     author: str = BOT_AUTHOR
+    # Who wrote it is a flag, never read off the name: a member may well be called "Ritme" too.
+    from_bot: bool = True
     lines: tuple[tuple[SpanView, ...], ...] = ()
     buttons: tuple[ButtonView, ...] = ()
     form: FormView | None = None
@@ -104,6 +106,7 @@ class MessageView:
             "only_for": self.only_for,
             "thread_of": self.thread_of,
             "author": self.author,
+            "from_bot": self.from_bot,
             "lines": [[{"text": span.text, "bold": span.bold} for span in line] for line in self.lines],
             "buttons": [
                 {"label": button.label, "action": button.action, "value": button.value} for button in self.buttons
@@ -148,13 +151,14 @@ def member_message(*, message_id: int, conversation: str, author: str, text: str
         id=message_id,
         conversation=conversation,
         author=author,
+        from_bot=False,
         lines=render_text(Text(tuple((Span(text=line, user=True),) for line in text.split("\n")))),
     )
 
 
 def is_private_to(view: MessageView, user_id: str) -> bool:
     """Whether the view is one of the bot's private messages to this member (a DM or an only-visible-to-you)."""
-    return view.author == BOT_AUTHOR and (
+    return view.from_bot and (
         view.only_for == user_id or (view.conversation == dm_conversation(user_id) and view.only_for is None)
     )
 
@@ -238,7 +242,7 @@ def _thread_parent(transcript: Sequence[MessageView], conversation: str, thread_
             and view.key == thread_key
             and view.thread_of is None
             and view.only_for is None
-            and view.author == BOT_AUTHOR
+            and view.from_bot
         ):
             return view
     return None

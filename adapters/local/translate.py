@@ -27,6 +27,15 @@ def actor_for(user: LocalUser, *, workspace_id: str) -> Actor:
     )
 
 
+def scoped_event_id(user: LocalUser, event_id: str) -> str:
+    """A browser-chosen event id, made unique per member.
+
+    The engine dedupes events per platform by id, and browsers choose their own ids; unscoped, one member reusing
+    another's id (by chance or on purpose) would have the second member's command dropped as a duplicate.
+    """
+    return f"{user.user_id}:{event_id}"
+
+
 def command_invoked(
     user: LocalUser,
     *,
@@ -37,10 +46,13 @@ def command_invoked(
     event_id: str,
     received_at: datetime,
 ) -> CommandInvoked:
-    """A command typed in a channel (`channel` set) or in the member's DM (`channel` None)."""
+    """A command typed in a channel (`channel` set) or in the member's DM (`channel` None).
+
+    `event_id` is the browser's; the event carries it scoped to the member (see `scoped_event_id`).
+    """
     # A DM has no channel id of its own on this platform, so the conversation id ("dm:<user>") stands in.
     return CommandInvoked(
-        event_id=event_id,
+        event_id=scoped_event_id(user, event_id),
         actor=actor_for(user, workspace_id=workspace_id),
         received_at=received_at,
         channel_id=conversation if channel is None else channel.channel_id,
@@ -59,9 +71,9 @@ def answer_submitted(
     event_id: str,
     received_at: datetime,
 ) -> AnswerSubmitted:
-    """A submitted form."""
+    """A submitted form; `event_id` is the browser's, scoped to the member like a command's."""
     return AnswerSubmitted(
-        event_id=event_id,
+        event_id=scoped_event_id(user, event_id),
         actor=actor_for(user, workspace_id=workspace_id),
         received_at=received_at,
         delivery_id=delivery_id,
@@ -72,9 +84,9 @@ def answer_submitted(
 def button_clicked(
     user: LocalUser, *, workspace_id: str, action: str, value: str, event_id: str, received_at: datetime
 ) -> ButtonClicked:
-    """A pressed button."""
+    """A pressed button; `event_id` is the browser's, scoped to the member like a command's."""
     return ButtonClicked(
-        event_id=event_id,
+        event_id=scoped_event_id(user, event_id),
         actor=actor_for(user, workspace_id=workspace_id),
         received_at=received_at,
         action=action,

@@ -7,8 +7,10 @@ RITME_REQUIRE_BROWSER=1 says a browser must be there.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -56,8 +58,11 @@ class StandupEngine:
 
     platform: LocalPlatform
     events: list[InboundEvent] = field(default_factory=list)
+    fail_answers: bool = False
 
     async def __call__(self, event: InboundEvent) -> None:
+        if self.fail_answers and isinstance(event, AnswerSubmitted):
+            raise RuntimeError("the database is down")
         self.events.append(event)
         member = MemberAddress(platform="local", workspace_id="local", user_id=event.actor.user_id)
         if isinstance(event, CommandInvoked) and event.text == "/ritme standup run":
@@ -102,14 +107,20 @@ class Browser:
     dialogs: list[str]
 
 
+ADA = LocalUser(user_id="u1", display_name="Ada", timezone="Europe/Amsterdam", locale="en")
+BRAM = LocalUser(user_id="u2", display_name="Bram", timezone="America/New_York", locale="nl")
+
+
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Browser]:
-    platform = LocalPlatform(
-        users=[
-            LocalUser(user_id="u1", display_name="Ada", timezone="Europe/Amsterdam", locale="en"),
-            LocalUser(user_id="u2", display_name="Bram", timezone="America/New_York", locale="nl"),
-        ]
-    )
+    async with open_chat([ADA, BRAM]) as opened:
+        yield opened
+
+
+@asynccontextmanager
+async def open_chat(users: list[LocalUser], *, browser_locale: str = "en-US") -> AsyncIterator[Browser]:
+    """The chat page in Chromium; `browser_locale` is the language the browser asks for (its Accept-Language)."""
+    platform = LocalPlatform(users=users)
     engine = StandupEngine(platform)
     app = web.Application()
     mount_local(app, platform, engine, FixedClock())
@@ -125,7 +136,7 @@ async def browser() -> AsyncIterator[Browser]:
                 "--no-first-run",
             ],
         )
-        page = await chromium.new_page()
+        page = await chromium.new_page(locale=browser_locale)
         page.set_default_timeout(TIMEOUT_MS)
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
@@ -237,3 +248,119 @@ async def test_on_a_phone_the_members_open_from_a_menu(browser: Browser) -> None
     await expect(page.get_by_test_id("member-u2")).not_to_be_in_viewport()
     await expect(page.get_by_test_id("composer")).to_be_visible()
     await expect(page.get_by_test_id("run-standup")).to_be_visible()
+
+
+# The page speaks the chosen member's language
+
+
+@pytest.mark.asyncio
+async def test_the_page_follows_the_chosen_members_language(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u2").click()
+    await page.get_by_test_id("conv-team").click()
+
+    await expect(page.locator("html")).to_have_attribute("lang", "nl")
+    await expect(page.get_by_test_id("run-standup")).to_have_text("Stand-up nu starten")
+    await expect(page.get_by_test_id("post-digest")).to_have_text("Overzicht nu plaatsen")
+    await expect(page.get_by_test_id("people-heading")).to_have_text("Jij bent")
+    await expect(page.get_by_test_id("conversations-heading")).to_have_text("Gesprekken")
+    await expect(page.get_by_test_id("conv-dm")).to_have_text("Privéberichten met Ritme")
+    await expect(page.get_by_test_id("send")).to_have_text("Versturen")
+    await expect(page.get_by_test_id("add-person-toggle")).to_have_text("Persoon toevoegen")
+    await expect(page.get_by_test_id("composer")).to_have_attribute(
+        "placeholder", "Bericht in # team — probeer /ritme help"
+    )
+    await expect(page.get_by_test_id("empty")).to_have_text("Nog geen berichten. Probeer /ritme help.")
+    await expect(page).to_have_title("Ritme — lokale chat")
+
+    await page.get_by_test_id("composer").fill("/ritme help")
+    await page.get_by_test_id("composer").press("Enter")
+    reply = messages(page).filter(has_text="You said /ritme help")
+    await expect(reply.get_by_test_id("only-you")).to_have_text("Alleen zichtbaar voor jou")
+
+    # Back to Ada, and back to English.
+    await page.get_by_test_id("member-u1").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.get_by_test_id("run-standup")).to_have_text("Run stand-up now")
+    await expect(page.get_by_test_id("post-digest")).to_have_text("Post digest now")
+    await expect(page.get_by_test_id("people-heading")).to_have_text("You are")
+    await expect(page.get_by_test_id("conv-dm")).to_have_text("Direct messages with Ritme")
+    await expect(page.get_by_test_id("send")).to_have_text("Send")
+    await expect(page).to_have_title("Ritme — local chat")
+
+
+@pytest.mark.asyncio
+async def test_a_failed_answer_is_told_in_the_members_language(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u2").click()
+    await page.get_by_test_id("conv-team").click()
+    await page.get_by_test_id("run-standup").click()
+    await page.get_by_test_id("conv-dm").click()
+    browser.engine.fail_answers = True
+
+    await page.get_by_test_id("answer-field").nth(1).fill("Tests")
+    await page.get_by_test_id("answer-submit").click()
+
+    status = page.get_by_test_id("answer-status")
+    await expect(status).to_have_text("Ritme kon dat niet verwerken; probeer het opnieuw.")
+
+
+@pytest.mark.asyncio
+async def test_adding_a_person_is_in_the_pages_language_and_so_are_its_errors(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u2").click()
+    await page.get_by_test_id("add-person-toggle").click()
+
+    await expect(page.get_by_test_id("add-person-name-label")).to_have_text("Naam")
+    await expect(page.get_by_test_id("add-person-name")).to_have_attribute("placeholder", "bijvoorbeeld Ada Lovelace")
+    await expect(page.get_by_test_id("add-person-submit")).to_have_text("Toevoegen")
+    await expect(page.get_by_test_id("add-person-locale").locator("option")).to_have_text(["Engels", "Nederlands"])
+    await expect(page.get_by_test_id("add-person-locale")).to_have_value("nl")
+
+    await page.get_by_test_id("add-person-name").fill("Chidi")
+    await page.get_by_test_id("add-person-timezone").fill("Mars/Base")
+    await page.get_by_test_id("add-person-submit").click()
+    await expect(page.get_by_test_id("add-person-error")).to_have_text(
+        'timezone: gebruik de IANA-naam van een tijdzone, bijvoorbeeld "Europe/Amsterdam"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("browser_locale", "heading", "placeholder", "toggle"),
+    [
+        ("nl-NL", "Jij bent", "Voeg een persoon toe om te beginnen", "Persoon toevoegen"),
+        ("en-GB", "You are", "Add a person to start", "Add person"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_before_anyone_is_picked_the_page_speaks_the_browsers_language(
+    browser_locale: str, heading: str, placeholder: str, toggle: str
+) -> None:
+    async with open_chat([], browser_locale=browser_locale) as opened:
+        page = opened.page
+        await expect(page.get_by_test_id("people-heading")).to_have_text(heading)
+        await expect(page.get_by_test_id("add-person-toggle")).to_have_text(toggle)
+        await expect(page.get_by_test_id("composer")).to_have_attribute("placeholder", placeholder)
+        await expect(page.locator("html")).to_have_attribute("lang", browser_locale[:2])
+
+
+# Who wrote it
+
+
+@pytest.mark.asyncio
+async def test_a_member_called_ritme_is_not_styled_as_the_bot(browser: Browser) -> None:
+    page = browser.page
+    browser.platform.add_user(LocalUser(user_id="u3", display_name="Ritme", timezone="UTC", locale="en"))
+    await page.reload()
+    await page.get_by_test_id("member-u3").click()
+    await page.get_by_test_id("conv-team").click()
+
+    await page.get_by_test_id("composer").fill("/ritme help")
+    await page.get_by_test_id("composer").press("Enter")
+
+    typed = messages(page).filter(has_text="/ritme help").filter(has_not_text="You said")
+    answer = messages(page).filter(has_text="You said /ritme help")
+    await expect(typed.get_by_test_id("message-author")).to_have_text("Ritme")
+    await expect(answer.get_by_test_id("message-author")).to_have_text("Ritme")
+    await expect(typed).not_to_have_class(re.compile(r"\bfrom-bot\b"))
+    await expect(answer).to_have_class(re.compile(r"\bfrom-bot\b"))

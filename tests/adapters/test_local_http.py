@@ -17,7 +17,9 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.local import LocalPlatform, LocalUser, mount_local
-from adapters.local.http import INBOUND_FAILED
+from adapters.local.http import MAX_TOKEN_LENGTH, locale_from_accept_language
+from adapters.local.platform import MAX_USER_ID_LENGTH
+from rituals.catalog import Catalog
 from rituals.events import AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
 from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Prompt, Text, Update
 
@@ -131,7 +133,7 @@ async def test_a_command_in_the_channel_reaches_the_engine_and_its_reply_shows_t
     assert await response.json() == {"ok": True}
     [event] = chat.engine.events
     assert event == CommandInvoked(
-        event_id="e-1",
+        event_id="u1:e-1",
         actor=event.actor,
         received_at=NOW,
         channel_id="team",
@@ -159,7 +161,9 @@ async def test_a_command_in_the_dm_uses_the_dm_as_its_channel(chat: Chat) -> Non
     [event] = chat.engine.events
     assert isinstance(event, CommandInvoked)
     assert (event.channel_id, event.channel_name, event.direct, event.text) == ("dm:u2", "", True, "help")
-    uuid.UUID(event.event_id)  # the adapter made one up, as the browser sent none
+    prefix, _, made_up = event.event_id.partition(":")
+    assert prefix == "u2"
+    uuid.UUID(made_up)  # the adapter made one up, as the browser sent none
     assert [(m["conversation"], plain(m)) for m in await history(chat, "u2")] == [
         ("dm:u2", "help"),
         ("dm:u2", "You said help"),
@@ -174,8 +178,24 @@ async def test_a_retried_send_shows_the_text_once_and_lets_the_engine_dedupe(cha
     for _ in range(2):
         assert (await chat.client.post("/api/command", json=body)).status == 202
 
-    assert [event.event_id for event in chat.engine.events] == ["same", "same"]
+    assert [event.event_id for event in chat.engine.events] == ["u1:same", "u1:same"]
     assert [m["author"] for m in await history(chat, "u2")] == ["Ada"]
+
+
+@pytest.mark.asyncio
+async def test_the_same_event_id_from_two_members_is_two_events(chat: Chat) -> None:
+    # Browsers choose event ids; the engine dedupes by id per platform, so one member's id must not shadow another's.
+    for user in ("u1", "u2"):
+        body = {"user": user, "conversation": "channel:team", "text": "/ritme help", "event_id": "same"}
+        assert (await chat.client.post("/api/command", json=body)).status == 202
+
+    assert [(event.actor.user_id, event.event_id) for event in chat.engine.events] == [
+        ("u1", "u1:same"),
+        ("u2", "u2:same"),
+    ]
+    assert [plain(m) for m in await history(chat, "u2")] == ["/ritme help", "/ritme help", "You said /ritme help"]
+    # The longest scoped id still fits the inbound ledger's 255 characters.
+    assert MAX_USER_ID_LENGTH + len(":") + MAX_TOKEN_LENGTH <= 255
 
 
 @pytest.mark.asyncio
@@ -188,9 +208,14 @@ async def test_an_engine_failure_is_a_500_with_a_plain_message_and_is_logged(
         response = await chat.client.post(
             "/api/command", json={"user": "u1", "conversation": "channel:team", "text": "/ritme help"}
         )
+        dutch = await chat.client.post(
+            "/api/command", json={"user": "u2", "conversation": "channel:team", "text": "/ritme help"}
+        )
 
     assert response.status == 500
-    assert await response.json() == {"error": INBOUND_FAILED}
+    assert await response.json() == {"error": "Ritme could not handle that; please try again."}
+    assert dutch.status == 500
+    assert await dutch.json() == {"error": "Ritme kon dat niet verwerken; probeer het opnieuw."}
     assert any(record.exc_info and "database is down" in str(record.exc_info[1]) for record in caplog.records)
 
 
@@ -210,14 +235,14 @@ async def test_answers_and_buttons_reach_the_engine(chat: Chat) -> None:
     submitted, clicked = chat.engine.events
     assert isinstance(submitted, AnswerSubmitted)
     assert (submitted.event_id, submitted.actor.user_id, submitted.delivery_id, submitted.values) == (
-        "a-1",
+        "u2:a-1",
         "u2",
         42,
         ("Tests", ""),
     )
     assert isinstance(clicked, ButtonClicked)
     assert (clicked.event_id, clicked.actor.user_id, clicked.action, clicked.value) == (
-        "b-1",
+        "u1:b-1",
         "u1",
         "pulse.answer",
         "4",
@@ -348,21 +373,44 @@ async def test_the_page_and_its_files_are_served_with_a_strict_policy(chat: Chat
         ("/api/answer", {"user": "u1", "delivery_id": 42, "values": "done"}, 400, "values"),
         ("/api/answer", {"user": "u1", "delivery_id": 42, "values": [1]}, 400, "values"),
         ("/api/answer", {"user": "ghost", "delivery_id": 42, "values": []}, 404, "user"),
+        ("/api/command", {"user": "u1", "conversation": "dm:u1", "text": "hi", "event_id": "e" * 201}, 400, "event_id"),
+        ("/api/users", {"display_name": "Ada", "timezone": "UTC", "locale": "fr"}, 400, "locale"),
+        ("/api/users", {"display_name": "Ada\nL", "timezone": "UTC", "locale": "en"}, 400, "display_name"),
         ("/api/button", {"user": "u1", "value": "4"}, 400, "action"),
+        ("/api/button", {"user": "u1", "action": "x" * 201, "value": "4"}, 400, "action"),
         ("/api/button", {"user": "u1", "action": "pulse", "value": None}, 400, "value"),
     ],
 )
+@pytest.mark.parametrize(
+    ("as_user", "accept_language", "for_example"),
+    [("u1", None, "for example"), ("u2", "nl-NL,nl;q=0.9", "bijvoorbeeld")],
+    ids=["english", "dutch"],
+)
 @pytest.mark.asyncio
-async def test_bad_input_is_refused_with_an_error_naming_the_problem(
-    chat: Chat, path: str, body: dict[str, Any], status: int, names: str
+async def test_bad_input_is_refused_with_an_error_naming_the_problem_and_showing_an_example(
+    chat: Chat,
+    path: str,
+    body: dict[str, Any],
+    status: int,
+    names: str,
+    as_user: str,
+    accept_language: str | None,
+    for_example: str,
 ) -> None:
-    response = await chat.client.post(path, json=body)
+    # The Dutch run acts as Bram (locale nl) where a member is named, and asks for Dutch where none is.
+    if as_user == "u2":
+        body = json.loads(json.dumps(body).replace("u1", "@@").replace("u2", "u1").replace("@@", "u2"))
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+
+    response = await chat.client.post(path, json=body, headers=headers)
 
     assert response.status == status
     error = (await response.json())["error"]
     assert error.startswith(f"{names}:")
+    assert for_example in error
     assert chat.engine.events == []
     assert await history(chat, "u1") == []
+    assert await history(chat, "u2") == []
 
 
 @pytest.mark.parametrize(
@@ -393,3 +441,90 @@ async def test_reading_as_an_unknown_or_missing_member_is_refused(chat: Chat, pa
     assert (await unknown.json())["error"].startswith("user:")
     assert missing.status == 400
     assert (await missing.json())["error"].startswith("user:")
+
+
+@pytest.mark.asyncio
+async def test_a_known_members_language_wins_over_the_browsers(chat: Chat) -> None:
+    headers = {"Accept-Language": "nl"}
+
+    adas = await chat.client.post("/api/answer", json={"user": "u1", "delivery_id": "x", "values": []}, headers=headers)
+    brams = await chat.client.post("/api/answer", json={"user": "u2", "delivery_id": "x", "values": []})
+
+    assert (await adas.json())["error"] == "delivery_id: use the form's number, for example 42"
+    assert (await brams.json())["error"] == "delivery_id: gebruik het nummer van het formulier, bijvoorbeeld 42"
+
+
+@pytest.mark.asyncio
+async def test_errors_about_a_new_person_follow_the_browsers_language(chat: Chat) -> None:
+    bad = {"display_name": "Chidi", "timezone": "Mars/Base", "locale": "nl"}
+
+    dutch = await chat.client.post("/api/users", json=bad, headers={"Accept-Language": "nl-BE"})
+    english = await chat.client.post("/api/users", json=bad, headers={"Accept-Language": "en-GB,en;q=0.9"})
+
+    assert (await dutch.json())["error"] == (
+        'timezone: gebruik de IANA-naam van een tijdzone, bijvoorbeeld "Europe/Amsterdam"'
+    )
+    assert (await english.json())["error"] == 'timezone: use an IANA time zone name, for example "Europe/Amsterdam"'
+
+
+@pytest.mark.asyncio
+async def test_a_conversation_error_shows_places_that_member_may_write(chat: Chat) -> None:
+    response = await chat.client.post("/api/command", json={"user": "u1", "conversation": "dm:u2", "text": "hi"})
+
+    assert (await response.json())["error"] == (
+        'conversation: write in a team channel or in your own direct messages, for example "channel:team" or "dm:u1"'
+    )
+
+
+@pytest.mark.asyncio
+async def test_an_overlong_token_names_its_limit(chat: Chat) -> None:
+    response = await chat.client.post(
+        "/api/button", json={"user": "u1", "action": "a" * (MAX_TOKEN_LENGTH + 1), "value": "4"}
+    )
+
+    assert response.status == 400
+    assert f"at most {MAX_TOKEN_LENGTH} characters" in (await response.json())["error"]
+
+
+# The chat's own words
+
+
+@pytest.mark.asyncio
+async def test_the_ui_words_come_from_the_catalog_in_the_asked_locale(chat: Chat) -> None:
+    dutch = await (await chat.client.get("/api/ui", params={"locale": "nl"})).json()
+    english = await (await chat.client.get("/api/ui", params={"locale": "en"})).json()
+
+    assert (dutch["locale"], english["locale"]) == ("nl", "en")
+    assert dutch["locales"] == english["locales"] == ["en", "nl"]
+    assert dutch["texts"]["ui.run_standup"] == "Stand-up nu starten"
+    assert english["texts"]["ui.run_standup"] == "Run stand-up now"
+    assert dutch["texts"]["language.nl"] == "Nederlands"
+    catalog = Catalog()
+    ui_keys = {key for key in catalog.keys() if key.startswith("ui.")}
+    assert ui_keys <= set(english["texts"]) and ui_keys <= set(dutch["texts"])
+    # Placeholders stay for the browser to fill in.
+    assert english["texts"]["ui.composer.placeholder"] == "Message {conversation} — try /ritme help"
+
+
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        (None, "en"),
+        ("nl", "nl"),
+        ("nl-NL,nl;q=0.9,en-US;q=0.8,en;q=0.7", "nl"),
+        ("en-US,en;q=0.9,nl;q=0.8", "en"),
+        ("de-DE,de;q=0.9,nl;q=0.5", "nl"),
+        ("fr", "en"),
+        ("en;q=0.1, nl_BE;q=0.5", "nl"),
+        ("nl;q=0, en;q=0.2", "en"),
+        ("nl;q=bogus", "en"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_without_a_locale_the_ui_follows_accept_language(chat: Chat, header: str | None, locale: str) -> None:
+    headers = {"Accept-Language": header} if header is not None else {}
+
+    response = await chat.client.get("/api/ui", headers=headers)
+
+    assert (await response.json())["locale"] == locale
+    assert locale_from_accept_language(header) == locale

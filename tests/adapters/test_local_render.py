@@ -18,11 +18,14 @@ from adapters.local.render import (
     BOT_AUTHOR,
     MessageView,
     defuse_mentions,
+    is_private_to,
     member_message,
     place,
     render_text,
     visible_to,
 )
+from adapters.local.translate import scoped_event_id
+from rituals.catalog import Catalog
 from rituals.outbound import (
     Button,
     ChannelAddress,
@@ -308,11 +311,86 @@ async def test_a_prompt_in_an_unknown_channel_goes_to_the_dm() -> None:
         ({"display_name": "Ada\nLovelace"}, "display_name"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"timezone": "../etc/passwd"}, "timezone"),
+        ({"timezone": "localtime"}, "timezone"),
         ({"locale": "de"}, "locale"),
+        ({"user_id": "u 9"}, "user_id"),
+        ({"user_id": "u:9"}, "user_id"),
+        ({"user_id": ""}, "user_id"),
+        ({"user_id": "u" * 51}, "user_id"),
     ],
 )
-def test_a_local_user_names_the_bad_field(changes: dict[str, str], field: str) -> None:
-    good = {"display_name": "Ada", "timezone": "Europe/Amsterdam", "locale": "en"}
+def test_a_local_user_names_the_bad_field_in_both_languages(changes: dict[str, str], field: str) -> None:
+    good = {"user_id": "u9", "display_name": "Ada", "timezone": "Europe/Amsterdam", "locale": "en"}
 
-    with pytest.raises(InvalidUser, match=f"^{field}:"):
-        LocalUser(user_id="u9", **{**good, **changes})
+    with pytest.raises(InvalidUser, match=f"^{field}:") as raised:
+        LocalUser(**{**good, **changes})
+
+    assert "for example" in str(raised.value)
+    assert raised.value.text("nl").startswith(f"{field}:")
+    assert "bijvoorbeeld" in raised.value.text("nl")
+
+
+def test_an_unknown_locale_is_told_which_ones_there_are() -> None:
+    with pytest.raises(InvalidUser) as raised:
+        LocalUser(user_id="u9", display_name="Ada", timezone="UTC", locale="fr")
+
+    assert str(raised.value) == 'locale: use one of "en", "nl", for example "en"'
+    assert raised.value.text("nl") == 'locale: gebruik een van "en", "nl", bijvoorbeeld "en"'
+
+
+def test_browser_event_ids_are_scoped_to_the_member() -> None:
+    ada, bram = users()
+
+    assert scoped_event_id(ada, "e-1") == "u1:e-1"
+    assert scoped_event_id(ada, "e-1") != scoped_event_id(bram, "e-1")
+
+
+# Who wrote it
+
+
+def test_bot_messages_are_flagged_and_a_member_called_ritme_is_not_the_bot() -> None:
+    bot = place(Prompt(to=ADA, text=Text.plain("Hello")), [], next_id=1)
+    impostor = member_message(message_id=2, conversation="dm:u1", author=BOT_AUTHOR, text="I am the bot")
+
+    assert bot.to_json()["from_bot"] is True
+    assert impostor.to_json()["from_bot"] is False
+    assert impostor.author == BOT_AUTHOR
+    assert is_private_to(bot, "u1")
+    assert not is_private_to(impostor, "u1")
+
+
+def test_a_thread_reply_never_hangs_under_a_member_message() -> None:
+    post = place(ChannelPost(to=TEAM, text=Text.plain("Stand-up"), key="summary:1"), [], next_id=1)
+    impostor = MessageView(id=2, conversation="channel:team", author=BOT_AUTHOR, from_bot=False, key="summary:1")
+
+    reply = place(ThreadReply(to=TEAM, thread_key="summary:1", text=Text.plain("Ada: ok")), [post, impostor], next_id=3)
+
+    assert reply.thread_of == post.id
+
+
+# The page's words come from the catalog
+
+
+def _page_keys() -> set[str]:
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    in_page = set(re.findall(r'data-ui(?:-[a-z-]+)?="([\w.]+)"', page))
+    in_script = set(re.findall(r'\bt\("([\w.]+)"', script)) | set(re.findall(r'showStatusKey\("([\w.]+)"', script))
+    in_script |= set(re.findall(r'"(ui\.status\.[\w.]+)"', script))
+    return in_page | in_script
+
+
+def test_every_word_key_the_page_uses_is_in_the_catalog() -> None:
+    keys = _page_keys()
+    catalog = Catalog()
+
+    assert {"ui.people.heading", "ui.run_standup", "ui.only_you", "ui.status.lost", "ui.form.sent"} <= keys
+    assert sorted(key for key in keys if not catalog.has(key)) == []
+
+
+def test_the_page_writes_no_words_of_its_own() -> None:
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+
+    # Elements filled from the catalog are empty in the file, and no placeholder or label is written out.
+    assert re.findall(r'data-ui="[\w.]+"[^>]*>([^<]+)<', page) == []
+    assert not re.search(r'\s(?:placeholder|aria-label|title)="', page)

@@ -46,14 +46,12 @@ async def test_a_newcomer_runs_a_stand_up_in_the_browser(page: Page) -> None:
     await _as(page, "ben", "conv-team")
     await expect(messages.filter(has_text="Welcome to the Ritme demo")).to_have_count(1)
 
-    # Configure: the demo's stand-up is replaced by an end-of-day check-out with its own questions.
+    # Configure: next to the demo's morning stand-up, an end-of-day check-out with its own questions.
     await _as(page, "anna", "conv-team")
-    await _type(page, "/ritme standup delete 1")
-    await expect(messages.filter(has_text="Stand-up 1 is verwijderd")).to_have_count(1)
     await _type(page, '/ritme standup create checkout remind off questions "Hoe ging het?" | "Zit je ergens mee vast?"')
     await expect(messages.filter(has_text="Stand-up 2 staat klaar")).to_have_count(1)
 
-    await page.get_by_test_id("run-standup").click()
+    await page.get_by_test_id("run-standup").click()  # the buttons mean the newest stand-up
     await expect(messages.filter(has_text="Stand-up 2 loopt nu")).to_have_count(1)
 
     for user, answers in (("anna", ["Prima dag", "nee"]), ("ben", ["Shipped it <!channel>", "Waiting on @here"])):
@@ -73,6 +71,5 @@ async def test_a_newcomer_runs_a_stand_up_in_the_browser(page: Page) -> None:
     await expect(digest).to_contain_text("Shipped it <!\u200bchannel>")
     await expect(digest).to_contain_text("Blokkades")
     await expect(digest).to_contain_text("Waiting on @\u200bhere")
-    await expect(digest).to_contain_text("(Nog) geen antwoord: Lucas")
     if shot := os.environ.get("RITME_SCREENSHOT"):  # a picture of the page, for a person to look at
         await page.screenshot(path=shot, full_page=True)

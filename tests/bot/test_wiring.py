@@ -53,8 +53,7 @@ async def test_the_timer_sends_prompts_when_they_come_due(tmp_path: Path) -> Non
     clock = FakeClock(MONDAY_0900_AMSTERDAM)
     async with assemble(_settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db"), clock) as ritme:
         await seed_demo(ritme)
-        async with serving(ritme):
-            await asyncio.sleep(1)
+        async with serving(ritme):  # entering runs one plan and one tick at once
             assert not [view for view in ritme.local.history("anna") if view.to_json().get("form")]
             clock.advance(timedelta(minutes=30))  # 09:30 for Anna in Amsterdam: the demo's stand-up
             for _ in range(50):

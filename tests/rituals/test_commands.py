@@ -71,6 +71,9 @@ MALFORMED = [
     ("me away tomorrow", "error.away"),
     ("me language fr", "error.language"),
     ("manager add", "error.manager_who"),
+    ('standup create questions "How are you?" | "Blockers?" digest 11:00', "error.after_questions"),
+    ("standup create at 09:30 on mon-fri at 10:00", "error.repeated_option"),
+    ("me days someday", "error.days"),
 ]
 
 
@@ -103,6 +106,12 @@ def _params_of(text: str) -> dict[str, object]:
     except CommandError as error:
         return error.params
     raise AssertionError(f"{text!r} parsed")
+
+
+def test_quotes_inside_questions_are_kept() -> None:
+    command = parse("""standup create questions "Don't you love Mondays?" | 'Anything blocking you?'""", TODAY)
+    assert isinstance(command, StandupCreate)
+    assert command.questions == ("Don't you love Mondays?", "Anything blocking you?")
 
 
 async def test_refusals_are_in_the_members_language(harness: Harness) -> None:

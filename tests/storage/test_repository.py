@@ -11,16 +11,35 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
-from rituals.model import Answer, DeliveryStatus, Member, Ritual, RitualKind, Role, StandupSettings, Team
-from rituals.ports import MemberChanges, MemberDefaults, NewRitual, PlannedDelivery, PlannedOccurrence, Store
+from rituals.model import (
+    Answer,
+    DeliveryStatus,
+    DuePrompt,
+    Member,
+    Ritual,
+    RitualKind,
+    Role,
+    StandupSettings,
+    Team,
+)
+from rituals.ports import (
+    MemberChanges,
+    MemberDefaults,
+    NewRitual,
+    PlannedDelivery,
+    PlannedOccurrence,
+    SentPrompt,
+    Store,
+)
 from storage.database import create_engine
 from storage.models import DeliveryRow
-from storage.repository import SqlStore
+from storage.repository import SqlStore, _due_prompt_ids, _due_reminders, _stale_prompts
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 TODAY = date(2026, 11, 23)
 DEFAULTS = MemberDefaults(timezone="Europe/Amsterdam", locale="en")
 GRACE = timedelta(hours=2)
+LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -57,18 +76,49 @@ async def make_world(store: SqlStore, channel: str = "c1") -> World:
     return World(team=team, manager=manager, anna=anna, ben=ben, ritual=ritual)
 
 
-def planned(
-    world: World, members: list[Member], due_at: datetime, *, day: date = TODAY, remind: bool = True
-) -> PlannedOccurrence:
+def planned(world: World, members: list[Member], due_at: datetime, *, day: date = TODAY) -> PlannedOccurrence:
     return PlannedOccurrence(
         ritual_id=world.ritual.id,
         local_date=day,
         digest_due_at=due_at + timedelta(hours=2),
-        deliveries=tuple(
-            PlannedDelivery(member_id=m.id, due_at=due_at, remind_at=due_at + timedelta(hours=1) if remind else None)
-            for m in members
-        ),
+        deliveries=tuple(PlannedDelivery(member_id=m.id, due_at=due_at) for m in members),
     )
+
+
+def sent(due: DuePrompt, *, remind: bool = True) -> SentPrompt:
+    """The prompt as delivered, with its reminder an hour after it was due."""
+    return SentPrompt(
+        delivery_id=due.delivery.id, remind_at=due.delivery.due_at + timedelta(hours=1) if remind else None
+    )
+
+
+def answer(due: DuePrompt, values: tuple[str, ...] = ("a", "b"), *, late: bool = False) -> Answer:
+    return Answer(delivery_id=due.delivery.id, member_id=due.member.id, values=values, submitted_at=NOW, late=late)
+
+
+async def claim(store: SqlStore, now: datetime = NOW, limit: int = 10) -> list[DuePrompt]:
+    return await store.claim_due_prompts(now, GRACE, LEASE, limit)
+
+
+async def claim_and_send(store: SqlStore, now: datetime = NOW) -> dict[int, DuePrompt]:
+    """Claim everything due and record it all as sent; the prompts by member id."""
+    due = await claim(store, now)
+    await store.finish_prompts([sent(d) for d in due], [], now)
+    return {d.member.id: d for d in due}
+
+
+async def stored_status(database_url: str, delivery_id: int) -> tuple[str, bool]:
+    """A delivery's stored status and whether it has a lease, read around the Store."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            row = await connection.execute(
+                text("SELECT status, lease_until IS NOT NULL FROM deliveries WHERE id = :id"), {"id": delivery_id}
+            )
+            status, leased = row.one()
+            return status, bool(leased)
+    finally:
+        await engine.dispose()
 
 
 def test_sql_store_has_every_store_method_with_its_signature() -> None:
@@ -88,6 +138,16 @@ async def test_record_inbound_dedupes_per_platform(store: SqlStore) -> None:
     assert await store.record_inbound("teams", "Ev1", NOW) is True
     await store.forget_inbound("slack", "Ev1")
     assert await store.record_inbound("slack", "Ev1", NOW) is True
+
+
+@pytest.mark.asyncio
+async def test_prune_inbound_forgets_only_older_events(store: SqlStore) -> None:
+    for i in range(5):
+        await store.record_inbound("slack", f"Ev{i}", NOW - timedelta(days=i))
+    assert await store.prune_inbound(NOW - timedelta(days=2)) == 2  # Ev3 and Ev4; Ev2 is not older
+    assert await store.prune_inbound(NOW - timedelta(days=2)) == 0
+    assert await store.record_inbound("slack", "Ev4", NOW) is True  # forgotten, so new again
+    assert await store.record_inbound("slack", "Ev2", NOW) is False
 
 
 @pytest.mark.asyncio
@@ -149,6 +209,16 @@ async def test_upsert_team_is_one_row_per_channel_and_keeps_the_latest_name(stor
     assert again.name == "standup"
     assert (await store.upsert_team("slack", "T1", "C1", "")).name == "standup"
     assert (await store.upsert_team("slack", "T1", "C2", "other")).id != first.id
+
+
+@pytest.mark.asyncio
+async def test_find_team_only_finds_a_known_channel(store: SqlStore) -> None:
+    assert await store.find_team("slack", "T1", "C1") is None
+    team = await store.upsert_team("slack", "T1", "C1", "general")
+    assert await store.find_team("slack", "T1", "C1") == team
+    assert await store.find_team("slack", "T1", "C2") is None
+    assert await store.find_team("slack", "T2", "C1") is None
+    assert await store.find_team("teams", "T1", "C1") is None
 
 
 @pytest.mark.asyncio
@@ -223,6 +293,37 @@ async def test_planning_view_lists_running_rituals_with_their_members(store: Sql
     assert [ritual.id for ritual, _ in await store.planning_view()] == [world.ritual.id, other.ritual.id]
 
 
+@pytest.mark.asyncio
+async def test_planning_view_narrows_to_one_ritual_or_one_member(store: SqlStore) -> None:
+    world = await make_world(store)
+    other = await make_world(store, channel="c2")
+    cleo = await store.upsert_member("slack", "T1", "UCLEO", "Cleo", DEFAULTS)
+    await store.join_team(other.team.id, cleo.id)
+
+    def ids(view: list[tuple[Ritual, list[Member]]]) -> list[tuple[int, list[int]]]:
+        return [(ritual.id, [m.id for m in members]) for ritual, members in view]
+
+    everyone = [world.manager.id, world.anna.id, world.ben.id]
+    assert ids(await store.planning_view(ritual_id=other.ritual.id)) == [(other.ritual.id, [*everyone, cleo.id])]
+    # Anna is in both teams; each ritual lists her alone. Cleo is only in the second team.
+    assert ids(await store.planning_view(member_id=world.anna.id)) == [
+        (world.ritual.id, [world.anna.id]),
+        (other.ritual.id, [world.anna.id]),
+    ]
+    assert ids(await store.planning_view(member_id=cleo.id)) == [(other.ritual.id, [cleo.id])]
+    assert ids(await store.planning_view(ritual_id=world.ritual.id, member_id=cleo.id)) == []
+    assert ids(await store.planning_view(ritual_id=other.ritual.id, member_id=cleo.id)) == [
+        (other.ritual.id, [cleo.id])
+    ]
+
+    await store.set_paused(other.ritual.id, True)
+    assert await store.planning_view(ritual_id=other.ritual.id) == []
+    assert await store.planning_view(member_id=cleo.id) == []
+    loner = await store.upsert_member("slack", "T1", "ULONE", "Lone", DEFAULTS)
+    assert await store.planning_view(member_id=loner.id) == []
+    assert await store.planning_view(ritual_id=other.ritual.id + 1000) == []
+
+
 # Planning: the once-per-member-per-local-date key
 
 
@@ -238,11 +339,12 @@ async def test_planning_twice_creates_no_duplicates(store: SqlStore) -> None:
     occurrence = await store.occurrence(world.ritual.id, TODAY)
     assert occurrence is not None
     assert occurrence.digest_due_at == NOW + timedelta(hours=3)
-    due = await store.claim_due_prompts(NOW + timedelta(hours=1), GRACE, 100)
+    due = await claim(store, NOW + timedelta(hours=1), 100)
     assert len(due) == 4  # Anna and Ben on both dates; the manager's first prompt is not due yet
     today = [d for d in due if d.delivery.occurrence_id == occurrence.id]
     assert sorted(d.member.id for d in today) == [world.anna.id, world.ben.id]
     assert {d.delivery.due_at for d in today} == {NOW + timedelta(hours=1)}
+    assert {d.delivery.remind_at for d in due} == {None}  # set when the prompt is sent
 
 
 @pytest.mark.asyncio
@@ -276,12 +378,17 @@ async def test_datetimes_come_back_aware_in_utc(store: SqlStore) -> None:
     due_local = datetime(2026, 11, 23, 9, 30, tzinfo=amsterdam_winter)
     await store.plan([planned(world, [world.anna], due_local)])
 
-    [due] = await store.claim_due_prompts(due_local, GRACE, 10)
+    [due] = await store.claim_due_prompts(due_local, GRACE, LEASE, 10)
     assert due.delivery.due_at == due_local
     assert due.delivery.due_at.tzinfo is UTC
     assert due.delivery.due_at.hour == 8
-    assert due.delivery.remind_at is not None and due.delivery.remind_at.tzinfo is UTC
     assert due.digest_due_at.tzinfo is UTC
+    remind_local = datetime(2026, 11, 23, 10, 30, tzinfo=amsterdam_winter)
+    await store.finish_prompts([SentPrompt(delivery_id=due.delivery.id, remind_at=remind_local)], [], due_local)
+    [reminder] = await store.due_reminders(remind_local, 10)
+    assert reminder.delivery.remind_at == remind_local
+    assert reminder.delivery.remind_at is not None and reminder.delivery.remind_at.tzinfo is UTC
+    assert reminder.delivery.sent_at is not None and reminder.delivery.sent_at.tzinfo is UTC
     occurrence = await store.occurrence(world.ritual.id, TODAY)
     assert occurrence is not None and occurrence.digest_due_at.tzinfo is UTC
 
@@ -290,7 +397,7 @@ async def test_datetimes_come_back_aware_in_utc(store: SqlStore) -> None:
 
 
 @pytest.mark.asyncio
-async def test_claim_marks_stale_prompts_missed_and_returns_due_ones_once_finished(store: SqlStore) -> None:
+async def test_claim_marks_stale_prompts_missed_and_claims_due_ones_once(store: SqlStore, database_url: str) -> None:
     world = await make_world(store)
     await store.plan(
         [
@@ -300,43 +407,111 @@ async def test_claim_marks_stale_prompts_missed_and_returns_due_ones_once_finish
             planned(world, [world.anna], NOW + timedelta(minutes=1), day=TODAY + timedelta(days=3)),  # not yet
         ]
     )
-    due = await store.claim_due_prompts(NOW, GRACE, 10)
+    due = await claim(store)
     assert [d.member.id for d in due] == [world.anna.id, world.ben.id]  # by due_at
     first = due[0]
-    assert first.delivery.status is DeliveryStatus.PENDING
+    assert first.delivery.status is DeliveryStatus.CLAIMED
+    assert await stored_status(database_url, first.delivery.id) == ("claimed", True)
     assert first.ritual == world.ritual
     assert first.team == world.team
     assert first.member == world.anna
     assert first.digest_due_at == first.delivery.due_at + timedelta(hours=2)
 
-    # Not finished yet: the documented contract is that a second claim sees them again.
-    assert [d.delivery.id for d in await store.claim_due_prompts(NOW, GRACE, 10)] == [d.delivery.id for d in due]
-    await store.finish_prompts([first.delivery.id], [due[1].delivery.id], NOW)
-    assert await store.claim_due_prompts(NOW, GRACE, 10) == []
+    # Claimed rows are leased: claiming again, by this worker or another, does not return them.
+    assert await claim(store) == []
+    await store.finish_prompts([sent(first)], [due[1].delivery.id], NOW)
+    # Finished rows stay finished after the lease; only Anna's later prompt has come due meanwhile. The manager's
+    # prompt fell outside the grace and was never returned.
+    [later] = await claim(store, NOW + LEASE + timedelta(seconds=1))
+    assert (later.member.id, later.delivery.local_date) == (world.anna.id, TODAY + timedelta(days=3))
 
-    answer = await store.answer_context(first.delivery.id)
-    assert answer is not None
-    assert answer.delivery.status is DeliveryStatus.SENT
-    assert answer.delivery.sent_at == NOW
+    answer_context = await store.answer_context(first.delivery.id)
+    assert answer_context is not None
+    assert answer_context.delivery.status is DeliveryStatus.SENT
+    assert answer_context.delivery.sent_at == NOW
+    assert answer_context.delivery.remind_at == NOW + timedelta(minutes=30)
+    assert await stored_status(database_url, first.delivery.id) == ("sent", False)
     skipped = await store.answer_context(due[1].delivery.id)
     assert skipped is not None and skipped.delivery.status is DeliveryStatus.SKIPPED
-    # The manager's prompt fell outside the grace and was never returned.
-    assert [d.member.id for d in await store.claim_due_prompts(NOW + timedelta(minutes=1), GRACE, 10)] == [
-        world.anna.id
-    ]
+    assert await stored_status(database_url, due[1].delivery.id) == ("skipped", False)
+
+
+@pytest.mark.asyncio
+async def test_an_expired_lease_is_claimed_again(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    await store.plan([planned(world, [world.anna, world.ben], NOW)])
+    first = await claim(store)
+    assert len(first) == 2
+    assert await claim(store, NOW + LEASE) == []  # the lease runs until NOW + LEASE inclusive
+
+    # The worker died: after the lease anyone may claim the prompts, and gets them with a new lease.
+    later = NOW + LEASE + timedelta(seconds=1)
+    again = await claim(store, later)
+    assert [d.delivery.id for d in again] == [d.delivery.id for d in first]
+    assert {d.delivery.status for d in again} == {DeliveryStatus.CLAIMED}
+    assert await claim(store, later + LEASE) == []
+    await store.finish_prompts([sent(again[0])], [again[1].delivery.id], later)
+    assert await stored_status(database_url, again[0].delivery.id) == ("sent", False)
+    assert await claim(store, later + 2 * LEASE) == []
+
+
+@pytest.mark.asyncio
+async def test_an_expired_lease_past_the_grace_is_missed(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    await store.plan([planned(world, [world.anna], NOW)])
+    [due] = await claim(store)
+    assert await claim(store, NOW + GRACE + timedelta(seconds=1)) == []
+    assert await stored_status(database_url, due.delivery.id) == ("missed", False)
+    # The first worker did send it after all: it counts as sent, so the member's answer is taken.
+    await store.finish_prompts([sent(due)], [], NOW + GRACE + timedelta(seconds=2))
+    assert await stored_status(database_url, due.delivery.id) == ("sent", False)
+
+
+@pytest.mark.asyncio
+async def test_prompts_of_a_digest_that_is_due_or_posted_are_missed(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    tomorrow = TODAY + timedelta(days=1)
+    await store.plan(
+        [
+            # Digest already due: the planner would not do this, but a long downtime leaves such rows.
+            PlannedOccurrence(
+                ritual_id=world.ritual.id,
+                local_date=TODAY,
+                digest_due_at=NOW,
+                deliveries=(PlannedDelivery(member_id=world.anna.id, due_at=NOW - timedelta(minutes=5)),),
+            ),
+            planned(world, [world.anna, world.ben], NOW + timedelta(minutes=10), day=tomorrow),
+        ]
+    )
+    occurrence = await store.occurrence(world.ritual.id, tomorrow)
+    assert occurrence is not None
+    assert await claim(store) == []  # today's prompt: its digest is due
+    # A manager posted tomorrow's digest early: its prompts are no use any more, due or claimed.
+    assert await store.claim_digest(occurrence.id, NOW) is not None
+    assert await claim(store, NOW + timedelta(minutes=10)) == []
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            statuses = (await connection.execute(text("SELECT status FROM deliveries"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert sorted(statuses) == ["missed", "missed", "missed"]
 
 
 @pytest.mark.asyncio
 async def test_claim_respects_limit_and_skips_paused_rituals(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.manager, world.anna, world.ben], NOW)])
-    assert len(await store.claim_due_prompts(NOW, GRACE, 2)) == 2
+    claimed = await claim(store, limit=2)
+    assert [d.member.id for d in claimed] == [world.manager.id, world.anna.id]  # by due_at, then id
 
-    await store.set_paused(world.ritual.id, True)  # drops the unsent prompts
-    assert await store.claim_due_prompts(NOW, GRACE, 10) == []
+    await store.set_paused(world.ritual.id, True)  # drops the pending prompt; the claimed ones are under way
+    assert await claim(store) == []
+    assert await claim(store, NOW + LEASE + timedelta(seconds=1)) == []  # not even once their lease ran out
     await store.set_paused(world.ritual.id, False)
-    assert await store.claim_due_prompts(NOW, GRACE, 10) == []
-    assert await store.plan([planned(world, [world.anna], NOW)]) == 1  # the planner may put them back
+    assert await claim(store) == []
+    assert await store.plan([planned(world, [world.anna, world.ben], NOW)]) == 1  # the planner may put Ben back
+    assert [d.member.id for d in await claim(store)] == [world.ben.id]
     with pytest.raises(LookupError):
         await store.set_paused(world.ritual.id + 1000, True)
 
@@ -349,15 +524,100 @@ async def test_replan_member_and_bring_forward_touch_only_pending_prompts(store:
     occurrence = await store.occurrence(world.ritual.id, TODAY)
     assert occurrence is not None
 
-    await store.bring_forward(occurrence.id, [world.anna.id, world.ben.id], NOW)
-    due = await store.claim_due_prompts(NOW, GRACE, 10)
+    digest_due = NOW + timedelta(hours=3)
+    assert await store.bring_forward(occurrence.id, [world.anna.id, world.ben.id, world.anna.id], NOW, digest_due) == 2
+    moved = await store.occurrence(world.ritual.id, TODAY)
+    assert moved is not None and moved.digest_due_at == digest_due
+    due = await claim(store)
     assert sorted(d.member.id for d in due) == [world.anna.id, world.ben.id]
-    await store.finish_prompts([d.delivery.id for d in due], [], NOW)
+    assert await store.bring_forward(occurrence.id, [world.anna.id], NOW, digest_due) == 0  # claimed, not pending
+    await store.finish_prompts([sent(d) for d in due], [], NOW)
 
     await store.replan_member(world.anna.id)  # Anna's prompt went out: nothing to forget
     await store.replan_member(world.manager.id)
-    assert await store.claim_due_prompts(later, GRACE, 10) == []
+    assert await claim(store, later) == []
     assert await store.plan([planned(world, [world.anna, world.ben, world.manager], later)]) == 1
+
+
+@pytest.mark.asyncio
+async def test_two_claimers_on_separate_engines_never_get_the_same_prompt(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    people = [world.manager, world.anna, world.ben]
+    for i in range(37):
+        member = await store.upsert_member("slack", "T1", f"U{i}", f"Member {i}", DEFAULTS)
+        await store.join_team(world.team.id, member.id)
+        people.append(member)
+    # Spread over two dates and a few due times, so the claims interleave over several batches.
+    await store.plan(
+        [
+            planned(world, people[:20], NOW - timedelta(minutes=3)),
+            planned(world, people[20:], NOW - timedelta(minutes=1), day=TODAY + timedelta(days=1)),
+        ]
+    )
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        workers = [SqlStore(engine) for engine in engines]
+
+        async def drain(worker: SqlStore) -> list[int]:
+            got: list[int] = []
+            while batch := await worker.claim_due_prompts(NOW, GRACE, LEASE, 7):
+                got.extend(d.delivery.id for d in batch)
+                await asyncio.sleep(0)
+            return got
+
+        first, second = await asyncio.gather(drain(workers[0]), drain(workers[1]))
+        # One round of two single claims at once as well, on what the drains left (nothing).
+        assert await asyncio.gather(*(w.claim_due_prompts(NOW, GRACE, LEASE, 100) for w in workers)) == [[], []]
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == len(set(first) | set(second)) == len(people)
+
+
+@pytest.mark.asyncio
+async def test_two_single_claims_at_once_split_the_due_rows(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    people = [world.manager, world.anna, world.ben]
+    for i in range(27):
+        member = await store.upsert_member("slack", "T1", f"U{i}", f"Member {i}", DEFAULTS)
+        await store.join_team(world.team.id, member.id)
+        people.append(member)
+    await store.plan([planned(world, people, NOW)])
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        workers = [SqlStore(engine) for engine in engines]
+        first, second = await asyncio.gather(*(w.claim_due_prompts(NOW, GRACE, LEASE, 20) for w in workers))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    first_ids = {d.delivery.id for d in first}
+    second_ids = {d.delivery.id for d in second}
+    assert not first_ids & second_ids
+    assert len(first_ids | second_ids) == len(people) == 30
+
+
+@pytest.mark.asyncio
+async def test_sqlite_plans_claims_and_reminders_on_the_partial_indexes(database_url: str) -> None:
+    # Without statistics SQLite's planner is easily drawn to a wrong index and then reads and sorts every open
+    # prompt on each claim; this pins the plans the fan-out benchmark depends on.
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL plans by statistics")
+    statements = {
+        "ix_deliveries_open_due_at": [_due_prompt_ids(NOW, GRACE, 10), _stale_prompts(NOW, GRACE)],
+        "ix_deliveries_unreminded_remind_at": [_due_reminders(NOW, 10)],
+    }
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            for index, selects in statements.items():
+                for statement in selects:
+                    sql = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+                    details = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")).scalars(3)
+                    plan = " | ".join(details)
+                    assert f"USING INDEX {index}" in plan, plan
+    finally:
+        await engine.dispose()
 
 
 # Reminders, digests and answers
@@ -367,17 +627,14 @@ async def test_replan_member_and_bring_forward_touch_only_pending_prompts(store:
 async def test_due_reminders_only_for_unanswered_sent_prompts_before_the_digest(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.anna, world.ben, world.manager], NOW)])
-    due = await store.claim_due_prompts(NOW, GRACE, 10)
-    by_member = {d.member.id: d.delivery.id for d in due}
-    await store.finish_prompts([by_member[world.anna.id], by_member[world.ben.id]], [by_member[world.manager.id]], NOW)
+    due = {d.member.id: d for d in await claim(store)}
+    await store.finish_prompts(
+        [sent(due[world.anna.id]), sent(due[world.ben.id])], [due[world.manager.id].delivery.id], NOW
+    )
     remind_time = NOW + timedelta(hours=1)
     assert await store.due_reminders(remind_time - timedelta(minutes=1), 10) == []
 
-    await store.save_answer(
-        Answer(
-            delivery_id=by_member[world.ben.id], member_id=world.ben.id, values=("a", "b"), submitted_at=NOW, late=False
-        )
-    )
+    assert await store.save_answer(answer(due[world.ben.id])) is True
     reminders = await store.due_reminders(remind_time, 10)
     assert [r.member.id for r in reminders] == [world.anna.id]
     assert reminders[0].delivery.status is DeliveryStatus.SENT
@@ -387,12 +644,20 @@ async def test_due_reminders_only_for_unanswered_sent_prompts_before_the_digest(
 
 
 @pytest.mark.asyncio
+async def test_a_prompt_sent_without_a_reminder_gets_none(store: SqlStore) -> None:
+    world = await make_world(store)
+    await store.plan([planned(world, [world.anna], NOW)])
+    [due] = await claim(store)
+    await store.finish_prompts([sent(due, remind=False)], [], NOW)
+    assert await store.due_reminders(NOW + timedelta(days=1), 10) == []
+
+
+@pytest.mark.asyncio
 async def test_no_reminders_once_the_digest_is_out(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.anna], NOW)])
-    [due] = await store.claim_due_prompts(NOW, GRACE, 10)
-    await store.finish_prompts([due.delivery.id], [], NOW)
-    assert await store.claim_digest(due.delivery.occurrence_id, NOW)
+    due = (await claim_and_send(store))[world.anna.id]
+    assert await store.claim_digest(due.delivery.occurrence_id, NOW) is not None
     assert await store.due_reminders(NOW + timedelta(hours=1), 10) == []
 
 
@@ -407,26 +672,31 @@ async def test_digest_is_due_once_and_claimed_once(store: SqlStore) -> None:
 
     await store.set_paused(world.ritual.id, True)  # a paused ritual still posts the digest under way
     assert await store.due_digests(digest_time) == [occurrence.id]
-    assert await store.claim_digest(occurrence.id, digest_time) is True
-    assert await store.claim_digest(occurrence.id, digest_time) is False
+    digest = await store.claim_digest(occurrence.id, digest_time)
+    assert digest is not None
+    assert digest.occurrence.digest_posted_at == digest_time  # read after the claim, in its transaction
+    assert (digest.ritual.id, digest.team) == (world.ritual.id, world.team)
+    assert await store.claim_digest(occurrence.id, digest_time) is None
     assert await store.due_digests(digest_time + timedelta(days=1)) == []
     posted = await store.occurrence(world.ritual.id, TODAY)
     assert posted is not None and posted.digest_posted_at == digest_time
+    with pytest.raises(LookupError):
+        await store.claim_digest(occurrence.id + 1000, digest_time)
 
 
 @pytest.mark.asyncio
 async def test_deleted_rituals_post_no_digest_but_keep_answers(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.anna, world.ben], NOW)])
-    due = await store.claim_due_prompts(NOW, GRACE, 10)
+    due = await claim(store)
     anna = next(d for d in due if d.member.id == world.anna.id)
-    await store.finish_prompts([anna.delivery.id], [], NOW)
-    await store.save_answer(
-        Answer(delivery_id=anna.delivery.id, member_id=world.anna.id, values=("x",), submitted_at=NOW, late=False)
-    )
+    ben = next(d for d in due if d.member.id == world.ben.id)
+    await store.finish_prompts([sent(anna)], [ben.delivery.id], NOW)
+    assert await store.save_answer(answer(anna, ("x",))) is True
+    await store.plan([planned(world, [world.anna], NOW, day=TODAY + timedelta(days=1))])
     await store.delete_ritual(world.ritual.id)
-    assert await store.due_digests(NOW + timedelta(days=1)) == []
-    assert await store.claim_due_prompts(NOW, GRACE, 10) == []  # Ben's unsent prompt is gone
+    assert await store.due_digests(NOW + timedelta(days=2)) == []
+    assert await claim(store) == []  # Anna's unsent prompt of tomorrow is gone
     context = await store.answer_context(anna.delivery.id)
     assert context is not None and context.previous is not None
     assert context.previous.values == ("x",)
@@ -436,10 +706,11 @@ async def test_deleted_rituals_post_no_digest_but_keep_answers(store: SqlStore) 
 async def test_answers_replace_and_fill_the_digest(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.anna, world.ben, world.manager], NOW)])
-    due = await store.claim_due_prompts(NOW, GRACE, 10)
-    by_member = {d.member.id: d.delivery.id for d in due}
-    await store.finish_prompts([by_member[world.anna.id], by_member[world.ben.id]], [by_member[world.manager.id]], NOW)
-    anna_delivery = by_member[world.anna.id]
+    due = {d.member.id: d for d in await claim(store)}
+    await store.finish_prompts(
+        [sent(due[world.anna.id]), sent(due[world.ben.id])], [due[world.manager.id].delivery.id], NOW
+    )
+    anna_delivery = due[world.anna.id].delivery.id
 
     context = await store.answer_context(anna_delivery)
     assert context is not None
@@ -447,16 +718,16 @@ async def test_answers_replace_and_fill_the_digest(store: SqlStore) -> None:
     assert (context.member, context.team, context.ritual) == (world.anna, world.team, world.ritual)
     assert context.occurrence.local_date == TODAY
 
-    first = Answer(delivery_id=anna_delivery, member_id=world.anna.id, values=("a", "b"), submitted_at=NOW, late=False)
+    first = answer(due[world.anna.id], ("a", "b"))
     second = Answer(
         delivery_id=anna_delivery,
         member_id=world.anna.id,
         values=("c", "d"),
-        submitted_at=NOW + timedelta(hours=3),
-        late=True,
+        submitted_at=NOW + timedelta(minutes=30),
+        late=False,
     )
-    await store.save_answer(first)
-    await store.save_answer(second)
+    assert await store.save_answer(first) is True
+    assert await store.save_answer(second) is True
     context = await store.answer_context(anna_delivery)
     assert context is not None
     assert context.previous == second
@@ -465,10 +736,43 @@ async def test_answers_replace_and_fill_the_digest(store: SqlStore) -> None:
     assert (digest.ritual, digest.team) == (world.ritual, world.team)
     # Only prompted members, ordered by display name whatever its case ("Anna" < "ben"); skipped Maud is out.
     assert [(e.member.id, e.answer) for e in digest.entries] == [(world.anna.id, second), (world.ben.id, None)]
+    claimed = await store.claim_digest(context.occurrence.id, NOW + timedelta(hours=2))
+    assert claimed is not None
+    assert claimed.entries == digest.entries
+    assert await store.digest_context(context.occurrence.id) == claimed  # read-only; the same afterwards
 
     assert await store.answer_context(anna_delivery + 1000) is None
     with pytest.raises(LookupError):
         await store.digest_context(context.occurrence.id + 1000)
+    with pytest.raises(LookupError):
+        await store.save_answer(
+            Answer(
+                delivery_id=anna_delivery + 1000, member_id=world.anna.id, values=("x",), submitted_at=NOW, late=False
+            )
+        )
+
+
+@pytest.mark.asyncio
+async def test_an_on_time_answer_after_the_digest_is_refused_and_a_late_one_kept(store: SqlStore) -> None:
+    world = await make_world(store)
+    await store.plan([planned(world, [world.anna, world.ben], NOW)])
+    due = await claim_and_send(store)
+    anna, ben = due[world.anna.id], due[world.ben.id]
+    assert await store.save_answer(answer(ben, ("first",))) is True
+    assert await store.claim_digest(anna.delivery.occurrence_id, NOW + timedelta(hours=2)) is not None
+
+    # The digest went out first: an on-time answer is refused and writes nothing, not even over an old one.
+    assert await store.save_answer(answer(anna)) is False
+    context = await store.answer_context(anna.delivery.id)
+    assert context is not None and context.previous is None
+    assert await store.save_answer(answer(ben, ("changed",))) is False
+    context = await store.answer_context(ben.delivery.id)
+    assert context is not None and context.previous is not None and context.previous.values == ("first",)
+
+    late = answer(anna, ("late",), late=True)
+    assert await store.save_answer(late) is True
+    context = await store.answer_context(anna.delivery.id)
+    assert context is not None and context.previous == late
 
 
 # Concurrency
@@ -488,4 +792,34 @@ async def test_a_digest_claimed_by_racing_callers_is_claimed_once(store: SqlStor
     occurrence = await store.occurrence(world.ritual.id, TODAY)
     assert occurrence is not None
     results = await asyncio.gather(*(store.claim_digest(occurrence.id, NOW) for _ in range(10)))
-    assert results.count(True) == 1
+    assert sum(result is not None for result in results) == 1
+
+
+@pytest.mark.asyncio
+async def test_an_answer_racing_the_digest_is_in_the_digest_or_refused(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    days = [TODAY + timedelta(days=i) for i in range(12)]
+    await store.plan([planned(world, [world.anna], NOW, day=day) for day in days])
+    prompts = await claim(store, limit=100)
+    await store.finish_prompts([sent(d) for d in prompts], [], NOW)
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        poster, answerer = (SqlStore(engine) for engine in engines)
+        for i, prompt in enumerate(prompts):
+            posting = poster.claim_digest(prompt.delivery.occurrence_id, NOW)
+            save = answerer.save_answer(answer(prompt))
+            if i % 2 == 0:  # alternate which call starts first
+                digest, saved = await asyncio.gather(posting, save)
+            else:
+                saved, digest = await asyncio.gather(save, posting)
+            assert digest is not None
+            [entry] = digest.entries
+            if saved:
+                assert entry.answer is not None, f"occurrence {i}: saved, yet not in the digest"
+            else:
+                assert entry.answer is None
+                context = await store.answer_context(prompt.delivery.id)
+                assert context is not None and context.previous is None
+    finally:
+        for engine in engines:
+            await engine.dispose()

@@ -7,6 +7,13 @@ const POST_DIGEST = "/ritme standup digest";
 const STORAGE_KEY = "ritme.local";
 
 const state = {
+  locale: null, // the catalog locale the page speaks: the chosen member's, before that the browser's
+  wantedLocale: null,
+  locales: [],
+  texts: {}, // key -> template of the current locale, from GET /api/ui
+  bundles: new Map(), // locale -> texts, so switching between people does not ask again
+  status: { key: null, text: "" },
+  languagePicked: false,
   users: [],
   channels: [],
   me: null,
@@ -41,25 +48,115 @@ function newEventId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// ---- Words -------------------------------------------------------------------------------------
+// Every word the page shows of its own comes from Ritme's message catalog; none is written in this file.
+
+function t(key, params = {}) {
+  const template = Object.prototype.hasOwnProperty.call(state.texts, key) ? state.texts[key] : key;
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+function languageName(locale) {
+  const key = `language.${locale}`;
+  return Object.prototype.hasOwnProperty.call(state.texts, key) ? state.texts[key] : locale;
+}
+
+async function loadTexts(locale) {
+  // Without a locale Ritme answers in the language the browser asks for (its Accept-Language).
+  const path = locale ? `/api/ui?locale=${encodeURIComponent(locale)}` : "/api/ui";
+  const bundle = await api("GET", path);
+  state.bundles.set(bundle.locale, bundle.texts);
+  state.locales = bundle.locales;
+  return bundle;
+}
+
+function useTexts(locale, texts) {
+  const changed = state.locale !== locale;
+  state.locale = locale;
+  state.wantedLocale = locale;
+  state.texts = texts;
+  applyTexts();
+  return changed;
+}
+
+// The page follows the chosen member's language; the words are fetched once per language.
+async function followLocale(locale) {
+  state.wantedLocale = locale;
+  let texts = state.bundles.get(locale);
+  if (!texts) {
+    try {
+      texts = (await loadTexts(locale)).texts;
+    } catch (error) {
+      showStatus(error.message);
+      return;
+    }
+    if (state.wantedLocale !== locale) return; // someone else was picked meanwhile
+  }
+  // Redrawing messages wipes half-typed answers, so it happens only when the language really changes.
+  if (useTexts(locale, texts)) renderMessages();
+}
+
+function applyTexts() {
+  document.documentElement.lang = state.locale;
+  document.title = t("ui.page.title");
+  for (const node of document.querySelectorAll("[data-ui]")) node.textContent = t(node.dataset.ui);
+  for (const node of document.querySelectorAll("[data-ui-placeholder]")) {
+    node.placeholder = t(node.dataset.uiPlaceholder);
+  }
+  for (const node of document.querySelectorAll("[data-ui-aria-label]")) {
+    node.setAttribute("aria-label", t(node.dataset.uiAriaLabel));
+  }
+  renderLanguages();
+  if (state.status.key) showStatusKey(state.status.key);
+  renderMembers();
+  renderConversations();
+}
+
+// A new person speaks the page's language unless whoever adds them picks another.
+function renderLanguages() {
+  const select = byId("add-person-form").elements.locale;
+  const chosen = state.languagePicked && state.locales.includes(select.value) ? select.value : state.locale;
+  select.replaceChildren(...state.locales.map((locale) => element("option", { value: locale }, languageName(locale))));
+  select.value = chosen;
+}
+
+// ---- Talking to Ritme --------------------------------------------------------------------------
+
 async function api(method, path, body) {
   const init = { method, headers: {} };
+  // Errors come back in the page's language (Ritme uses the member's own when the request names one).
+  if (state.locale) init.headers["Accept-Language"] = state.locale;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new Error(t("ui.error.unreachable"));
+  }
   let data = null;
   try {
     data = await response.json();
   } catch {
     data = null;
   }
-  if (!response.ok) throw new Error((data && data.error) || `Ritme answered ${response.status}.`);
+  if (!response.ok) throw new Error((data && data.error) || t("ui.error.status", { status: response.status }));
   return data;
 }
 
 function showStatus(text) {
-  byId("status").textContent = text || "";
+  state.status = { key: null, text: text || "" };
+  byId("status").textContent = state.status.text;
+}
+
+// A status told by key is told again in the new language when the page switches.
+function showStatusKey(key) {
+  state.status = { key, text: t(key) };
+  byId("status").textContent = state.status.text;
 }
 
 function remember() {
@@ -82,7 +179,7 @@ function remembered() {
 
 function localTime(zone) {
   try {
-    return new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(new Date());
+    return new Intl.DateTimeFormat(state.locale || [], { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(new Date());
   } catch {
     return "";
   }
@@ -108,7 +205,7 @@ function renderMembers() {
       type: "button",
       "data-testid": `member-${user.user_id}`,
       "aria-pressed": user.user_id === state.me ? "true" : "false",
-      title: `${user.timezone}, ${user.locale}`,
+      title: `${user.timezone}, ${languageName(user.locale)}`,
     });
     button.append(
       element("span", { class: "member-name" }, user.display_name),
@@ -133,7 +230,7 @@ function conversationTitle(conversation) {
     const channel = state.channels.find((c) => `channel:${c.id}` === conversation);
     return `# ${channel ? channel.name : conversation.slice(8)}`;
   }
-  return "Direct messages with Ritme";
+  return t("ui.conversation.dm");
 }
 
 function renderConversations() {
@@ -144,7 +241,7 @@ function renderConversations() {
     testid: `conv-${channel.id}`,
     label: `# ${channel.name}`,
   }));
-  if (state.me) entries.push({ id: dmConversation(), testid: "conv-dm", label: "Direct messages with Ritme" });
+  if (state.me) entries.push({ id: dmConversation(), testid: "conv-dm", label: t("ui.conversation.dm") });
   for (const entry of entries) {
     const button = element(
       "button",
@@ -171,8 +268,8 @@ function renderConversations() {
   const composer = byId("composer");
   composer.disabled = !state.me;
   composer.placeholder = state.me
-    ? `Message ${conversationTitle(state.conversation)} — try /ritme help`
-    : "Add a person to start";
+    ? t("ui.composer.placeholder", { conversation: conversationTitle(state.conversation) })
+    : t("ui.composer.nobody");
 }
 
 // ---- Choosing who and where --------------------------------------------------------------------
@@ -186,6 +283,8 @@ function selectUser(userId) {
   if (wasDm || !state.channels.length) state.conversation = dmConversation();
   else if (!state.conversation) state.conversation = `channel:${state.channels[0].id}`;
   remember();
+  const me = currentUser();
+  if (me) followLocale(me.locale);
   renderMembers();
   renderConversations();
   renderMessages();
@@ -207,6 +306,7 @@ function subscribe() {
   if (state.source) state.source.close();
   const source = new EventSource(`/api/events?user=${encodeURIComponent(state.me)}`);
   state.source = source;
+  showStatusKey("ui.status.connecting");
   source.addEventListener("open", () => {
     if (source !== state.source) return;
     // (Re)connected: fetch the history now; what streams in meanwhile is applied after it, in order.
@@ -223,11 +323,7 @@ function subscribe() {
   });
   source.addEventListener("error", () => {
     if (source !== state.source) return;
-    showStatus(
-      source.readyState === EventSource.CLOSED
-        ? "Lost the connection to Ritme. Reload the page to try again."
-        : "Reconnecting to Ritme…",
-    );
+    showStatusKey(source.readyState === EventSource.CLOSED ? "ui.status.lost" : "ui.status.reconnecting");
   });
 }
 
@@ -268,7 +364,7 @@ function renderMessages() {
     .sort((a, b) => a.id - b.id);
   if (!views.length) {
     list.append(
-      element("li", { class: "empty", "data-testid": "empty" }, state.me ? "No messages yet. Try /ritme help." : ""),
+      element("li", { class: "empty", "data-testid": "empty" }, state.me ? t("ui.empty") : ""),
     );
   }
   for (const view of views) upsertMessage(view, false);
@@ -297,7 +393,8 @@ function upsertMessage(view, live) {
   state.nodes.set(view.id, node);
   state.rendered.set(view.id, json);
   const me = currentUser();
-  if (live && (nearBottom || (me && view.author === me.display_name))) list.scrollTop = list.scrollHeight;
+  const mine = me && !view.from_bot && view.author === me.display_name;
+  if (live && (nearBottom || mine)) list.scrollTop = list.scrollHeight;
 }
 
 function threadOf(parent) {
@@ -312,7 +409,8 @@ function threadOf(parent) {
 function renderMessage(view) {
   const classes = ["message"];
   if (view.only_for) classes.push("only-you");
-  if (view.author === "Ritme") classes.push("from-bot");
+  // The server says who wrote it; a member who happens to be called "Ritme" is still a member.
+  if (view.from_bot) classes.push("from-bot");
   const item = element("li", {
     class: classes.join(" "),
     "data-testid": "message",
@@ -323,7 +421,7 @@ function renderMessage(view) {
   const meta = element("div", { class: "message-meta" });
   meta.append(element("span", { class: "message-author", "data-testid": "message-author" }, view.author));
   if (view.only_for) {
-    meta.append(element("span", { class: "only-you-note", "data-testid": "only-you" }, "Only visible to you"));
+    meta.append(element("span", { class: "only-you-note", "data-testid": "only-you" }, t("ui.only_you")));
   }
   item.append(meta);
 
@@ -398,7 +496,7 @@ function renderForm(form) {
   node.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
-    status.textContent = "Sending…";
+    status.textContent = t("ui.form.sending");
     try {
       await api("POST", "/api/answer", {
         user: state.me,
@@ -406,7 +504,7 @@ function renderForm(form) {
         values: inputs.map((input) => input.value),
         event_id: newEventId(),
       });
-      status.textContent = "Sent. You can still change it and send again.";
+      status.textContent = t("ui.form.sent");
     } catch (error) {
       status.textContent = error.message;
     } finally {
@@ -478,6 +576,9 @@ function setUpAddPerson() {
   const datalist = byId("timezones");
   for (const zone of zones) datalist.append(element("option", { value: zone }));
   form.elements.timezone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  form.elements.locale.addEventListener("change", () => {
+    state.languagePicked = true;
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -489,6 +590,7 @@ function setUpAddPerson() {
         locale: form.elements.locale.value,
       });
       form.elements.display_name.value = "";
+      state.languagePicked = false;
       byId("add-person").open = false;
       await loadDirectory();
       selectUser(created.user.user_id);
@@ -525,7 +627,9 @@ async function start() {
   setUpAddPerson();
   setUpMenu();
   try {
-    await loadDirectory();
+    const [bundle] = await Promise.all([loadTexts(null), loadDirectory()]);
+    // Until someone is picked, the page speaks the browser's language.
+    useTexts(bundle.locale, bundle.texts);
   } catch (error) {
     showStatus(error.message);
     return;

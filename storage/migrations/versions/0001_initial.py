@@ -122,10 +122,13 @@ def upgrade() -> None:
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("due_at", TIMESTAMP, nullable=False),
         sa.Column("status", sa.String(16), server_default="pending", nullable=False),
+        sa.Column("lease_until", TIMESTAMP, nullable=True),
         sa.Column("sent_at", TIMESTAMP, nullable=True),
         sa.Column("remind_at", TIMESTAMP, nullable=True),
         sa.Column("reminded_at", TIMESTAMP, nullable=True),
-        sa.CheckConstraint("status IN ('pending', 'sent', 'skipped', 'missed')", name=op.f("ck_deliveries_status")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'claimed', 'sent', 'skipped', 'missed')", name=op.f("ck_deliveries_status")
+        ),
         sa.ForeignKeyConstraint(
             ["occurrence_id"], ["occurrences.id"], name=op.f("fk_deliveries_occurrence_id_occurrences")
         ),
@@ -137,8 +140,18 @@ def upgrade() -> None:
             "ritual_id", "member_id", "local_date", name=op.f("uq_deliveries_ritual_id_member_id_local_date")
         ),
     )
-    op.create_index("ix_deliveries_status_due_at", "deliveries", ["status", "due_at"])
-    op.create_index("ix_deliveries_status_remind_at", "deliveries", ["status", "remind_at"])
+    open_ = sa.text("status IN ('pending', 'claimed')")
+    op.create_index(
+        "ix_deliveries_open_due_at", "deliveries", ["due_at", "id"], sqlite_where=open_, postgresql_where=open_
+    )
+    unreminded = sa.text("status = 'sent' AND reminded_at IS NULL AND remind_at IS NOT NULL")
+    op.create_index(
+        "ix_deliveries_unreminded_remind_at",
+        "deliveries",
+        ["remind_at", "id"],
+        sqlite_where=unreminded,
+        postgresql_where=unreminded,
+    )
     op.create_index("ix_deliveries_member_id_status", "deliveries", ["member_id", "status"])
     op.create_index("ix_deliveries_occurrence_id", "deliveries", ["occurrence_id"])
     op.create_table(
