@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from rituals.schedule import is_valid_zone
+from storage.database import normalize_url
 
 
 class Settings(BaseSettings):
@@ -33,8 +37,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql", "postgres://")):
-            raise ValueError("unknown database URL scheme")
+        try:
+            normalize_url(value)
+        except (ValueError, ArgumentError):
+            raise ValueError("not a SQLite or PostgreSQL URL") from None
         return value
 
     @field_validator("default_timezone")
@@ -45,6 +51,14 @@ class Settings(BaseSettings):
         return value
 
 
+def _without_password(url: str) -> str:
+    """The URL with any password masked, so an error message never shows it."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
+
+
 def describe_error(error: ValidationError) -> str:
     """One readable line per bad setting: its variable name, what was wrong, and the expected form."""
     lines = []
@@ -52,7 +66,10 @@ def describe_error(error: ValidationError) -> str:
         name = str(problem["loc"][0]) if problem["loc"] else "?"
         field = Settings.model_fields.get(name)
         expected = field.description if field and field.description else ""
-        shown = f" (got {problem['input']!r})" if "input" in problem and not isinstance(problem["input"], dict) else ""
+        given = problem.get("input")
+        if name == "database_url" and isinstance(given, str):
+            given = _without_password(given)
+        shown = f" (got {given!r})" if "input" in problem and not isinstance(given, dict) else ""
         message = str(problem["msg"]).removeprefix("Value error, ")
         lines.append(f"RITME_{name.upper()}: {message}{shown}; expected {expected}")
     return "\n".join(lines)

@@ -32,9 +32,6 @@ class Text:
         """Bot-written text, one line per newline."""
         return cls(tuple((Span(text=line),) for line in text.split("\n")))
 
-    def __add__(self, other: Text) -> Text:
-        return Text(self.lines + other.lines)
-
     def as_plain(self) -> str:
         """All spans joined, for logs and tests."""
         return "\n".join("".join(span.text for span in line) for line in self.lines)

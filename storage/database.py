@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -63,11 +63,6 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
         # connection wrote in between; taking the write lock up front lets busy_timeout queue writers instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """A session factory for the engine; objects stay usable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def alembic_config(database_url: str) -> Config:

@@ -32,6 +32,7 @@ def test_env_file_is_read(tmp_path: Path) -> None:
         ("RITME_PORT", "70000", "from 1 to 65535"),
         ("RITME_DEFAULT_TIMEZONE", "Europe/Amsterdm", "Europe/Amsterdam"),
         ("RITME_DATABASE_URL", "mysql://db/ritme", "postgresql+asyncpg://"),
+        ("RITME_DATABASE_URL", "sqlitex:///ritme.db", "sqlite+aiosqlite:///"),
         ("RITME_DEFAULT_LOCALE", "fr", "en or nl"),
     ],
 )
@@ -49,3 +50,13 @@ def test_bad_settings_stop_start_up_with_one_readable_line(
     err = capsys.readouterr().err
     assert variable in err and expected in err and repr(value) in err
     assert "Traceback" not in err
+
+
+def test_a_rejected_database_url_never_shows_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RITME_DATABASE_URL", "mysql://ritme:s3cret@db/ritme")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "RITME_DATABASE_URL" in err and "s3cret" not in err and "ritme:***@db" in err
