@@ -73,6 +73,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         mount_local(app, local, inbound, clock)
         app.router.add_get("/healthz", _healthz)
         await _load_local_users(store, local)
+        # The local chat keeps its history in memory: show the forms that can still be answered again.
+        await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
         yield Ritme(settings, store, engine, dispatcher, local, inbound, app)
     finally:
         await database.dispose()

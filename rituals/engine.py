@@ -584,6 +584,26 @@ class Engine:
             remind = None
         return SentPrompt(delivery_id=due.delivery.id, remind_at=remind)
 
+    async def reopen(self, platform: str) -> list[Message]:
+        """The forms still open on a platform that keeps no history of its own (the local chat after a restart)."""
+        forms: list[Message] = []
+        for due in await self._store.open_prompts(platform):
+            context = await self._store.answer_context(due.delivery.id)
+            previous = context.previous.values if context and context.previous else ()
+            forms.append(
+                standup.prompt_form(
+                    catalog=self._catalog,
+                    ritual=due.ritual,
+                    member=due.member,
+                    address=address_of(due.member),
+                    team_name=due.team.name,
+                    delivery_id=due.delivery.id,
+                    deadline=due.digest_due_at,
+                    values=previous,
+                )
+            )
+        return forms
+
     async def _reminders(self, now: datetime) -> list[Message]:
         due_list = await self._store.due_reminders(now, self._settings.batch_size)
         messages: list[Message] = []

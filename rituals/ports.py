@@ -252,6 +252,10 @@ class Store(Protocol):
         """Sent, unanswered prompts whose reminder time has come, of occurrences whose digest is not out."""
         ...
 
+    async def open_prompts(self, platform: str) -> list[DuePrompt]:
+        """Prompts sent on a platform whose digest is not out yet, oldest first (to show them again)."""
+        ...
+
     async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> None:
         """Record that reminders went out, so each prompt gets at most one."""
         ...

@@ -379,6 +379,31 @@ def _due_reminders(now: datetime, limit: int) -> Select[Any]:
     return _prompts_of(ids, _deliveries.c.remind_at, _deliveries.c.id)
 
 
+def _open_prompts(platform: str) -> Select[Any]:
+    """Prompts sent on `platform` that can still be answered on time: their digest is not out yet."""
+    sent, occurrence, ritual, team, workspace = (
+        _deliveries.alias("open"),
+        _occurrences.alias("open_of"),
+        _rituals.alias("open_ritual"),
+        _teams.alias("open_team"),
+        _workspaces.alias("open_ws"),
+    )
+    ids = (
+        select(sent.c.id)
+        .join(occurrence, occurrence.c.id == sent.c.occurrence_id)
+        .join(ritual, ritual.c.id == sent.c.ritual_id)
+        .join(team, team.c.id == ritual.c.team_id)
+        .join(workspace, workspace.c.id == team.c.workspace_id)
+        .where(
+            sent.c.status == DeliveryStatus.SENT.value,
+            occurrence.c.digest_posted_at.is_(None),
+            workspace.c.platform == platform,
+            *_running(ritual),
+        )
+    )
+    return _prompts_of(ids, _deliveries.c.due_at, _deliveries.c.id)
+
+
 class _PromptMapper:
     """Builds DuePrompts from joined rows, making each ritual, team and member once per batch."""
 
@@ -931,6 +956,13 @@ class SqlStore:
         statement = _due_reminders(now, limit)
         async with self._begin() as conn:
             rows = (await conn.execute(statement)).all()
+        mapper = _PromptMapper()
+        return [mapper(row) for row in rows]
+
+    async def open_prompts(self, platform: str) -> list[DuePrompt]:
+        """Prompts sent on a platform whose digest is not out yet, oldest first."""
+        async with self._begin() as conn:
+            rows = (await conn.execute(_open_prompts(platform))).all()
         mapper = _PromptMapper()
         return [mapper(row) for row in rows]
 

@@ -11,7 +11,7 @@ import pytest
 from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import SchemaNotCurrent, assemble, serving
-from rituals.events import Actor, CommandInvoked
+from rituals.events import Actor, AnswerSubmitted, CommandInvoked
 from storage.database import is_sqlite, pending_migrations
 from tests.rituals.harness import FakeClock
 
@@ -78,3 +78,25 @@ async def test_postgresql_must_be_migrated_on_purpose(database_url: str, tmp_pat
     with pytest.raises(SchemaNotCurrent, match="ritme migrate"):
         async with assemble(_settings(database_url)):
             pass
+
+
+async def test_open_forms_come_back_after_a_restart_of_the_local_chat(tmp_path: Path) -> None:
+    clock = FakeClock(MONDAY_0900_AMSTERDAM)
+    settings = _settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db")
+    run = CommandInvoked(
+        event_id="run", actor=Actor(platform="local", workspace_id="local", user_id="anna"),
+        received_at=clock.now(), channel_id="team", channel_name="team", text="/ritme standup run",
+    )
+    async with assemble(settings, clock) as ritme:
+        await seed_demo(ritme)
+        await ritme.inbound(run)
+        forms = [view.to_json()["form"] for view in ritme.local.history("ben") if view.to_json().get("form")]
+        assert len(forms) == 1
+        await ritme.inbound(AnswerSubmitted(
+            event_id="answer", actor=Actor(platform="local", workspace_id="local", user_id="ben"),
+            received_at=clock.now(), delivery_id=forms[0]["delivery_id"], values=("Fine", "Docs", "no"),
+        ))
+    async with assemble(settings, clock) as restarted:
+        again = [view.to_json()["form"] for view in restarted.local.history("ben") if view.to_json().get("form")]
+        assert [form["delivery_id"] for form in again] == [forms[0]["delivery_id"]]
+        assert [field["value"] for field in again[0]["fields"]] == ["Fine", "Docs", "no"]

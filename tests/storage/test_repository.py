@@ -823,3 +823,16 @@ async def test_an_answer_racing_the_digest_is_in_the_digest_or_refused(store: Sq
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_open_prompts_are_the_sent_ones_whose_digest_is_not_out(store: SqlStore) -> None:
+    world = await make_world(store)
+    await store.plan([planned(world, [world.anna, world.ben], NOW)])
+    await claim_and_send(store)
+    assert await store.open_prompts("local") == []  # another platform's
+    assert sorted(d.member.display_name for d in await store.open_prompts("slack")) == ["Anna", "ben"]
+    occurrence = await store.occurrence(world.ritual.id, TODAY)
+    assert occurrence is not None
+    await store.claim_digest(occurrence.id, NOW + timedelta(hours=2))
+    assert await store.open_prompts("slack") == []
