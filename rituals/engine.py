@@ -39,7 +39,17 @@ from rituals.model import (
     StandupSettings,
     Team,
 )
-from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Message, Prompt, Text, ThreadReply, Update
+from rituals.outbound import (
+    ChannelAddress,
+    ChannelPost,
+    Form,
+    MemberAddress,
+    Message,
+    Prompt,
+    Text,
+    ThreadReply,
+    Update,
+)
 from rituals.ports import (
     Clock,
     MemberChanges,
@@ -584,9 +594,9 @@ class Engine:
             remind = None
         return SentPrompt(delivery_id=due.delivery.id, remind_at=remind)
 
-    async def reopen(self, platform: str) -> list[Message]:
+    async def reopen(self, platform: str) -> list[Form]:
         """The forms still open on a platform that keeps no history of its own (the local chat after a restart)."""
-        forms: list[Message] = []
+        forms: list[Form] = []
         for due in await self._store.open_prompts(platform):
             context = await self._store.answer_context(due.delivery.id)
             previous = context.previous.values if context and context.previous else ()
