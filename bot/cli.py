@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Ritme cannot start; please fix these settings:\n{describe_error(error)}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every run of the 5-second tick at INFO; only its warnings are news to an admin.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
 
     if args.command == "migrate":
         from storage.database import migrate
