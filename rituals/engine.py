@@ -483,18 +483,8 @@ class Engine:
                     text = self._catalog.text(member.locale, "error.answer_closed", date=day)
                     return [Prompt(to=address_of(member), text=Text.plain(text))]
                 previous = context.previous.values if context.previous else ()
-                return [
-                    standup.prompt_form(
-                        catalog=self._catalog,
-                        ritual=context.ritual,
-                        member=member,
-                        address=address_of(member),
-                        team_name=context.team.name,
-                        delivery_id=context.delivery.id,
-                        deadline=context.occurrence.digest_due_at,
-                        values=previous,
-                    )
-                ]
+                deadline = context.occurrence.digest_due_at
+                return [self._form(context.ritual, member, context.team, context.delivery.id, deadline, previous)]
         text = self._catalog.text(member.locale, "error.unknown_button")
         return [Prompt(to=address_of(member), text=Text.plain(text))]
 
@@ -569,22 +559,21 @@ class Engine:
                 if not self._reachable(due.member, now):
                     skipped.append(due.delivery.id)
                     continue
-                messages.append(
-                    standup.prompt_form(
-                        catalog=self._catalog,
-                        ritual=due.ritual,
-                        member=due.member,
-                        address=address_of(due.member),
-                        team_name=due.team.name,
-                        delivery_id=due.delivery.id,
-                        deadline=due.digest_due_at,
-                    )
-                )
+                messages.append(self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at))
                 sent.append(due)
             yield messages, sent
             await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
             if len(batch) < self._settings.batch_size:
                 return
+
+    def _form(
+        self, ritual: Ritual, member: Member, team: Team, delivery_id: int, deadline: datetime,
+        values: tuple[str, ...] = (),
+    ) -> Form:
+        return standup.prompt_form(
+            catalog=self._catalog, ritual=ritual, member=member, address=address_of(member), team_name=team.name,
+            delivery_id=delivery_id, deadline=deadline, values=values,
+        )
 
     def _sent(self, due: DuePrompt, now: datetime) -> SentPrompt:
         """A delivered prompt with its one reminder, counted from when it really went out and before the digest."""
@@ -601,16 +590,7 @@ class Engine:
             context = await self._store.answer_context(due.delivery.id)
             previous = context.previous.values if context and context.previous else ()
             forms.append(
-                standup.prompt_form(
-                    catalog=self._catalog,
-                    ritual=due.ritual,
-                    member=due.member,
-                    address=address_of(due.member),
-                    team_name=due.team.name,
-                    delivery_id=due.delivery.id,
-                    deadline=due.digest_due_at,
-                    values=previous,
-                )
+                self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at, previous)
             )
         return forms
 
