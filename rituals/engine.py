@@ -62,8 +62,6 @@ from rituals.ports import (
 )
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
 
-_LAST_MINUTE = time(23, 59)
-
 
 @dataclass(frozen=True, kw_only=True)
 class EngineSettings:
@@ -109,11 +107,12 @@ class _Reply:
 
 def _shift(at: time, minutes: int) -> time:
     """`at` plus some minutes, held at the end of the day rather than wrapping past midnight."""
-    total = min(at.hour * 60 + at.minute + minutes, 23 * 60 + 59)
+    total = min(_minutes(at) + minutes, 23 * 60 + 59)
     return time(total // 60, total % 60)
 
 
 def _minutes(at: time) -> int:
+    """Minutes since midnight."""
     return at.hour * 60 + at.minute
 
 
