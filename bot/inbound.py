@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
@@ -31,10 +32,19 @@ class InboundPipeline:
 
     async def __call__(self, event: InboundEvent) -> None:
         """Handle one event once."""
+        if await self.accept(event.actor.platform, event.event_id, event.received_at):
+            await self.process(event)
+
+    async def accept(self, platform: str, event_id: str, received_at: datetime) -> bool:
+        """Record the event id before anything else; False for a repeat, which must then be ignored."""
+        if await self._store.record_inbound(platform, event_id, received_at):
+            return True
+        log.info("ignored a repeat of %s event %s", platform, event_id)
+        return False
+
+    async def process(self, event: InboundEvent) -> None:
+        """Handle an accepted event, deliver the replies, then send whatever it made due."""
         platform = event.actor.platform
-        if not await self._store.record_inbound(platform, event.event_id, event.received_at):
-            log.info("ignored a repeat of %s event %s", platform, event.event_id)
-            return
         try:
             messages = await self._engine.handle(event)
         except Exception:

@@ -50,8 +50,44 @@ class Outbox(Protocol):
         ...
 
 
+@dataclass(frozen=True, kw_only=True)
+class PostedMessage:
+    """Where a platform put a keyed message, so a later Update or ThreadReply can find it."""
+
+    platform: str
+    workspace_id: str
+    key: str
+    recipient: str  # the member's user id for a private message, the channel id for a channel post
+    conversation_id: str  # the platform's conversation (a DM channel for a private message)
+    message_id: str  # Slack's ts, Teams' activity id
+
+
+class MessageLog(Protocol):
+    """Adapters of platforms that update messages remember here where each keyed message went."""
+
+    async def remember(self, message: PostedMessage) -> None:
+        """Store where a keyed message was posted, replacing an earlier post under the same key and recipient."""
+        ...
+
+    async def find(self, platform: str, workspace_id: str, key: str, recipient: str) -> PostedMessage | None:
+        """Where the keyed message for that recipient was posted, if it was."""
+        ...
+
+
 InboundHandler = Callable[[InboundEvent], Awaitable[None]]
 """What an adapter calls with each normalized event; it returns once the event is durably handled."""
+
+
+class Inbound(Protocol):
+    """The two halves of handling an event, for platforms that must acknowledge before the work is done (Slack)."""
+
+    async def accept(self, platform: str, event_id: str, received_at: datetime) -> bool:
+        """Record the event id; False when it was seen before, and then nothing more must happen."""
+        ...
+
+    async def process(self, event: InboundEvent) -> None:
+        """Handle an accepted event and deliver the replies."""
+        ...
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -271,3 +271,18 @@ class InboundEventRow(Base):
     platform: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PostedMessageRow(Base):
+    """Where a platform put a keyed message (Slack's channel and ts), so it can be updated or replied under."""
+
+    __tablename__ = "posted_messages"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "key", "recipient"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str] = mapped_column(String(255))
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(255))
