@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -33,6 +33,26 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(default=5, ge=0.5, le=300, description="seconds, e.g. 5")
     plan_interval_minutes: float = Field(default=10, ge=1, le=720, description="minutes, e.g. 10")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="INFO or DEBUG")
+    slack_bot_token: SecretStr | None = Field(default=None, description="the app's bot token, xoxb-...")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="the app's signing secret (Basic Information in the Slack app settings)"
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="the Slack Web API base URL, e.g. https://slack.com/api/"
+    )
+
+    @model_validator(mode="after")
+    def _slack_needs_both(self) -> Settings:
+        if (self.slack_bot_token is None) != (self.slack_signing_secret is None):
+            raise ValueError(
+                "RITME_SLACK_BOT_TOKEN and RITME_SLACK_SIGNING_SECRET go together: set both to serve Slack, or neither"
+            )
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when Slack is configured."""
+        return self.slack_bot_token is not None
 
     @field_validator("database_url")
     @classmethod
@@ -63,12 +83,17 @@ def describe_error(error: ValidationError) -> str:
     """One readable line per bad setting: its variable name, what was wrong, and the expected form."""
     lines = []
     for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        if not problem["loc"]:  # a rule about several settings together says it all itself
+            lines.append(str(problem["msg"]).removeprefix("Value error, "))
+            continue
+        name = str(problem["loc"][0])
         field = Settings.model_fields.get(name)
         expected = field.description if field and field.description else ""
         given = problem.get("input")
         if name == "database_url" and isinstance(given, str):
             given = _without_password(given)
+        elif "token" in name or "secret" in name:
+            given = "***"
         shown = f" (got {given!r})" if "input" in problem and not isinstance(given, dict) else ""
         message = str(problem["msg"]).removeprefix("Value error, ")
         lines.append(f"RITME_{name.upper()}: {message}{shown}; expected {expected}")

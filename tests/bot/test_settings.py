@@ -60,3 +60,16 @@ def test_a_rejected_database_url_never_shows_its_password(
     assert main(["migrate"]) == 2
     err = capsys.readouterr().err
     assert "RITME_DATABASE_URL" in err and "s3cret" not in err and "ritme:***@db" in err
+
+
+def test_slack_needs_its_token_and_signing_secret_together(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RITME_SLACK_BOT_TOKEN", "xoxb-secret-value")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "RITME_SLACK_SIGNING_SECRET" in err and "xoxb-secret-value" not in err
+    monkeypatch.setenv("RITME_SLACK_SIGNING_SECRET", "shh")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_enabled and "xoxb" not in repr(settings)
