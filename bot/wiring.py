@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.local import LocalPlatform, LocalUser, mount_local
+from adapters.slack import RetryingTransport, SlackApp, SlackOutbox, mount_slack, slack_client
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
-from rituals.ports import Clock, SystemClock
+from rituals.ports import Clock, Outbox, SystemClock
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
+from storage.messages import SqlMessageLog
 from storage.repository import SqlStore
 
 log = logging.getLogger(__name__)
@@ -66,11 +70,20 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             ),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
-        router = OutboxRouter({local.platform: local})
+        outboxes: dict[str, Outbox] = {local.platform: local}
+        slack = _slack_outbox(settings, database, clock)
+        if slack is not None:
+            outboxes[slack[1].platform] = slack[1]
+        router = OutboxRouter(outboxes)
         dispatcher = Dispatcher(engine=engine, store=store, router=router, clock=clock)
         inbound = InboundPipeline(store=store, engine=engine, router=router, after=dispatcher.tick)
         app = web.Application()
         mount_local(app, local, inbound, clock)
+        if slack is not None and settings.slack_signing_secret is not None:
+            client, outbox = slack
+            secret = settings.slack_signing_secret.get_secret_value()
+            slack_app = SlackApp(signing_secret=secret, client=client, inbound=inbound, outbox=outbox, clock=clock)
+            mount_slack(app, slack_app)
         app.router.add_get("/healthz", _healthz)
         await _load_local_users(store, local)
         # The local chat keeps its history in memory: show the forms that can still be answered again.
@@ -78,6 +91,16 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         yield Ritme(settings, store, engine, dispatcher, local, inbound, app)
     finally:
         await database.dispose()
+
+
+def _slack_outbox(
+    settings: Settings, database: AsyncEngine, clock: Clock
+) -> tuple[AsyncWebClient, SlackOutbox] | None:
+    """Slack's Web API client and outbox, when Slack is configured."""
+    if settings.slack_bot_token is None:
+        return None
+    client = slack_client(settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
+    return client, SlackOutbox(RetryingTransport(client), SqlMessageLog(database), clock=clock)
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -356,6 +356,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Een nieuwe week! Deel je start met #{team}, voor {deadline}.",
     ),
     "standup.submit": ("Send answer", "Antwoord versturen"),
+    "standup.answer": ("Answer", "Beantwoorden"),
     "standup.saved": (
         "Thanks, your answer is saved. You can change it until {deadline}.",
         "Dank je, je antwoord is bewaard. Je kunt het aanpassen tot {deadline}.",

@@ -141,6 +141,8 @@ class Engine:
                 event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
             )
             await self._store.join_team(team.id, member.id)
+            # Someone who joins after today's stand-up was planned is still asked today, if their day allows.
+            await self.plan(self._clock.now(), member_id=member.id)
             return []
         raise TypeError(f"unknown event {type(event).__name__}")
 
@@ -477,7 +479,8 @@ class Engine:
         if event.action == standup.EDIT_ACTION and event.value.isdigit():
             context = await self._store.answer_context(int(event.value))
             if context is not None and context.member.id == member.id:
-                if context.occurrence.digest_posted_at is not None:
+                # After the digest only a first answer is still taken (into its thread); a given one is final.
+                if context.occurrence.digest_posted_at is not None and context.previous is not None:
                     day = self._catalog.date(member.locale, context.occurrence.local_date)
                     text = self._catalog.text(member.locale, "error.answer_closed", date=day)
                     return [Prompt(to=address_of(member), text=Text.plain(text))]

@@ -103,6 +103,7 @@ class Form(Outbound):
     delivery_id: int
     fields: tuple[Field, ...]
     submit_label: str
+    open_label: str  # for platforms that open the form from a button in the message (Slack's modal)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -97,6 +97,7 @@ def prompt_form(
         delivery_id=delivery_id,
         fields=tuple(Field(label=label, value=value) for label, value in zip(labels, filled, strict=True)),
         submit_label=catalog.text(locale, "standup.submit"),
+        open_label=catalog.text(locale, "standup.answer"),
     )
 
 

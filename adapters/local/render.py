@@ -7,11 +7,11 @@ real chat platform cannot ping a whole channel.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from adapters.mentions import defuse_mentions
 from rituals.outbound import (
     Button,
     ChannelPost,
@@ -25,17 +25,6 @@ from rituals.outbound import (
 )
 
 BOT_AUTHOR = "Ritme"
-
-_ZWSP = "\u200b"
-# No word boundary on purpose: a platform may still expand "@here_" or "@HERE", and a stray space costs nothing.
-_AT_MENTION = re.compile(r"@(?=here|channel|everyone)", re.IGNORECASE)
-
-
-def defuse_mentions(text: str) -> str:
-    """Insert a zero-width space after `@` in @here/@channel/@everyone and after `<!`, so nobody is pinged."""
-    # `<!` opens Slack's special mentions (<!channel>, <!here>, <!subteam^...>), so it is broken wherever it occurs.
-    return _AT_MENTION.sub("@" + _ZWSP, text).replace("<!", "<!" + _ZWSP)
-
 
 def dm_conversation(user_id: str) -> str:
     """The conversation id of a member's direct messages with Ritme."""

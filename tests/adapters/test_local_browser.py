@@ -75,6 +75,7 @@ class StandupEngine:
                         delivery_id=7,
                         fields=(Field(label="Yesterday", value="Reviews"), Field(label="Today", multiline=False)),
                         submit_label="Send answers",
+                        open_label="Answer",
                         key="standup:7",
                     ),
                 ]

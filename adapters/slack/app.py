@@ -1,0 +1,198 @@
+"""Ritme's Slack front door: slack-bolt's AsyncApp on the shared aiohttp server, at POST /slack/events.
+
+Every request bolt verifies (signature and a timestamp under 5 minutes old; anything else is a 401 and leaves no
+trace) goes the same way: translate the payload (pure), record its event id with `Inbound.accept`, ack, and only
+then, in a task of its own, look the member's profile up and hand the event to `Inbound.process`. So the ack
+never waits on the Web API, and a Slack retry of something already accepted is acked and dropped.
+
+The app runs bolt with `process_before_response=True`: bolt then sends the HTTP response only when the listener
+returns, so the event id is on record before Slack hears "ok" even for Events API callbacks, which bolt would
+otherwise ack before the listener starts. The slow part runs in tasks this class owns and drains on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Coroutine, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate
+from adapters.slack.outbox import SlackOutbox
+from adapters.slack.profiles import SlackProfiles
+from adapters.slack.protocol import ANSWER_ACTION, BUTTON_ACTION_PATTERN, FORM_CALLBACK, PLATFORM
+from rituals.events import ButtonClicked, InboundEvent
+from rituals.ports import Clock, Inbound
+from rituals.standup import EDIT_ACTION
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+_ANY = re.compile(r".*")
+
+
+class Translator(Protocol):
+    """One of translate.py's payload -> event functions."""
+
+    def __call__(self, body: Mapping[str, Any], *, received_at: datetime) -> InboundEvent:
+        """The event a payload stands for; raises translate.MalformedPayload."""
+        ...
+
+
+class SlackApp:
+    """The bolt app with Ritme's listeners, the aiohttp route that feeds it, and the work it starts after acks."""
+
+    def __init__(
+        self,
+        *,
+        signing_secret: str,
+        client: AsyncWebClient,
+        inbound: Inbound,
+        outbox: SlackOutbox,
+        clock: Clock,
+        profiles: SlackProfiles | None = None,
+        max_concurrent_work: int = 64,
+        path: str = EVENTS_PATH,
+    ) -> None:
+        self.path = path
+        self.outbox = outbox
+        self._inbound = inbound
+        self._clock = clock
+        self._profiles = profiles if profiles is not None else SlackProfiles(client, clock=clock)
+        # Bounds how many accepted events are worked on at once (database connections, Web API calls); acks
+        # never wait for a slot, only the work after them does.
+        self._slots = asyncio.Semaphore(max_concurrent_work)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.bolt = AsyncApp(
+            name="ritme",
+            signing_secret=signing_secret,
+            client=client,
+            process_before_response=True,
+            logger=logging.getLogger("adapters.slack.bolt"),
+        )
+        self._listen()
+
+    def _listen(self) -> None:
+        bolt = self.bolt
+        # Any slash command routed to this app is Ritme's, so renaming it in the app's manifest needs no change here.
+        bolt.command(re.compile(r"^/"))(self._on_command)
+        bolt.action(ANSWER_ACTION)(self._on_button)
+        bolt.action(BUTTON_ACTION_PATTERN)(self._on_button)
+        bolt.view({"type": "view_submission", "callback_id": FORM_CALLBACK})(self._on_submission)
+        bolt.event("member_joined_channel")(self._on_member_joined)
+        # Everything else Slack may send (other events, URL buttons) is acked, so Slack neither retries it nor
+        # counts it as a failure against the app; registered last, as bolt runs the first listener that matches.
+        bolt.action(_ANY)(self._on_other)
+        bolt.event(_ANY)(self._on_other)
+
+    def routes(self) -> list[web.RouteDef]:
+        """The route to add to the shared aiohttp app: POST /slack/events for commands, interactivity and events."""
+        return [web.post(self.path, self.handle)]
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Hand one HTTP request to bolt and answer with its response."""
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def aclose(self, grace_seconds: float = 5.0) -> None:
+        """Let work in progress finish for up to `grace_seconds`, then cancel what is left."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("cancelled %d Slack events still being handled at shutdown", len(pending))
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # Listeners (bolt passes arguments by name) ------------------------------------------------------------------
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await self._take(ack, body, translate.command_invoked)
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await self._take(ack, body, translate.button_clicked)
+
+    async def _on_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        # An empty ack closes the modal; the engine's reply edits the prompt's DM.
+        await self._take(ack, body, translate.answer_submitted)
+
+    async def _on_member_joined(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        event = body.get("event")
+        if isinstance(event, Mapping) and event.get("user") == context.bot_user_id:
+            # Ritme itself joined; the channel becomes a team when someone sets a ritual up there.
+            await ack()
+            return
+        await self._take(ack, body, translate.member_seen)
+
+    async def _on_other(self, ack: AsyncAck) -> None:
+        await ack()
+
+    # The one path every kind takes ------------------------------------------------------------------------------
+
+    async def _take(self, ack: AsyncAck, body: Mapping[str, Any], build: Translator) -> None:
+        received_at = self._clock.now()
+        try:
+            event: InboundEvent = build(body, received_at=received_at)
+        except translate.MalformedPayload as problem:
+            # Slack would send the same payload again; acking ends that, and nothing was recorded.
+            log.warning("ignored a Slack payload Ritme cannot read: %s", problem)
+            await ack()
+            return
+        # If recording fails (the database is down), bolt answers 500 without an ack, and Slack may retry.
+        if not await self._inbound.accept(PLATFORM, event.event_id, received_at):
+            await ack()
+            return
+        await ack()
+        trigger_id = body.get("trigger_id")
+        self._start(self._work(event, trigger_id if isinstance(trigger_id, str) else None, received_at))
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        # Held until done: the event loop keeps only weak references to tasks.
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, event: InboundEvent, trigger_id: str | None, received_at: datetime) -> None:
+        actor = event.actor
+        delivery_id = _asked_form(event)
+        if delivery_id is not None and trigger_id is not None:
+            # The member clicked for a form: the outbox opens it as a modal if the engine sends it back in time.
+            self.outbox.offer_trigger(
+                actor.workspace_id, actor.user_id, trigger_id, delivery_id=delivery_id, received_at=received_at
+            )
+        try:
+            async with self._slots:
+                event = replace(event, actor=await self._profiles.actor(actor))
+                await self._inbound.process(event)
+        except Exception:
+            # Slack has its ack; what failed is logged here (the pipeline records what it needs itself).
+            log.exception("handling Slack %s %s failed", type(event).__name__, event.event_id)
+        finally:
+            if delivery_id is not None and trigger_id is not None:
+                self.outbox.withdraw_trigger(actor.workspace_id, actor.user_id, trigger_id)
+
+
+def _asked_form(event: InboundEvent) -> int | None:
+    """The delivery whose form the member asked for (the "Answer" or "Edit answer" button), if they did."""
+    if isinstance(event, ButtonClicked) and event.action == EDIT_ACTION and event.value.isdigit():
+        return int(event.value)
+    return None
+
+
+def mount_slack(app: web.Application, slack: SlackApp) -> None:
+    """Add Slack's route to `app`, and let events in progress finish when the app shuts down."""
+    app.add_routes(slack.routes())
+
+    async def drain(_app: web.Application) -> None:
+        await slack.aclose()
+
+    app.on_shutdown.append(drain)

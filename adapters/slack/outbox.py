@@ -1,0 +1,219 @@
+"""SlackOutbox: the engine's messages as Slack Web API calls, remembering where keyed messages went."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from adapters.slack import render
+from adapters.slack.protocol import PLATFORM
+from adapters.slack.transport import SlackRefused, WebApi
+from rituals.outbound import (
+    ChannelAddress,
+    ChannelPost,
+    Form,
+    MemberAddress,
+    Message,
+    Prompt,
+    ThreadReply,
+    Update,
+)
+from rituals.ports import Clock, MessageLog, PostedMessage
+
+log = logging.getLogger(__name__)
+
+# Slack honours a trigger id for 3 seconds after the click; keep a margin for the views.open call itself.
+TRIGGER_TTL = timedelta(seconds=2.5)
+# Refusals after which a DM carries the message instead: the ephemeral's channel is one Ritme is not in, the
+# trigger for a modal ran out, or the message to update was deleted.
+_EPHEMERAL_FALLBACK = {"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived", "restricted_action"}
+_MODAL_FALLBACK = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id", "trigger_exchanged"}
+_UPDATE_FALLBACK = {"message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"}
+
+
+class UndeliverableMessage(LookupError):
+    """A message addressed to another platform or kind than Slack's outbox can show."""
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    trigger_id: str
+    delivery_id: int
+    expires_at: datetime
+
+
+class SlackOutbox:
+    """Delivers the engine's messages on Slack.
+
+    Prompts go out as DMs (channel = the member's id) or, as a command's reply, as ephemeral messages in the
+    channel; forms as a DM with an "Answer" button, or straight as a modal when the member just clicked for it;
+    channel posts and thread replies to the channel. Where each keyed message went is kept in the MessageLog, so
+    Update can edit it and ThreadReply can answer under it.
+    """
+
+    platform = PLATFORM
+
+    def __init__(
+        self, api: WebApi, messages: MessageLog, *, clock: Clock, trigger_ttl: timedelta = TRIGGER_TTL
+    ) -> None:
+        self._api = api
+        self._log = messages
+        self._clock = clock
+        self._trigger_ttl = trigger_ttl
+        self._triggers: dict[tuple[str, str], _Trigger] = {}
+
+    # Modals ---------------------------------------------------------------------------------------------------
+
+    def offer_trigger(
+        self, workspace_id: str, user_id: str, trigger_id: str, *, delivery_id: int, received_at: datetime
+    ) -> None:
+        """A member just asked for a delivery's form: open it as a modal if it comes back while the trigger lives."""
+        now = self._clock.now()
+        # Triggers are withdrawn after each event; this sweep only bounds what failed handlers left behind.
+        for key in [key for key, trigger in self._triggers.items() if trigger.expires_at <= now]:
+            del self._triggers[key]
+        self._triggers[(workspace_id, user_id)] = _Trigger(trigger_id, delivery_id, received_at + self._trigger_ttl)
+
+    def withdraw_trigger(self, workspace_id: str, user_id: str, trigger_id: str) -> None:
+        """Forget a trigger once its event is handled (unless a newer click replaced it)."""
+        key = (workspace_id, user_id)
+        trigger = self._triggers.get(key)
+        if trigger is not None and trigger.trigger_id == trigger_id:
+            del self._triggers[key]
+
+    def _take_trigger(self, form: Form) -> str | None:
+        key = (form.to.workspace_id, form.to.user_id)
+        trigger = self._triggers.get(key)
+        if trigger is None or trigger.delivery_id != form.delivery_id:
+            return None
+        del self._triggers[key]  # a trigger id opens one view only
+        return trigger.trigger_id if trigger.expires_at > self._clock.now() else None
+
+    # Sending --------------------------------------------------------------------------------------------------
+
+    async def send(self, messages: Sequence[Message]) -> None:
+        """Deliver the messages in order; raises (SlackUnavailable, SlackRefused) on the first that fails."""
+        for message in messages:
+            self._check(message)
+        for message in messages:
+            await self._send(message)
+
+    async def _send(self, message: Message) -> None:
+        if isinstance(message, Prompt):
+            await self._prompt(message)
+        elif isinstance(message, Form):
+            await self._form(message)
+        elif isinstance(message, Update):
+            await self._update(message)
+        elif isinstance(message, ChannelPost):
+            await self._channel_post(message)
+        elif isinstance(message, ThreadReply):
+            await self._thread_reply(message)
+
+    async def _prompt(self, prompt: Prompt) -> None:
+        content = render.message_content(prompt.text, prompt.buttons)
+        context = prompt.context
+        if context is not None and context.platform == PLATFORM and context.workspace_id == prompt.to.workspace_id:
+            try:
+                # Slack cannot edit an ephemeral message later, so there is nothing to remember.
+                await self._call(
+                    prompt.to.workspace_id,
+                    "chat.postEphemeral",
+                    {"channel": context.channel_id, "user": prompt.to.user_id, **content},
+                )
+                return
+            except SlackRefused as refused:
+                if refused.error not in _EPHEMERAL_FALLBACK:
+                    raise
+                log.info("ephemeral reply in %s refused (%s); sending it as a DM", context.channel_id, refused.error)
+        await self._direct(prompt.to, prompt.key, content)
+
+    async def _form(self, form: Form) -> None:
+        trigger_id = self._take_trigger(form)
+        if trigger_id is not None:
+            try:
+                # The DM with the "Answer" button stays as it is; the answer's Update edits it.
+                await self._call(
+                    form.to.workspace_id, "views.open", {"trigger_id": trigger_id, "view": render.form_modal(form)}
+                )
+                return
+            except SlackRefused as refused:
+                if refused.error not in _MODAL_FALLBACK:
+                    raise
+                log.info(
+                    "modal for delivery %s refused (%s); sending the form as a DM", form.delivery_id, refused.error
+                )
+        await self._direct(form.to, form.key, render.form_message_content(form))
+
+    async def _update(self, update: Update) -> None:
+        content = render.message_content(update.text, update.buttons)
+        posted = await self._find(update.to.workspace_id, update.key, update.to.user_id)
+        if posted is not None:
+            try:
+                await self._call(
+                    update.to.workspace_id,
+                    "chat.update",
+                    {"channel": posted.conversation_id, "ts": posted.message_id, **content},
+                )
+                return
+            except SlackRefused as refused:
+                if refused.error not in _UPDATE_FALLBACK:
+                    raise
+                log.info("could not update %s (%s); sending the news as a new DM", update.key, refused.error)
+        # Nothing to edit (never posted, or deleted): show the news rather than drop it.
+        await self._direct(update.to, update.key, content)
+
+    async def _channel_post(self, post: ChannelPost) -> None:
+        content = render.message_content(post.text)
+        response = await self._call(
+            post.to.workspace_id, "chat.postMessage", {"channel": post.to.channel_id, **content}
+        )
+        await self._remember(post.to.workspace_id, post.key, post.to.channel_id, response)
+
+    async def _thread_reply(self, reply: ThreadReply) -> None:
+        args: dict[str, Any] = {"channel": reply.to.channel_id, **render.message_content(reply.text)}
+        parent = await self._find(reply.to.workspace_id, reply.thread_key, reply.to.channel_id)
+        if parent is not None:
+            args["channel"] = parent.conversation_id
+            args["thread_ts"] = parent.message_id
+        # Without a known parent (posted before the log existed) the reply still reaches the channel.
+        response = await self._call(reply.to.workspace_id, "chat.postMessage", args)
+        await self._remember(reply.to.workspace_id, reply.key, reply.to.channel_id, response)
+
+    async def _direct(self, to: MemberAddress, key: str, content: Mapping[str, Any]) -> None:
+        # Posting to a user id lands in the member's DM with the app; Slack answers with that DM's channel id.
+        response = await self._call(to.workspace_id, "chat.postMessage", {"channel": to.user_id, **content})
+        await self._remember(to.workspace_id, key, to.user_id, response)
+
+    async def _call(self, workspace_id: str, method: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        return await self._api.call(workspace_id, method, args)
+
+    async def _find(self, workspace_id: str, key: str, recipient: str) -> PostedMessage | None:
+        if not key:
+            return None
+        return await self._log.find(PLATFORM, workspace_id, key, recipient)
+
+    async def _remember(self, workspace_id: str, key: str, recipient: str, response: Mapping[str, Any]) -> None:
+        channel, ts = response.get("channel"), response.get("ts")
+        if not key or not isinstance(channel, str) or not isinstance(ts, str):
+            return
+        await self._log.remember(
+            PostedMessage(
+                platform=PLATFORM,
+                workspace_id=workspace_id,
+                key=key,
+                recipient=recipient,
+                conversation_id=channel,
+                message_id=ts,
+            )
+        )
+
+    def _check(self, message: Message) -> None:
+        address: MemberAddress | ChannelAddress = message.to
+        if address.platform != PLATFORM:
+            raise UndeliverableMessage(f"the Slack outbox got a message for {address.platform!r}")
+        if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply):
+            raise UndeliverableMessage(f"Slack cannot show {type(message).__name__}")

@@ -1,0 +1,204 @@
+"""Outbound messages -> arguments of Slack Web API calls (Block Kit), as pure functions.
+
+Every span is escaped for mrkdwn (`&`, `<`, `>`), so no text can become a link, a user mention or a special
+mention such as `<!channel>`; spans a member typed are also defused (`@here` gets a zero-width space). The plain
+`text` every message carries for notifications is rendered the same way, so it pings no one either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from adapters.mentions import defuse_mentions
+from adapters.slack.protocol import (
+    ANSWER_ACTION,
+    FIELD_ACTION,
+    FORM_CALLBACK,
+    button_action_id,
+    field_block_id,
+)
+from rituals.outbound import Button, Form, Span, Text
+
+# Slack's documented limits (docs.slack.dev, Block Kit reference); going over one makes the whole call fail.
+SECTION_TEXT_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+MODAL_BLOCK_LIMIT = 100
+ACTIONS_PER_BLOCK = 25
+TEXT_LIMIT = 40_000
+BUTTON_LABEL_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+INPUT_LABEL_LIMIT = 2000
+INPUT_VALUE_LIMIT = 3000
+MODAL_TITLE_LIMIT = 24
+MODAL_SUBMIT_LIMIT = 24
+PRIVATE_METADATA_LIMIT = 3000
+
+MODAL_TITLE = "Ritme"  # the product's name, the same in every language
+ELLIPSIS = "…"
+
+Args = dict[str, Any]
+Block = dict[str, Any]
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Text with Slack's three control characters escaped, so `<!channel>` or `<@U1>` is shown, not obeyed."""
+    # `&` first, or the `&` of the other two escapes would be escaped again.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_span(span: Span) -> str:
+    """One span as mrkdwn: escaped, defused when a member typed it, and bold as `*…*`."""
+    text = escape_mrkdwn(defuse_mentions(span.text) if span.user else span.text)
+    if not span.bold:
+        return text
+    core = text.strip()
+    if not core:
+        return text
+    # Slack only reads `*x*` as bold when the asterisks touch the words, so surrounding spaces stay outside.
+    start = len(text) - len(text.lstrip())
+    return f"{text[:start]}*{core}*{text[start + len(core) :]}"
+
+
+def render_mrkdwn(text: Text) -> str:
+    """The whole text as mrkdwn, one line per line."""
+    return "\n".join("".join(render_span(span) for span in line) for line in text.lines)
+
+
+def fallback_text(text: Text) -> str:
+    """The plain `text` of a message, shown in notifications; escaped and defused like the blocks."""
+    return _truncate(render_mrkdwn(text), TEXT_LIMIT, escaped=True)
+
+
+def section_blocks(text: Text, *, limit: int = MESSAGE_BLOCK_LIMIT) -> list[Block]:
+    """The text as mrkdwn section blocks of at most 3,000 characters each, at most `limit` of them."""
+    chunks = _chunks(render_mrkdwn(text), SECTION_TEXT_LIMIT)
+    if len(chunks) > limit:
+        # A message over Slack's block limit would be refused whole; a cut digest still tells most of it.
+        chunks = chunks[:limit]
+        chunks[-1] = _truncate(chunks[-1] + ELLIPSIS, SECTION_TEXT_LIMIT, escaped=True)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
+
+
+def button_value(button: Button) -> str:
+    """What a button carries back: JSON {"action", "value"}; raises ValueError past Slack's 2,000 characters."""
+    value = json.dumps({"action": button.action, "value": button.value}, ensure_ascii=False, separators=(",", ":"))
+    if len(value) > BUTTON_VALUE_LIMIT:
+        raise ValueError(
+            f"the button {button.action!r} carries {len(value)} characters; Slack takes {BUTTON_VALUE_LIMIT}"
+        )
+    return value
+
+
+def actions_blocks(buttons: Sequence[Button]) -> list[Block]:
+    """Buttons as actions blocks of up to 25 buttons, each with its own action id (Slack wants them unique)."""
+    elements = [
+        {
+            "type": "button",
+            "action_id": button_action_id(index),
+            "text": _plain(button.label, BUTTON_LABEL_LIMIT),
+            "value": button_value(button),
+        }
+        for index, button in enumerate(buttons)
+    ]
+    return [
+        {"type": "actions", "elements": elements[start : start + ACTIONS_PER_BLOCK]}
+        for start in range(0, len(elements), ACTIONS_PER_BLOCK)
+    ]
+
+
+def message_content(text: Text, buttons: Sequence[Button] = ()) -> Args:
+    """The `text` and `blocks` of a message that shows text and, below it, buttons."""
+    actions = actions_blocks(buttons)
+    blocks = section_blocks(text, limit=MESSAGE_BLOCK_LIMIT - len(actions)) + actions
+    return {"text": fallback_text(text), "blocks": blocks}
+
+
+def form_message_content(form: Form) -> Args:
+    """A form as a DM: its text and one "Answer" button that opens the form's modal."""
+    button = {
+        "type": "button",
+        "action_id": ANSWER_ACTION,
+        "style": "primary",
+        "text": _plain(form.open_label, BUTTON_LABEL_LIMIT),
+        "value": str(form.delivery_id),
+    }
+    blocks = [*section_blocks(form.text, limit=MESSAGE_BLOCK_LIMIT - 1), {"type": "actions", "elements": [button]}]
+    return {"text": fallback_text(form.text), "blocks": blocks}
+
+
+def form_modal(form: Form) -> Args:
+    """A form as a modal view for views.open: its text, then one text input per question, prefilled."""
+    metadata = json.dumps({"delivery_id": form.delivery_id, "key": form.key}, separators=(",", ":"))
+    if len(metadata) > PRIVATE_METADATA_LIMIT:
+        raise ValueError(f"the key of form {form.delivery_id} is too long for a modal's private_metadata")
+    inputs = [_input_block(index, field.label, field.value, field.multiline) for index, field in enumerate(form.fields)]
+    if len(inputs) > MODAL_BLOCK_LIMIT:
+        raise ValueError(f"form {form.delivery_id} has {len(inputs)} questions; a modal holds {MODAL_BLOCK_LIMIT}")
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": _plain(MODAL_TITLE, MODAL_TITLE_LIMIT),
+        "submit": _plain(form.submit_label, MODAL_SUBMIT_LIMIT),
+        "private_metadata": metadata,
+        "blocks": section_blocks(form.text, limit=MODAL_BLOCK_LIMIT - len(inputs)) + inputs,
+    }
+
+
+def _input_block(index: int, label: str, value: str, multiline: bool) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": FIELD_ACTION, "multiline": multiline}
+    if value:
+        # Slack refuses an empty initial_value, and one longer than an input can hold.
+        element["initial_value"] = value[:INPUT_VALUE_LIMIT]
+    return {
+        "type": "input",
+        "block_id": field_block_id(index),
+        # Optional, so the engine judges an answer and explains in the member's language what is missing.
+        "optional": True,
+        "label": _plain(label.strip() or str(index + 1), INPUT_LABEL_LIMIT),
+        "element": element,
+    }
+
+
+def _plain(text: str, limit: int) -> Block:
+    # plain_text is never parsed for mentions or links, so it needs no escaping; Slack refuses an empty one.
+    return {"type": "plain_text", "text": _truncate(text, limit) or " ", "emoji": True}
+
+
+def _truncate(text: str, limit: int, *, escaped: bool = False) -> str:
+    if len(text) <= limit:
+        return text
+    size = limit - len(ELLIPSIS)
+    return (_cut(text, size) if escaped else text[:size]) + ELLIPSIS
+
+
+def _cut(text: str, size: int) -> str:
+    """The longest prefix of escaped text of at most `size` characters that does not end inside `&amp;` & co."""
+    head = text[:size]
+    # In escaped text every `&` starts an escape, so one without its `;` in the head was cut in half.
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        return head[:amp]
+    return head
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Pieces of at most `size` characters, split at line ends where possible and never inside an escape."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = line if not current else f"{current}\n{line}"
+        if len(candidate) <= size:
+            current = candidate
+            continue
+        if current.strip():
+            chunks.append(current)
+        while len(line) > size:
+            piece = _cut(line, size) or line[:size]
+            chunks.append(piece)
+            line = line[len(piece) :]
+        current = line
+    if current.strip():
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,156 @@
+"""A fake Slack Web API on a loopback port: it records every call and can answer 429, 5xx, refusals, or hang."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+BOT_USER_ID = "UBOT"
+TEAM_ID = "T1"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received, and how it answered."""
+
+    method: str
+    args: dict[str, Any]
+    status: int
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Scripted:
+    """A canned answer for the next call of a method: an HTTP status, a Retry-After, or a Slack error code."""
+
+    status: int = 200
+    retry_after: str | None = None
+    error: str | None = None
+    hang: bool = False
+
+
+@dataclass
+class FakeSlack:
+    """The Slack Web API as far as Ritme uses it, on 127.0.0.1 and an ephemeral port."""
+
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._scripts: dict[str, deque[Scripted]] = {}
+        self._hanging: set[str] = set()
+        self._release = asyncio.Event()
+        self._stamps = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.hung = asyncio.Event()  # set once a call is being held
+
+    async def __aenter__(self) -> Self:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._answer)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/api/"
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._release.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # Scripting ------------------------------------------------------------------------------------------------
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """Answer the next calls of `method` like this, in order; later calls succeed again."""
+        self._scripts.setdefault(method, deque()).extend(answers)
+
+    def hang(self, method: str) -> None:
+        """Never answer `method` until `release()` (or the fake closes)."""
+        self._hanging.add(method)
+
+    def release(self) -> None:
+        """Let every hanging call go (they then answer 503)."""
+        self._hanging.clear()
+        self._release.set()
+
+    # Reading --------------------------------------------------------------------------------------------------
+
+    def calls_to(self, method: str, *, ok: bool | None = None) -> list[Call]:
+        """The recorded calls of one method (only the successful or failed ones, if `ok` is given)."""
+        return [call for call in self.calls if call.method == method and (ok is None or call.ok == ok)]
+
+    def posts(self) -> list[Call]:
+        """Every call that showed something to someone and succeeded."""
+        shown = {"chat.postMessage", "chat.postEphemeral", "chat.update", "views.open"}
+        return [call for call in self.calls if call.method in shown and call.ok]
+
+    # Serving --------------------------------------------------------------------------------------------------
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        scripted = self._next_script(method)
+        if method in self._hanging or (scripted is not None and scripted.hang):
+            self.hung.set()
+            await self._release.wait()
+            return await self._record(method, args, web.json_response({"ok": False}, status=503))
+        if scripted is not None and scripted.status != 200:
+            headers = {"Retry-After": scripted.retry_after} if scripted.retry_after is not None else {}
+            body = {"ok": False, "error": "ratelimited" if scripted.status == 429 else "internal_error"}
+            return await self._record(method, args, web.json_response(body, status=scripted.status, headers=headers))
+        if scripted is not None and scripted.error is not None:
+            return await self._record(method, args, web.json_response({"ok": False, "error": scripted.error}))
+        return await self._record(method, args, web.json_response(self._success(method, args)))
+
+    def _next_script(self, method: str) -> Scripted | None:
+        queue = self._scripts.get(method)
+        return queue.popleft() if queue else None
+
+    async def _record(self, method: str, args: dict[str, Any], response: web.Response) -> web.Response:
+        body = json.loads(response.text or "{}")
+        self.calls.append(Call(method=method, args=args, status=response.status, ok=bool(body.get("ok"))))
+        return response
+
+    def _success(self, method: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        stamp = next(self._stamps)
+        ts = f"{1_700_000_000 + stamp}.{stamp:06d}"
+        if method == "auth.test":
+            return {"ok": True, "team_id": TEAM_ID, "team": "Ritme Test", "user_id": BOT_USER_ID, "bot_id": "BBOT"}
+        if method == "chat.postMessage":
+            channel = str(args.get("channel", ""))
+            # Posting to a member's id lands in their DM with the app, which has an id of its own.
+            if channel[:1] in ("U", "W"):
+                channel = "D" + channel[1:]
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": f"V{stamp}", "callback_id": args.get("view", {}).get("callback_id")}}
+        if method == "users.info":
+            user = self.profiles.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user is not None else {"ok": False, "error": "user_not_found"}
+        return {"ok": True}
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        body = await request.json()
+        return dict(body) if isinstance(body, dict) else {}
+    if request.method == "POST":
+        return {key: str(value) for key, value in (await request.post()).items()}
+    return dict(request.query)

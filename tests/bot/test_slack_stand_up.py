@@ -1,0 +1,133 @@
+"""A whole stand-up over Slack: the real bolt app, the real engine and database, a fake Slack Web API.
+
+Slack's side is played by signed requests shaped like Slack's and a recording Web API on a loopback port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from bot.wiring import Ritme, assemble, serving
+from storage.messages import SqlMessageLog
+from tests.adapters.slack.fake_slack import Call, FakeSlack
+from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined, view_submission
+from tests.rituals.harness import FakeClock
+
+MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+def _user(user_id: str, name: str, tz: str, locale: str) -> dict[str, Any]:
+    return {"id": user_id, "name": name.lower(), "tz": tz, "locale": locale, "profile": {"display_name": name}}
+
+
+@dataclass
+class SlackRig:
+    ritme: Ritme
+    fake: FakeSlack
+    clock: FakeClock
+    slack: SlackSender
+
+    async def until(self, found: Callable[[], list[Call]], count: int = 1) -> list[Call]:
+        """Wait (a few seconds at most) for work that runs after Slack's ack to reach the Web API."""
+        for _ in range(200):
+            calls = found()
+            if len(calls) >= count:
+                return calls
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} calls, saw {[c.method for c in self.fake.calls]}")
+
+    async def until_member(self, channel_id: str, user_id: str) -> None:
+        """Wait until a member_joined_channel event, handled after its ack, has made the member part of the team."""
+        for _ in range(200):
+            team = await self.ritme.store.find_team("slack", "T1", channel_id)
+            if team and any(m.user_id == user_id for m in await self.ritme.store.team_members(team.id)):
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{user_id} never joined {channel_id}")
+
+    def posted(self, channel: str) -> list[Call]:
+        return [c for c in self.fake.calls_to("chat.postMessage", ok=True) if c.args.get("channel") == channel]
+
+    async def tick(self) -> None:
+        await self.ritme.dispatcher.tick()
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
+    async with FakeSlack() as fake:
+        fake.profiles.update(
+            U1=_user("U1", "Ada", "Europe/Amsterdam", "nl-NL"), U2=_user("U2", "Bram", "Europe/Amsterdam", "en-GB")
+        )
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,
+            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
+        )
+        clock = FakeClock(MONDAY_0800_AMSTERDAM)
+        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
+            async with aiohttp.ClientSession() as session:
+                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"))
+
+
+async def _answer(rig: SlackRig, user: str, delivery_id: int, values: list[str]) -> None:
+    """Press Answer on the prompt, then submit the modal Ritme opens."""
+    opened = len(rig.fake.calls_to("views.open", ok=True))
+    press = block_actions("ritme.answer", str(delivery_id), user_id=user, trigger_id=rig.slack.trigger_id())
+    assert (await rig.slack.interaction(press)).status == 200
+    view = (await rig.until(lambda: rig.fake.calls_to("views.open", ok=True), opened + 1))[-1].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    submit = view_submission(view, values, user_id=user, trigger_id=rig.slack.trigger_id())
+    assert (await rig.slack.interaction(submit)).status == 200
+
+
+async def test_a_stand_up_over_slack(rig: SlackRig) -> None:
+    assert (await rig.slack.event(member_joined("Ev1", user_id="U2"))).status == 200
+    await rig.until_member("C1", "U2")
+    response = await rig.slack.command("standup create at 09:30 on mon-fri digest 11:00", user_id="U1")
+    assert response.status == 200
+    created = await rig.until(lambda: rig.fake.calls_to("chat.postEphemeral", ok=True))
+    assert "Stand-up 1 staat klaar" in created[-1].args["text"]  # Ada's Slack locale is nl-NL
+
+    rig.clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))  # 09:30 in Amsterdam
+    await rig.tick()
+    prompts = {c.args["channel"]: c for c in rig.posted("U1") + rig.posted("U2")}
+    assert set(prompts) == {"U1", "U2"}
+    delivery = {user: _delivery_id(call) for user, call in prompts.items()}
+
+    await _answer(rig, "U2", delivery["U2"], ["<!channel> fine @here", "Docs <@U1>", "Waiting on <!here>"])
+    updated = await rig.until(lambda: rig.fake.calls_to("chat.update", ok=True))
+    assert "11:00" in updated[-1].args["text"]
+
+    rig.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 11:00: the digest
+    await rig.tick()
+    digest = rig.posted("C1")
+    assert len(digest) == 1
+    text = digest[0].args["text"] + json.dumps(digest[0].args.get("blocks", ""))
+    assert "Bram" in text and "Docs" in text
+    assert "<!channel>" not in text and "<!here>" not in text and "<@U1>" not in text
+    assert "&lt;!\u200bchannel&gt;" in text  # shown, escaped and defused
+
+    await _answer(rig, "U1", delivery["U1"], ["Laat", "Release", "nee"])
+    late = await rig.until(lambda: [c for c in rig.posted("C1") if c.args.get("thread_ts")])
+    posted = await SqlMessageLog(rig.ritme.store._engine).find("slack", "T1", "standup-digest:1", "C1")
+    assert posted is not None and late[-1].args["thread_ts"] == posted.message_id
+    assert "Laat" in late[-1].args["text"]
+
+
+def _delivery_id(call: Call) -> int:
+    blocks = call.args["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "ritme.answer":
+                return int(element["value"])
+    raise AssertionError(f"no Answer button in {blocks}")
