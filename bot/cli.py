@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # APScheduler logs every run of the 5-second tick at INFO; only its warnings are news to an admin.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    # aiosqlite logs every statement with its parameters at DEBUG, Slack tokens included: never below INFO.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
 
     if args.command == "migrate":
         from storage.database import migrate

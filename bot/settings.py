@@ -37,13 +37,34 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="the app's signing secret (Basic Information in the Slack app settings)"
     )
+    slack_client_id: str | None = Field(
+        default=None, description="the app's Client ID (Basic Information), e.g. 1234567890.1234567890"
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, description="the app's Client Secret (Basic Information in the Slack app settings)"
+    )
     slack_api_url: str = Field(
         default="https://slack.com/api/", description="the Slack Web API base URL, e.g. https://slack.com/api/"
+    )
+    slack_messages_per_minute: int = Field(
+        default=600, ge=1, le=6000, description="messages per minute per Slack workspace, from 1 to 6000, e.g. 600"
     )
 
     @model_validator(mode="after")
     def _slack_needs_both(self) -> Settings:
-        if (self.slack_bot_token is None) != (self.slack_signing_secret is None):
+        oauth = self.slack_client_id is not None or self.slack_client_secret is not None
+        if oauth and self.slack_bot_token is not None:
+            raise ValueError(
+                "RITME_SLACK_BOT_TOKEN is for one workspace, RITME_SLACK_CLIENT_ID and RITME_SLACK_CLIENT_SECRET for "
+                "installs into several: set the bot token or the client id and secret, not both"
+            )
+        if oauth:
+            if self.slack_client_id is None or self.slack_client_secret is None or self.slack_signing_secret is None:
+                raise ValueError(
+                    "RITME_SLACK_CLIENT_ID, RITME_SLACK_CLIENT_SECRET and RITME_SLACK_SIGNING_SECRET go together: "
+                    "set all three to install Ritme into several Slack workspaces"
+                )
+        elif (self.slack_bot_token is None) != (self.slack_signing_secret is None):
             raise ValueError(
                 "RITME_SLACK_BOT_TOKEN and RITME_SLACK_SIGNING_SECRET go together: set both to serve Slack, or neither"
             )
@@ -51,8 +72,13 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        """True when Slack is configured."""
-        return self.slack_bot_token is not None
+        """True when Slack is configured (one workspace or OAuth installs)."""
+        return self.slack_signing_secret is not None
+
+    @property
+    def slack_oauth(self) -> bool:
+        """True in multi-workspace mode: workspaces install Ritme through /slack/install."""
+        return self.slack_client_id is not None
 
     @field_validator("database_url")
     @classmethod

@@ -9,11 +9,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.local import LocalPlatform, LocalUser, mount_local
-from adapters.slack import RetryingTransport, SlackApp, SlackOutbox, mount_slack, slack_client
+from adapters.slack import (
+    InstalledClients,
+    OAuthInstalls,
+    RetryingTransport,
+    SlackApp,
+    SlackOutbox,
+    SlackProfiles,
+    WorkspaceWebApi,
+    mount_slack,
+    slack_client,
+    web_client,
+)
+from adapters.slack.sender import RateLimitedTransport
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
@@ -22,8 +35,10 @@ from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, Outbox, SystemClock
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
+from storage.failures import SqlFailureLog
 from storage.messages import SqlMessageLog
 from storage.repository import SqlStore
+from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +86,24 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
-        slack = _slack_outbox(settings, database, clock)
+        slack = _slack(settings, database, clock)
         if slack is not None:
-            outboxes[slack[1].platform] = slack[1]
+            outboxes[slack.outbox.platform] = slack.outbox
         router = OutboxRouter(outboxes)
         dispatcher = Dispatcher(engine=engine, store=store, router=router, clock=clock)
         inbound = InboundPipeline(store=store, engine=engine, router=router, after=dispatcher.tick)
         app = web.Application()
         mount_local(app, local, inbound, clock)
         if slack is not None and settings.slack_signing_secret is not None:
-            client, outbox = slack
-            secret = settings.slack_signing_secret.get_secret_value()
-            slack_app = SlackApp(signing_secret=secret, client=client, inbound=inbound, outbox=outbox, clock=clock)
+            slack_app = SlackApp(
+                signing_secret=settings.slack_signing_secret.get_secret_value(),
+                client=slack.client,
+                inbound=inbound,
+                outbox=slack.outbox,
+                clock=clock,
+                profiles=slack.profiles,
+                oauth=slack.oauth,
+            )
             mount_slack(app, slack_app)
         app.router.add_get("/healthz", _healthz)
         await _load_local_users(store, local)
@@ -93,14 +114,44 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         await database.dispose()
 
 
-def _slack_outbox(
-    settings: Settings, database: AsyncEngine, clock: Clock
-) -> tuple[AsyncWebClient, SlackOutbox] | None:
-    """Slack's Web API client and outbox, when Slack is configured."""
+@dataclass(frozen=True)
+class _Slack:
+    """Slack's parts that the wiring passes on: bolt's client, the outbox, and in OAuth mode profiles and stores."""
+
+    client: AsyncWebClient
+    outbox: SlackOutbox
+    profiles: SlackProfiles | None = None
+    oauth: OAuthInstalls | None = None
+
+
+def _slack(settings: Settings, database: AsyncEngine, clock: Clock) -> _Slack | None:
+    """Slack's parts, when Slack is configured: with one bot token, or with each workspace's from its install."""
+    messages = SqlMessageLog(database)
+    failures = SqlFailureLog(database)
+    cap = settings.slack_messages_per_minute  # per workspace; each channel also gets about one message a second
+    if settings.slack_client_id is not None and settings.slack_client_secret is not None:
+        client_secret = settings.slack_client_secret.get_secret_value()
+        installations = SqlInstallationStore(database)
+        client = web_client(api_url=settings.slack_api_url)  # no token: bolt adds each request's workspace's
+        clients = InstalledClients(
+            installations,
+            api_url=settings.slack_api_url,
+            rotator=AsyncTokenRotator(client_id=settings.slack_client_id, client_secret=client_secret, client=client),
+        )
+        oauth = OAuthInstalls(
+            client_id=settings.slack_client_id,
+            client_secret=client_secret,
+            installation_store=installations,
+            state_store=SqlOAuthStateStore(database, clock=clock),
+        )
+        api = RateLimitedTransport(WorkspaceWebApi(clients), messages_per_minute=cap)
+        outbox = SlackOutbox(api, messages, clock=clock, failures=failures)
+        return _Slack(client, outbox, SlackProfiles(clients, clock=clock), oauth)
     if settings.slack_bot_token is None:
         return None
     client = slack_client(settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
-    return client, SlackOutbox(RetryingTransport(client), SqlMessageLog(database), clock=clock)
+    api = RateLimitedTransport(RetryingTransport(client), messages_per_minute=cap)
+    return _Slack(client, SlackOutbox(api, messages, clock=clock, failures=failures))
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -74,6 +74,31 @@ class MessageLog(Protocol):
         ...
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeliveryFailure:
+    """A message Ritme gave up on: who it was for, what it was, and why (never a token or the message text)."""
+
+    platform: str
+    workspace_id: str
+    recipient: str  # a member's id, or a channel's
+    kind: str  # prompt, form, update, channel_post, thread_reply
+    key: str  # the message's key ('' when it has none)
+    error: str
+    failed_at: datetime
+
+
+class FailureLog(Protocol):
+    """Where an adapter records messages it could not deliver, so they are never silently dropped."""
+
+    async def record(self, failure: DeliveryFailure) -> None:
+        """Remember one failure."""
+        ...
+
+    async def recent(self, workspace_id: str, limit: int = 50) -> Sequence[DeliveryFailure]:
+        """The workspace's latest failures, newest first."""
+        ...
+
+
 InboundHandler = Callable[[InboundEvent], Awaitable[None]]
 """What an adapter calls with each normalized event; it returns once the event is durably handled."""
 

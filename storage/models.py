@@ -286,3 +286,58 @@ class PostedMessageRow(Base):
     recipient: Mapped[str] = mapped_column(String(255))
     conversation_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str] = mapped_column(String(255))
+
+
+class SlackInstallationRow(Base):
+    """Ritme's bot in one Slack workspace (or Enterprise Grid org), from its latest OAuth install.
+
+    One row per workspace: a reinstall replaces the bot token and scopes. `enterprise_id` and `team_id` are ''
+    when Slack gives none (an org-wide install has no team), so the unique key works on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    enterprise_name: Mapped[str | None] = mapped_column(String(255))
+    team_name: Mapped[str | None] = mapped_column(String(255))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    bot_token: Mapped[str] = mapped_column(String(255))
+    bot_id: Mapped[str] = mapped_column(String(32))
+    bot_user_id: Mapped[str] = mapped_column(String(32))
+    bot_scopes: Mapped[str] = mapped_column(String(1024), default="")
+    # With token rotation on: the refresh token and when the bot token expires (rotated ahead of that).
+    bot_refresh_token: Mapped[str | None] = mapped_column(String(255))
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    installer_user_id: Mapped[str | None] = mapped_column(String(32))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackOAuthStateRow(Base):
+    """An OAuth `state` handed to an installer's browser: good once, until it expires."""
+
+    __tablename__ = "slack_oauth_states"
+    __table_args__ = (Index("ix_slack_oauth_states_expires_at", "expires_at"),)
+
+    state: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryFailureRow(Base):
+    """A message a platform refused, or that kept failing after every retry: recorded, never silently dropped."""
+
+    __tablename__ = "delivery_failures"
+    __table_args__ = (Index("ix_delivery_failures_workspace_failed_at", "platform", "workspace_id", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    # The method and Slack's error code or HTTP status, never a token or the message's text.
+    error: Mapped[str] = mapped_column(String(1024))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime())

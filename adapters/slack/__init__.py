@@ -7,12 +7,36 @@ Wiring, in this order (the outbox is needed by the inbound pipeline, which the a
     ...  # OutboxRouter({..., outbox.platform: outbox}) and the InboundPipeline
     slack = SlackApp(signing_secret=signing_secret, client=client, inbound=pipeline, outbox=outbox, clock=clock)
     mount_slack(app, slack)   # POST /slack/events; drains work in progress on shutdown
+
+Several workspaces (OAuth installs): bolt's client holds no token, and the outbox and profiles find each
+workspace's bot in the installation store:
+
+    clients = InstalledClients(installation_store, api_url=api_url, rotator=AsyncTokenRotator(...))
+    outbox = SlackOutbox(WorkspaceWebApi(clients), message_log, clock=clock)
+    oauth = OAuthInstalls(client_id, client_secret, installation_store, state_store)
+    slack = SlackApp(..., client=web_client(api_url=api_url), profiles=SlackProfiles(clients, clock=clock), oauth=oauth)
 """
 
-from adapters.slack.app import EVENTS_PATH, SlackApp, mount_slack
+from adapters.slack.app import (
+    BOT_SCOPES,
+    EVENTS_PATH,
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    OAuthInstalls,
+    SlackApp,
+    mount_slack,
+)
 from adapters.slack.outbox import SlackOutbox, UndeliverableMessage
 from adapters.slack.profiles import Profile, SlackProfiles
 from adapters.slack.protocol import PLATFORM
+from adapters.slack.tokens import (
+    ClientSource,
+    InstalledClients,
+    NotInstalled,
+    OneClient,
+    WorkspaceWebApi,
+    web_client,
+)
 from adapters.slack.transport import (
     DEFAULT_API_URL,
     RetryingTransport,
@@ -23,9 +47,17 @@ from adapters.slack.transport import (
 )
 
 __all__ = [
+    "BOT_SCOPES",
     "DEFAULT_API_URL",
     "EVENTS_PATH",
+    "INSTALL_PATH",
     "PLATFORM",
+    "REDIRECT_PATH",
+    "ClientSource",
+    "InstalledClients",
+    "NotInstalled",
+    "OAuthInstalls",
+    "OneClient",
     "Profile",
     "RetryingTransport",
     "SlackApp",
@@ -35,6 +67,8 @@ __all__ = [
     "SlackUnavailable",
     "UndeliverableMessage",
     "WebApi",
+    "WorkspaceWebApi",
     "mount_slack",
     "slack_client",
+    "web_client",
 ]

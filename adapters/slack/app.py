@@ -15,20 +15,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine, Mapping
-from dataclasses import replace
+from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from adapters.slack.protocol import ANSWER_ACTION, BUTTON_ACTION_PATTERN, FORM_CALLBACK, PLATFORM
+from adapters.slack.tokens import RedactTokens, without_bolt_environment
 from rituals.events import ButtonClicked, InboundEvent
 from rituals.ports import Clock, Inbound
 from rituals.standup import EDIT_ACTION
@@ -36,7 +41,29 @@ from rituals.standup import EDIT_ACTION
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# The bot scopes an install asks for: the ones adapters/slack/manifest.yaml lists, and why, next to each.
+BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:read", "groups:read")
 _ANY = re.compile(r".*")
+_BOLT_LOG = logging.getLogger("adapters.slack.bolt")
+_BOLT_LOG.addFilter(RedactTokens())
+
+
+@dataclass(frozen=True)
+class OAuthInstalls:
+    """Multi-workspace mode: the app's OAuth credentials and where installs and OAuth states are kept."""
+
+    client_id: str
+    client_secret: str
+    installation_store: AsyncInstallationStore
+    state_store: AsyncOAuthStateStore
+    scopes: Sequence[str] = BOT_SCOPES
+    # Bot tokens are rotated this long before they expire (when the app has token rotation on).
+    rotate_minutes_before_expiry: int = 120
+
+    def __repr__(self) -> str:
+        return f"OAuthInstalls(client_id={self.client_id!r}, scopes={list(self.scopes)!r})"
 
 
 class Translator(Protocol):
@@ -59,6 +86,7 @@ class SlackApp:
         outbox: SlackOutbox,
         clock: Clock,
         profiles: SlackProfiles | None = None,
+        oauth: OAuthInstalls | None = None,
         max_concurrent_work: int = 64,
         path: str = EVENTS_PATH,
     ) -> None:
@@ -71,13 +99,30 @@ class SlackApp:
         # never wait for a slot, only the work after them does.
         self._slots = asyncio.Semaphore(max_concurrent_work)
         self._tasks: set[asyncio.Task[None]] = set()
-        self.bolt = AsyncApp(
-            name="ritme",
-            signing_secret=signing_secret,
-            client=client,
-            process_before_response=True,
-            logger=logging.getLogger("adapters.slack.bolt"),
-        )
+        self._oauth = oauth
+        # Everything bolt needs is passed explicitly; bolt's own SLACK_* variables are hidden while it is built,
+        # so a stray SLACK_CLIENT_ID cannot turn a single-workspace app into an OAuth one (or the reverse).
+        with without_bolt_environment():
+            if oauth is None:
+                # Single workspace: `client` holds the bot token.
+                self.bolt = AsyncApp(
+                    name="ritme",
+                    signing_secret=signing_secret,
+                    client=client,
+                    process_before_response=True,
+                    logger=_BOLT_LOG,
+                )
+            else:
+                # Several workspaces: `client` holds no token; bolt finds each request's workspace's bot.
+                self.bolt = AsyncApp(
+                    name="ritme",
+                    signing_secret=signing_secret,
+                    client=client,
+                    oauth_settings=_oauth_settings(oauth, client),
+                    installation_store_bot_only=True,
+                    process_before_response=True,
+                    logger=_BOLT_LOG,
+                )
         self._listen()
 
     def _listen(self) -> None:
@@ -88,18 +133,37 @@ class SlackApp:
         bolt.action(BUTTON_ACTION_PATTERN)(self._on_button)
         bolt.view({"type": "view_submission", "callback_id": FORM_CALLBACK})(self._on_submission)
         bolt.event("member_joined_channel")(self._on_member_joined)
+        if self._oauth is not None:
+            # app_uninstalled and tokens_revoked delete the workspace's bot from the installation store.
+            bolt.enable_token_revocation_listeners()
         # Everything else Slack may send (other events, URL buttons) is acked, so Slack neither retries it nor
         # counts it as a failure against the app; registered last, as bolt runs the first listener that matches.
         bolt.action(_ANY)(self._on_other)
         bolt.event(_ANY)(self._on_other)
 
     def routes(self) -> list[web.RouteDef]:
-        """The route to add to the shared aiohttp app: POST /slack/events for commands, interactivity and events."""
-        return [web.post(self.path, self.handle)]
+        """The routes to add to the shared aiohttp app: POST /slack/events for commands, interactivity and events,
+        and in OAuth mode GET /slack/install (starts an install) and /slack/oauth_redirect (Slack sends it back)."""
+        routes = [web.post(self.path, self.handle)]
+        if self._oauth is not None:
+            routes += [web.get(INSTALL_PATH, self.handle_oauth), web.get(REDIRECT_PATH, self.handle_oauth)]
+        return routes
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Hand one HTTP request to bolt and answer with its response."""
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def handle_oauth(self, request: web.Request) -> web.StreamResponse:
+        """Start an install (a one-time state, then Slack's authorize page) or finish one (code -> stored bot)."""
+        flow = self.bolt.oauth_flow
+        if flow is None:
+            raise web.HTTPNotFound()
+        bolt_request = await to_bolt_request(request)
+        if request.path == INSTALL_PATH:
+            response = await flow.handle_installation(bolt_request)
+        else:
+            response = await flow.handle_callback(bolt_request)
         return await to_aiohttp_response(response)
 
     async def aclose(self, grace_seconds: float = 5.0) -> None:
@@ -179,6 +243,36 @@ class SlackApp:
         finally:
             if delivery_id is not None and trigger_id is not None:
                 self.outbox.withdraw_trigger(actor.workspace_id, actor.user_id, trigger_id)
+
+
+def _oauth_settings(oauth: OAuthInstalls, client: AsyncWebClient) -> AsyncOAuthSettings:
+    """Bolt's OAuth settings for Ritme: bot scopes only, Ritme's stores, straight to Slack's authorize page."""
+    settings = AsyncOAuthSettings(
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        scopes=list(oauth.scopes),
+        user_scopes=[],
+        install_path=INSTALL_PATH,
+        install_page_rendering_enabled=False,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=oauth.installation_store,
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=oauth.rotate_minutes_before_expiry,
+        state_store=oauth.state_store,
+        logger=_BOLT_LOG,
+    )
+    # Bolt's default authorize rotates tokens with a client of its own on slack.com; this one uses `client`,
+    # so RITME_SLACK_API_URL holds for rotation too.
+    settings.authorize = AsyncInstallationStoreAuthorize(
+        logger=_BOLT_LOG,
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        installation_store=oauth.installation_store,
+        bot_only=True,
+        client=client,
+        token_rotation_expiration_minutes=oauth.rotate_minutes_before_expiry,
+    )
+    return settings
 
 
 def _asked_form(event: InboundEvent) -> int | None:

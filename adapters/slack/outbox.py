@@ -10,7 +10,7 @@ from typing import Any
 
 from adapters.slack import render
 from adapters.slack.protocol import PLATFORM
-from adapters.slack.transport import SlackRefused, WebApi
+from adapters.slack.transport import SlackRefused, SlackUnavailable, WebApi
 from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
@@ -21,7 +21,7 @@ from rituals.outbound import (
     ThreadReply,
     Update,
 )
-from rituals.ports import Clock, MessageLog, PostedMessage
+from rituals.ports import Clock, DeliveryFailure, FailureLog, MessageLog, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,15 @@ TRIGGER_TTL = timedelta(seconds=2.5)
 _EPHEMERAL_FALLBACK = {"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived", "restricted_action"}
 _MODAL_FALLBACK = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id", "trigger_exchanged"}
 _UPDATE_FALLBACK = {"message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"}
+
+
+_KINDS: dict[type, str] = {
+    Prompt: "prompt",
+    Form: "form",
+    Update: "update",
+    ChannelPost: "channel_post",
+    ThreadReply: "thread_reply",
+}
 
 
 class UndeliverableMessage(LookupError):
@@ -51,16 +60,24 @@ class SlackOutbox:
     Prompts go out as DMs (channel = the member's id) or, as a command's reply, as ephemeral messages in the
     channel; forms as a DM with an "Answer" button, or straight as a modal when the member just clicked for it;
     channel posts and thread replies to the channel. Where each keyed message went is kept in the MessageLog, so
-    Update can edit it and ThreadReply can answer under it.
+    Update can edit it and ThreadReply can answer under it. A message Slack refuses, or that still fails after the
+    transport's retries, is recorded in the FailureLog (when one is given) before the error is raised.
     """
 
     platform = PLATFORM
 
     def __init__(
-        self, api: WebApi, messages: MessageLog, *, clock: Clock, trigger_ttl: timedelta = TRIGGER_TTL
+        self,
+        api: WebApi,
+        messages: MessageLog,
+        *,
+        clock: Clock,
+        failures: FailureLog | None = None,
+        trigger_ttl: timedelta = TRIGGER_TTL,
     ) -> None:
         self._api = api
         self._log = messages
+        self._failures = failures
         self._clock = clock
         self._trigger_ttl = trigger_ttl
         self._triggers: dict[tuple[str, str], _Trigger] = {}
@@ -99,7 +116,31 @@ class SlackOutbox:
         for message in messages:
             self._check(message)
         for message in messages:
-            await self._send(message)
+            try:
+                await self._send(message)
+            except (SlackUnavailable, SlackRefused) as error:
+                await self._record_failure(message, error)
+                raise
+
+    async def _record_failure(self, message: Message, error: Exception) -> None:
+        if self._failures is None:
+            return
+        address: MemberAddress | ChannelAddress = message.to
+        failure = DeliveryFailure(
+            platform=PLATFORM,
+            workspace_id=address.workspace_id,
+            recipient=address.user_id if isinstance(address, MemberAddress) else address.channel_id,
+            kind=_KINDS.get(type(message), type(message).__name__),
+            key=message.key,
+            # The errors name the method and Slack's error code or the HTTP status; never a token or the text.
+            error=str(error),
+            failed_at=self._clock.now(),
+        )
+        try:
+            await self._failures.record(failure)
+        except Exception:
+            # The caller still gets (and logs) the delivery error; a failing failure log must not hide it.
+            log.exception("could not record the failed %s for %s", failure.kind, failure.recipient)
 
     async def _send(self, message: Message) -> None:
         if isinstance(message, Prompt):

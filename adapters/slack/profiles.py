@@ -18,6 +18,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.tokens import ClientSource, NotInstalled
 from rituals.events import Actor
 from rituals.ports import Clock
 
@@ -86,7 +87,7 @@ class SlackProfiles:
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | ClientSource,
         *,
         clock: Clock,
         ttl: timedelta = timedelta(hours=12),
@@ -131,11 +132,14 @@ class SlackProfiles:
         profile: Profile | None = None
         try:
             async with asyncio.timeout(self._timeout):
-                response = await self._client.users_info(user=user_id, include_locale=True)
+                client = self._client
+                if not isinstance(client, AsyncWebClient):  # each workspace's own token (OAuth installs)
+                    client = await client.client(workspace_id)
+                response = await client.users_info(user=user_id, include_locale=True)
             user = response.get("user")
             if isinstance(user, Mapping):
                 profile = profile_from_user(user)
-        except (SlackApiError, TimeoutError, aiohttp.ClientError) as error:
+        except (SlackApiError, NotInstalled, TimeoutError, aiohttp.ClientError) as error:
             log.warning(
                 "no Slack profile for %s in %s (%s); using defaults", user_id, workspace_id, type(error).__name__
             )

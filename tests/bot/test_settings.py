@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.cli import main
-from bot.settings import Settings
+from bot.settings import Settings, describe_error
 
 
 def test_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,3 +74,19 @@ def test_slack_needs_its_token_and_signing_secret_together(
     monkeypatch.setenv("RITME_SLACK_SIGNING_SECRET", "shh")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.slack_enabled and "xoxb" not in repr(settings)
+
+
+def test_slack_oauth_mode_needs_client_id_secret_and_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITME_SLACK_CLIENT_ID", "1111.2222")
+    with pytest.raises(ValidationError) as missing:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "RITME_SLACK_CLIENT_SECRET" in describe_error(missing.value)
+    monkeypatch.setenv("RITME_SLACK_CLIENT_SECRET", "client-secret-value")
+    monkeypatch.setenv("RITME_SLACK_SIGNING_SECRET", "shh")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_enabled and settings.slack_oauth and "client-secret-value" not in repr(settings)
+    monkeypatch.setenv("RITME_SLACK_BOT_TOKEN", "xoxb-secret-value")
+    with pytest.raises(ValidationError) as mixed:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    line = describe_error(mixed.value)
+    assert "not both" in line and "\n" not in line and "xoxb-secret-value" not in line

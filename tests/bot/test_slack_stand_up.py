@@ -94,7 +94,8 @@ async def test_a_stand_up_over_slack(rig: SlackRig) -> None:
     await rig.until_member("C1", "U2")
     response = await rig.slack.command("standup create at 09:30 on mon-fri digest 11:00", user_id="U1")
     assert response.status == 200
-    created = await rig.until(lambda: rig.fake.calls_to("chat.postEphemeral", ok=True))
+    ephemeral = lambda: rig.fake.calls_to("chat.postEphemeral", ok=True)  # noqa: E731
+    created = await rig.until(lambda: [c for c in ephemeral() if "Stand-up 1" in c.args["text"]])
     assert "Stand-up 1 staat klaar" in created[-1].args["text"]  # Ada's Slack locale is nl-NL
 
     rig.clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))  # 09:30 in Amsterdam

@@ -25,6 +25,7 @@ class Call:
     args: dict[str, Any]
     status: int
     ok: bool
+    token: str | None = None  # the bearer token the call came with
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class FakeSlack:
 
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    # OAuth: what oauth.v2.access answers for each code ({"team_id", "token", ...}), and who each token is.
+    oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bots: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._scripts: dict[str, deque[Scripted]] = {}
@@ -102,33 +106,44 @@ class FakeSlack:
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         args = await _arguments(request)
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else None
         scripted = self._next_script(method)
         if method in self._hanging or (scripted is not None and scripted.hang):
             self.hung.set()
             await self._release.wait()
-            return await self._record(method, args, web.json_response({"ok": False}, status=503))
+            return await self._record(method, token, args, web.json_response({"ok": False}, status=503))
         if scripted is not None and scripted.status != 200:
             headers = {"Retry-After": scripted.retry_after} if scripted.retry_after is not None else {}
             body = {"ok": False, "error": "ratelimited" if scripted.status == 429 else "internal_error"}
-            return await self._record(method, args, web.json_response(body, status=scripted.status, headers=headers))
+            return await self._record(
+                method, token, args, web.json_response(body, status=scripted.status, headers=headers)
+            )
         if scripted is not None and scripted.error is not None:
-            return await self._record(method, args, web.json_response({"ok": False, "error": scripted.error}))
-        return await self._record(method, args, web.json_response(self._success(method, args)))
+            return await self._record(method, token, args, web.json_response({"ok": False, "error": scripted.error}))
+        return await self._record(method, token, args, web.json_response(self._success(method, args, token)))
 
     def _next_script(self, method: str) -> Scripted | None:
         queue = self._scripts.get(method)
         return queue.popleft() if queue else None
 
-    async def _record(self, method: str, args: dict[str, Any], response: web.Response) -> web.Response:
+    async def _record(
+        self, method: str, token: str | None, args: dict[str, Any], response: web.Response
+    ) -> web.Response:
         body = json.loads(response.text or "{}")
-        self.calls.append(Call(method=method, args=args, status=response.status, ok=bool(body.get("ok"))))
+        self.calls.append(Call(method=method, args=args, status=response.status, ok=bool(body.get("ok")), token=token))
         return response
 
-    def _success(self, method: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    def _success(self, method: str, args: Mapping[str, Any], token: str | None = None) -> dict[str, Any]:
         stamp = next(self._stamps)
         ts = f"{1_700_000_000 + stamp}.{stamp:06d}"
         if method == "auth.test":
+            bot = self.bots.get(token or "")
+            if bot is not None:
+                return {"ok": True, "team": f"Team {bot['team_id']}", **bot}
             return {"ok": True, "team_id": TEAM_ID, "team": "Ritme Test", "user_id": BOT_USER_ID, "bot_id": "BBOT"}
+        if method == "oauth.v2.access":
+            return self._exchange(args)
         if method == "chat.postMessage":
             channel = str(args.get("channel", ""))
             # Posting to a member's id lands in their DM with the app, which has an id of its own.
@@ -145,6 +160,30 @@ class FakeSlack:
             user = self.profiles.get(str(args.get("user")))
             return {"ok": True, "user": user} if user is not None else {"ok": False, "error": "user_not_found"}
         return {"ok": True}
+
+    def _exchange(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: a code from `oauth_codes`, once; the bot token it gives then passes auth.test."""
+        grant = self.oauth_codes.pop(str(args.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, token = grant["team_id"], grant["token"]
+        bot = {"team_id": team_id, "user_id": grant.get("bot_user_id", f"UBOT{team_id}"), "bot_id": f"B{team_id}"}
+        self.bots[token] = bot
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A1",
+            "authed_user": {"id": grant.get("installer", "U1")},
+            "scope": grant.get("scope", "commands,chat:write,users:read,channels:read,groups:read"),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": bot["user_id"],
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if "refresh_token" in grant:  # the app has token rotation on
+            answer |= {"refresh_token": grant["refresh_token"], "expires_in": grant.get("expires_in", 43200)}
+        return answer
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

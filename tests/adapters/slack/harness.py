@@ -149,12 +149,13 @@ class SlackSender:
         channel_id: str = "C1",
         channel_name: str = "team",
         trigger_id: str | None = None,
+        team_id: str = TEAM_ID,
     ) -> str:
         """A slash command's form body, shaped like Slack's."""
         return urlencode(
             {
                 "token": "legacy-verification-token",
-                "team_id": TEAM_ID,
+                "team_id": team_id,
                 "team_domain": "ritme-test",
                 "channel_id": channel_id,
                 "channel_name": channel_name,

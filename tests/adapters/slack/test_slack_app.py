@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
+from collections.abc import Mapping
 from typing import Any
+
+import pytest
 
 from adapters.slack.protocol import ANSWER_ACTION, FORM_CALLBACK, button_action_id
 from rituals.events import (
@@ -349,3 +353,22 @@ async def test_no_ack_when_the_event_cannot_be_recorded(rig: Rig) -> None:
     assert response.status == 500
     await asyncio.sleep(0.05)
     assert rig.inbound.events == []
+
+
+def test_stray_bolt_environment_cannot_switch_a_single_workspace_app_to_oauth(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.slack import SlackApp, SlackOutbox, slack_client
+    from tests.adapters.slack.harness import ManualClock, MemoryMessageLog, RecordingInbound
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", "9999.8888")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "stray")
+    client = slack_client("xoxb-one", api_url="http://127.0.0.1:9/api/")
+    outbox = SlackOutbox(_NoApi(), MemoryMessageLog(), clock=ManualClock())
+    app = SlackApp(signing_secret="s", client=client, inbound=RecordingInbound(), outbox=outbox, clock=ManualClock())
+    assert app.bolt.oauth_flow is None and app.bolt.installation_store is None
+    assert [route.path for route in app.routes()] == ["/slack/events"]  # type: ignore[attr-defined]
+    assert os.environ["SLACK_CLIENT_ID"] == "9999.8888"  # hidden only while bolt was built
+
+
+class _NoApi:
+    async def call(self, workspace_id: str, method: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        raise AssertionError("no call expected")

@@ -1,0 +1,234 @@
+"""Slack installs in Ritme's own database: slack_sdk's async installation and OAuth-state stores on SQLAlchemy.
+
+`SqlInstallationStore` keeps one current bot per workspace (a reinstall or a token rotation replaces it);
+`SqlOAuthStateStore` hands out OAuth `state` values that are good once, until they expire. Both work on SQLite
+and PostgreSQL, so every replica sees the same installs. Tokens are never logged; log lines name workspaces only.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.installation_store.models.installation import Installation
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from sqlalchemy import Row, Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from rituals.ports import Clock, SystemClock
+from storage.models import SlackInstallationRow, SlackOAuthStateRow
+
+log = logging.getLogger(__name__)
+
+_installations = cast(Table, SlackInstallationRow.__table__)
+_states = cast(Table, SlackOAuthStateRow.__table__)
+
+# Written on a reinstall or a rotation; the installer stays as it was when a rotation does not name one.
+_REPLACED = (
+    "enterprise_name",
+    "team_name",
+    "is_enterprise_install",
+    "app_id",
+    "bot_token",
+    "bot_id",
+    "bot_user_id",
+    "bot_scopes",
+    "bot_refresh_token",
+    "bot_token_expires_at",
+    "installed_at",
+)
+
+
+def _key(enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None) -> tuple[str, str]:
+    """The row's key: an org-wide install is found by its enterprise alone, whatever team an event names."""
+    return enterprise_id or "", "" if is_enterprise_install else team_id or ""
+
+
+def _timestamp(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
+
+
+def _scopes(scopes: Any) -> str:
+    if isinstance(scopes, str):
+        return scopes
+    return ",".join(str(scope) for scope in scopes or ())
+
+
+class SqlInstallationStore(AsyncInstallationStore):
+    """slack_sdk's AsyncInstallationStore on Ritme's database, bots only (Ritme asks for no user tokens)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._engine.dialect.name})"
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The logger slack_sdk expects every store to have."""
+        return log
+
+    async def async_save(self, installation: Installation) -> None:
+        """Store the workspace's bot from a completed OAuth install, replacing any earlier one."""
+        await self._upsert(installation.to_bot(), installer_user_id=installation.user_id)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        """Store the workspace's bot (after a token rotation, say), keeping who installed it."""
+        await self._upsert(bot, installer_user_id=None)
+
+    async def _upsert(self, bot: Bot, *, installer_user_id: str | None) -> None:
+        enterprise_id, team_id = _key(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        values: dict[str, Any] = {
+            "enterprise_id": enterprise_id,
+            "team_id": team_id,
+            "enterprise_name": bot.enterprise_name,
+            "team_name": bot.team_name,
+            "is_enterprise_install": bool(bot.is_enterprise_install),
+            "app_id": bot.app_id,
+            "bot_token": bot.bot_token,
+            "bot_id": bot.bot_id,
+            "bot_user_id": bot.bot_user_id,
+            "bot_scopes": _scopes(bot.bot_scopes),
+            "bot_refresh_token": bot.bot_refresh_token,
+            "bot_token_expires_at": _timestamp(bot.bot_token_expires_at),
+            "installer_user_id": installer_user_id,
+            "installed_at": _timestamp(bot.installed_at) or datetime.now(UTC),
+        }
+        insert = self._dialect.insert(_installations).values(**values)
+        replaced = {name: insert.excluded[name] for name in _REPLACED}
+        if installer_user_id is not None:
+            replaced["installer_user_id"] = insert.excluded.installer_user_id
+        statement = insert.on_conflict_do_update(index_elements=["enterprise_id", "team_id"], set_=replaced)
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+        log.info("stored the Slack bot for workspace %s", team_id or enterprise_id)
+
+    async def _find(
+        self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None
+    ) -> Row[Any] | None:
+        enterprise, team = _key(enterprise_id, team_id, is_enterprise_install)
+        statement = select(_installations).where(
+            _installations.c.enterprise_id == enterprise, _installations.c.team_id == team
+        )
+        async with self._engine.connect() as connection:
+            return (await connection.execute(statement)).first()
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        """The workspace's current bot, or None when Ritme is not installed there."""
+        row = await self._find(enterprise_id, team_id, is_enterprise_install)
+        if row is None:
+            return None
+        return Bot(
+            app_id=row.app_id,
+            enterprise_id=row.enterprise_id or None,
+            enterprise_name=row.enterprise_name,
+            team_id=row.team_id or None,
+            team_name=row.team_name,
+            bot_token=row.bot_token,
+            bot_id=row.bot_id,
+            bot_user_id=row.bot_user_id,
+            bot_scopes=row.bot_scopes,
+            bot_refresh_token=row.bot_refresh_token,
+            bot_token_expires_at=row.bot_token_expires_at,
+            is_enterprise_install=row.is_enterprise_install,
+            installed_at=row.installed_at,
+        )
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        """The workspace's install (bot only); with `user_id`, only if that member installed it."""
+        row = await self._find(enterprise_id, team_id, is_enterprise_install)
+        if row is None or (user_id is not None and row.installer_user_id != user_id):
+            return None
+        return Installation(
+            app_id=row.app_id,
+            enterprise_id=row.enterprise_id or None,
+            enterprise_name=row.enterprise_name,
+            team_id=row.team_id or None,
+            team_name=row.team_name,
+            bot_token=row.bot_token,
+            bot_id=row.bot_id,
+            bot_user_id=row.bot_user_id,
+            bot_scopes=row.bot_scopes,
+            bot_refresh_token=row.bot_refresh_token,
+            bot_token_expires_at=row.bot_token_expires_at,
+            user_id=row.installer_user_id or "",
+            is_enterprise_install=row.is_enterprise_install,
+            installed_at=row.installed_at,
+        )
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        """Forget the workspace's bot (Slack said the app was uninstalled or its tokens revoked)."""
+        enterprise, team = enterprise_id or "", team_id or ""
+        statement = delete(_installations).where(
+            _installations.c.enterprise_id == enterprise, _installations.c.team_id == team
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+        log.info("forgot the Slack bot for workspace %s", team or enterprise)
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        """Ritme keeps no user installs, and the bot is the workspace's install: forget it unless a user is named."""
+        if user_id is None:
+            await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+
+class SqlOAuthStateStore(AsyncOAuthStateStore):
+    """OAuth `state` values in Ritme's database: random, one-shot, expiring after `expiration`."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, expiration: timedelta = timedelta(minutes=10), clock: Clock | None = None
+    ) -> None:
+        self._engine = engine
+        self._expiration = expiration
+        self._clock = clock or SystemClock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._engine.dialect.name})"
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The logger slack_sdk expects every store to have."""
+        return log
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        """A new state for one install attempt; expired ones are swept out on the way."""
+        state = secrets.token_urlsafe(32)
+        now = self._clock.now()
+        async with self._engine.begin() as connection:
+            await connection.execute(delete(_states).where(_states.c.expires_at <= now))
+            await connection.execute(_states.insert().values(state=state, expires_at=now + self._expiration))
+        return state
+
+    async def async_consume(self, state: str) -> bool:
+        """True once for a state this store issued that has not expired; False for any other, or a second time."""
+        statement = delete(_states).where(_states.c.state == state).returning(_states.c.expires_at)
+        async with self._engine.begin() as connection:
+            expires_at = (await connection.execute(statement)).scalar_one_or_none()
+        if expires_at is None:
+            log.info("refused an unknown or already used Slack OAuth state")
+            return False
+        if expires_at <= self._clock.now():
+            log.info("refused an expired Slack OAuth state")
+            return False
+        return True
