@@ -103,6 +103,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 clock=clock,
                 profiles=slack.profiles,
                 oauth=slack.oauth,
+                # SQLite has one writer: more work at once only queues on its lock and delays acknowledgements.
+                max_concurrent_work=4 if is_sqlite(settings.database_url) else 32,
             )
             mount_slack(app, slack_app)
         app.router.add_get("/healthz", _healthz)

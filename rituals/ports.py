@@ -208,6 +208,11 @@ class Store(Protocol):
         """Remember an inbound event; False when it was seen before (a platform retry)."""
         ...
 
+    async def record_inbound_many(self, events: Sequence[tuple[str, str, datetime]]) -> set[tuple[str, str]]:
+        """Remember many inbound events (platform, event id, received at) at once; the (platform, id) pairs that
+        were new."""
+        ...
+
     async def forget_inbound(self, platform: str, event_id: str) -> None:
         """Drop a remembered event whose handling failed, so the platform's retry is handled again."""
         ...

@@ -478,6 +478,21 @@ class SqlStore:
             result = await conn.execute(statement)
         return result.rowcount == 1
 
+    async def record_inbound_many(self, events: Sequence[tuple[str, str, datetime]]) -> set[tuple[str, str]]:
+        """Remember many inbound events (platform, event id, received at) in one transaction; the new ones."""
+        new: set[tuple[str, str]] = set()
+        async with self._begin() as conn:
+            for chunk in _chunks(list(events), INSERT_CHUNK):
+                rows = [{"platform": p, "event_id": e, "received_at": at} for p, e, at in chunk]
+                statement = (
+                    self._insert(_inbound)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+                    .returning(_inbound.c.platform, _inbound.c.event_id)
+                )
+                new.update((row.platform, row.event_id) for row in await conn.execute(statement))
+        return new
+
     async def forget_inbound(self, platform: str, event_id: str) -> None:
         """Drop a remembered event whose handling failed, so the platform's retry is handled again."""
         async with self._begin() as conn:

@@ -100,3 +100,15 @@ async def test_open_forms_come_back_after_a_restart_of_the_local_chat(tmp_path: 
         again = [view.to_json()["form"] for view in restarted.local.history("ben") if view.to_json().get("form")]
         assert [form["delivery_id"] for form in again] == [forms[0]["delivery_id"]]
         assert [field["value"] for field in again[0]["fields"]] == ["Fine", "Docs", "no"]
+
+
+async def test_acknowledgements_arriving_together_share_a_write_and_repeats_stay_repeats(tmp_path: Path) -> None:
+    clock = FakeClock(MONDAY_0900_AMSTERDAM)
+    async with assemble(_settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db"), clock) as ritme:
+        now = MONDAY_0900_AMSTERDAM
+        ids = [f"e{n % 10}" for n in range(30)]  # each id three times, as a platform's fast retries would
+        accepted = await asyncio.gather(*(ritme.inbound.accept("slack", event_id, now) for event_id in ids))
+        assert sum(accepted) == 10
+        assert sorted(event_id for event_id, new in zip(ids, accepted, strict=True) if new) == sorted(set(ids))
+        assert not await ritme.inbound.accept("slack", "e3", now)
+        assert await ritme.inbound.accept("local", "e3", now)  # another platform's id space

@@ -836,3 +836,11 @@ async def test_open_prompts_are_the_sent_ones_whose_digest_is_not_out(store: Sql
     assert occurrence is not None
     await store.claim_digest(occurrence.id, NOW + timedelta(hours=2))
     assert await store.open_prompts("slack") == []
+
+
+@pytest.mark.asyncio
+async def test_many_inbound_events_are_recorded_at_once_and_repeats_are_not_new(store: SqlStore) -> None:
+    assert await store.record_inbound("slack", "old", NOW)
+    new = await store.record_inbound_many([("slack", "old", NOW), ("slack", "a", NOW), ("local", "a", NOW)])
+    assert new == {("slack", "a"), ("local", "a")}
+    assert await store.record_inbound_many([("slack", "a", NOW)]) == set()
