@@ -127,24 +127,10 @@ class SqlInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         """The workspace's current bot, or None when Ritme is not installed there."""
-        row = await self._find(enterprise_id, team_id, is_enterprise_install)
-        if row is None:
-            return None
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id or None,
-            enterprise_name=row.enterprise_name,
-            team_id=row.team_id or None,
-            team_name=row.team_name,
-            bot_token=row.bot_token,
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=row.bot_refresh_token,
-            bot_token_expires_at=row.bot_token_expires_at,
-            is_enterprise_install=row.is_enterprise_install,
-            installed_at=row.installed_at,
+        installation = await self.async_find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
         )
+        return installation.to_bot() if installation is not None else None
 
     async def async_find_installation(
         self,
