@@ -90,3 +90,9 @@ def test_slack_oauth_mode_needs_client_id_secret_and_signing_secret(monkeypatch:
         Settings(_env_file=None)  # type: ignore[call-arg]
     line = describe_error(mixed.value)
     assert "not both" in line and "\n" not in line and "xoxb-secret-value" not in line
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    documented = (Path(__file__).resolve().parents[2] / ".env.example").read_text(encoding="utf-8")
+    missing = [name for name in Settings.model_fields if f"RITME_{name.upper()}=" not in documented]
+    assert missing == []
