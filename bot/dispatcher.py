@@ -7,21 +7,19 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
-from rituals.ports import Clock, Store
+from rituals.ports import Clock
 
 log = logging.getLogger(__name__)
-
-INBOUND_MEMORY = timedelta(days=7)
 
 
 class Dispatcher:
     """Sends what has come due and keeps the schedule planned ahead."""
 
-    def __init__(self, *, engine: Engine, store: Store, router: OutboxRouter, clock: Clock) -> None:
+    def __init__(self, *, engine: Engine, router: OutboxRouter, clock: Clock) -> None:
         self._engine = engine
-        self._store = store
         self._router = router
         self._clock = clock
 
@@ -37,21 +35,28 @@ class Dispatcher:
         """Plan today's and tomorrow's occurrences; returns how many prompts were added."""
         return await self._engine.plan(self._clock.now())
 
-    async def housekeeping(self) -> int:
-        """Forget inbound events older than a week; platforms retry for minutes, not days."""
-        return await self._store.prune_inbound(self._clock.now() - INBOUND_MEMORY)
-
 
 class Timer:
-    """An APScheduler 3 memory-store scheduler that runs the dispatcher's tick and planning."""
+    """An APScheduler 3 memory-store scheduler that runs the dispatcher's tick and planning, and recovers and
+    prunes the inbound ledger."""
 
-    def __init__(self, dispatcher: Dispatcher, *, tick_every: timedelta, plan_every: timedelta) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        inbound: InboundPipeline,
+        *,
+        tick_every: timedelta,
+        plan_every: timedelta,
+        recover_every: timedelta = timedelta(seconds=30),
+    ) -> None:
         self._dispatcher = dispatcher
+        self._inbound = inbound
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         # coalesce + max_instances=1: a slow tick is never run twice at once, and missed runs collapse into one.
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         self._scheduler.add_job(self._safe_plan, "interval", seconds=plan_every.total_seconds(), **common)
         self._scheduler.add_job(self._safe_tick, "interval", seconds=tick_every.total_seconds(), **common)
+        self._scheduler.add_job(self._safe_recover, "interval", seconds=recover_every.total_seconds(), **common)
         self._scheduler.add_job(self._safe_housekeeping, "interval", hours=6, **common)
 
     async def _safe_tick(self) -> None:
@@ -66,13 +71,21 @@ class Timer:
         except Exception:
             log.exception("planning failed; it is retried on the next run")
 
+    async def _safe_recover(self) -> None:
+        try:
+            await self._inbound.recover()
+        except Exception:
+            log.exception("recovering unhandled inbound events failed; it is retried on the next run")
+
     async def _safe_housekeeping(self) -> None:
         try:
-            await self._dispatcher.housekeeping()
+            await self._inbound.prune()
         except Exception:
             log.exception("housekeeping failed; it is retried on the next run")
 
     async def __aenter__(self) -> Timer:
+        # Events a previous run accepted but did not handle go first: people have been waiting for those longest.
+        await self._safe_recover()
         await self._safe_plan()
         await self._safe_tick()
         self._scheduler.start()

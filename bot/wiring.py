@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +36,7 @@ from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, Outbox, SystemClock
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
+from storage.inbound import SqlInboundLedger
 from storage.messages import SqlMessageLog
 from storage.repository import SqlStore
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
@@ -90,8 +91,10 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         if slack is not None:
             outboxes[slack.outbox.platform] = slack.outbox
         router = OutboxRouter(outboxes)
-        dispatcher = Dispatcher(engine=engine, store=store, router=router, clock=clock)
-        inbound = InboundPipeline(store=store, engine=engine, router=router, after=dispatcher.tick)
+        dispatcher = Dispatcher(engine=engine, router=router, clock=clock)
+        inbound = InboundPipeline(
+            ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick
+        )
         app = web.Application()
         mount_local(app, local, inbound, clock)
         if slack is not None and settings.slack_signing_secret is not None:
@@ -107,7 +110,10 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 max_concurrent_work=4 if is_sqlite(settings.database_url) else 32,
             )
             mount_slack(app, slack_app)
+            inbound.resume_with(slack_app.outbox.platform, slack_app.resume)
         app.router.add_get("/healthz", _healthz)
+        # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
+        app.on_cleanup.append(_releasing(inbound))
         await _load_local_users(store, local)
         # The local chat keeps its history in memory: show the forms that can still be answered again.
         await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
@@ -156,6 +162,18 @@ def _slack(settings: Settings, database: AsyncEngine, clock: Clock) -> _Slack | 
     return _Slack(client, SlackOutbox(api, messages, clock=clock, failures=failures))
 
 
+def _releasing(inbound: InboundPipeline) -> Callable[[web.Application], Awaitable[None]]:
+    """A cleanup hook that hands accepted but unhandled events back, so the next start handles them at once."""
+
+    async def release(_app: web.Application) -> None:
+        try:
+            await inbound.release()
+        except Exception:
+            log.exception("could not hand unhandled inbound events back; they are recovered when their hold runs out")
+
+    return release
+
+
 async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
@@ -188,6 +206,7 @@ async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str
             settings = ritme.settings
             timer = Timer(
                 ritme.dispatcher,
+                ritme.inbound,
                 tick_every=timedelta(seconds=settings.dispatch_interval_seconds),
                 plan_every=timedelta(minutes=settings.plan_interval_minutes),
             )

@@ -106,12 +106,47 @@ InboundHandler = Callable[[InboundEvent], Awaitable[None]]
 class Inbound(Protocol):
     """The two halves of handling an event, for platforms that must acknowledge before the work is done (Slack)."""
 
-    async def accept(self, platform: str, event_id: str, received_at: datetime) -> bool:
-        """Record the event id; False when it was seen before, and then nothing more must happen."""
+    async def accept(self, event: InboundEvent) -> bool:
+        """Record the event before its effect; False when it was seen before, and then nothing more must happen."""
         ...
 
     async def process(self, event: InboundEvent) -> None:
         """Handle an accepted event and deliver the replies."""
+        ...
+
+
+EventKey = tuple[str, str]
+"""An inbound event's (platform, event id): unique per platform."""
+
+
+class InboundLedger(Protocol):
+    """Every inbound event, written down before its effect, so a retry is recognised and nothing accepted is lost.
+
+    A new event is pending and held by the process that accepted it until its hold runs out; it is finished
+    once handled. A pending event whose hold ran out (its process stopped or failed) is claimed again.
+    """
+
+    async def record(self, events: Sequence[InboundEvent], held_until: datetime) -> set[EventKey]:
+        """Record events as pending, held until `held_until`; the keys of those that were new."""
+        ...
+
+    async def finish(self, keys: Sequence[EventKey]) -> None:
+        """Mark events handled, so they are never handled again."""
+        ...
+
+    async def hold_until(self, keys: Sequence[EventKey], until: datetime) -> None:
+        """Change how long pending events stay held: `until` = now hands them back at once."""
+        ...
+
+    async def claim(self, now: datetime, held_until: datetime, limit: int, max_attempts: int) -> list[InboundEvent]:
+        """Pending events whose hold ran out, oldest first, held again until `held_until`.
+
+        An event already tried `max_attempts` times is marked failed instead of being returned.
+        """
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget events received before `before` that are not pending; returns how many were forgotten."""
         ...
 
 
@@ -203,19 +238,6 @@ class DigestContext:
 
 class Store(Protocol):
     """The engine's view of storage; storage/ implements it with SQLAlchemy."""
-
-    async def record_inbound(self, platform: str, event_id: str, received_at: datetime) -> bool:
-        """Remember an inbound event; False when it was seen before (a platform retry)."""
-        ...
-
-    async def record_inbound_many(self, events: Sequence[tuple[str, str, datetime]]) -> set[tuple[str, str]]:
-        """Remember many inbound events (platform, event id, received at) at once; the (platform, id) pairs that
-        were new."""
-        ...
-
-    async def forget_inbound(self, platform: str, event_id: str) -> None:
-        """Drop a remembered event whose handling failed, so the platform's retry is handled again."""
-        ...
 
     async def upsert_member(
         self, platform: str, workspace_id: str, user_id: str, display_name: str, defaults: MemberDefaults
@@ -348,8 +370,4 @@ class Store(Protocol):
         An on-time answer (late=False) is saved only while the occurrence's digest is not posted, in the same
         transaction; False means the digest went out first and nothing was saved.
         """
-        ...
-
-    async def prune_inbound(self, before: datetime) -> int:
-        """Forget inbound events received before `before`; platforms stop retrying long before that."""
         ...

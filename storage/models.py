@@ -259,18 +259,25 @@ class AnswerRow(Base):
 
 
 class InboundEventRow(Base):
-    """A platform event already handled, remembered so a platform retry is not handled twice."""
+    """A platform event, recorded before its effect: a retry of it is recognised, and a pending one is not lost."""
 
     __tablename__ = "inbound_events"
     __table_args__ = (
         UniqueConstraint("platform", "event_id"),
         Index("ix_inbound_events_received_at", "received_at"),
+        Index("ix_inbound_events_status_held_until", "status", "held_until"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # pending (accepted, not handled yet), done, or failed (given up on after every attempt).
+    status: Mapped[str] = mapped_column(String(16), server_default="done")
+    # The event itself while it is pending, so whoever claims it can handle it; cleared once it is done.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer(), server_default="0")
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class PostedMessageRow(Base):

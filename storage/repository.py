@@ -43,7 +43,6 @@ from rituals.ports import (
 from storage.models import (
     AnswerRow,
     DeliveryRow,
-    InboundEventRow,
     MemberRow,
     OccurrenceRow,
     RitualRow,
@@ -68,7 +67,6 @@ _rituals = cast(Table, RitualRow.__table__)
 _occurrences = cast(Table, OccurrenceRow.__table__)
 _deliveries = cast(Table, DeliveryRow.__table__)
 _answers = cast(Table, AnswerRow.__table__)
-_inbound = cast(Table, InboundEventRow.__table__)
 
 # A member and a team each need their own workspace's platform and external id.
 _member_ws = _workspaces.alias("member_ws")
@@ -464,47 +462,6 @@ class SqlStore:
     def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         # Both dialects' inserts speak ON CONFLICT, which keeps every upsert a single race-free statement.
         return postgresql.insert(table) if self._postgres else sqlite.insert(table)
-
-    # Inbound events
-
-    async def record_inbound(self, platform: str, event_id: str, received_at: datetime) -> bool:
-        """Remember an inbound event; False when it was seen before (a platform retry)."""
-        statement = (
-            self._insert(_inbound)
-            .values(platform=platform, event_id=event_id, received_at=received_at)
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-        )
-        async with self._begin() as conn:
-            result = await conn.execute(statement)
-        return result.rowcount == 1
-
-    async def record_inbound_many(self, events: Sequence[tuple[str, str, datetime]]) -> set[tuple[str, str]]:
-        """Remember many inbound events (platform, event id, received at) in one transaction; the new ones."""
-        new: set[tuple[str, str]] = set()
-        async with self._begin() as conn:
-            for chunk in _chunks(list(events), INSERT_CHUNK):
-                rows = [{"platform": p, "event_id": e, "received_at": at} for p, e, at in chunk]
-                statement = (
-                    self._insert(_inbound)
-                    .values(rows)
-                    .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-                    .returning(_inbound.c.platform, _inbound.c.event_id)
-                )
-                new.update((row.platform, row.event_id) for row in await conn.execute(statement))
-        return new
-
-    async def forget_inbound(self, platform: str, event_id: str) -> None:
-        """Drop a remembered event whose handling failed, so the platform's retry is handled again."""
-        async with self._begin() as conn:
-            await conn.execute(
-                sql_delete(_inbound).where(_inbound.c.platform == platform, _inbound.c.event_id == event_id)
-            )
-
-    async def prune_inbound(self, before: datetime) -> int:
-        """Forget inbound events received before `before`; returns how many were forgotten."""
-        async with self._begin() as conn:
-            result = await conn.execute(sql_delete(_inbound).where(_inbound.c.received_at < before))
-        return result.rowcount
 
     # Members and teams
 

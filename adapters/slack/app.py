@@ -1,12 +1,12 @@
 """Ritme's Slack front door: slack-bolt's AsyncApp on the shared aiohttp server, at POST /slack/events.
 
 Every request bolt verifies (signature and a timestamp under 5 minutes old; anything else is a 401 and leaves no
-trace) goes the same way: translate the payload (pure), record its event id with `Inbound.accept`, ack, and only
+trace) goes the same way: translate the payload (pure), record the event with `Inbound.accept`, ack, and only
 then, in a task of its own, look the member's profile up and hand the event to `Inbound.process`. So the ack
 never waits on the Web API, and a Slack retry of something already accepted is acked and dropped.
 
 The app runs bolt with `process_before_response=True`: bolt then sends the HTTP response only when the listener
-returns, so the event id is on record before Slack hears "ok" even for Events API callbacks, which bolt would
+returns, so the event is on record before Slack hears "ok" even for Events API callbacks, which bolt would
 otherwise ack before the listener starts. The slow part runs in tasks this class owns and drains on shutdown.
 """
 
@@ -32,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import translate
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
-from adapters.slack.protocol import ANSWER_ACTION, BUTTON_ACTION_PATTERN, FORM_CALLBACK, PLATFORM
+from adapters.slack.protocol import ANSWER_ACTION, BUTTON_ACTION_PATTERN, FORM_CALLBACK
 from adapters.slack.tokens import RedactTokens, without_bolt_environment
 from rituals.events import ButtonClicked, InboundEvent
 from rituals.ports import Clock, Inbound
@@ -212,12 +212,16 @@ class SlackApp:
             await ack()
             return
         # If recording fails (the database is down), bolt answers 500 without an ack, and Slack may retry.
-        if not await self._inbound.accept(PLATFORM, event.event_id, received_at):
+        if not await self._inbound.accept(event):
             await ack()
             return
         await ack()
         trigger_id = body.get("trigger_id")
         self._start(self._work(event, trigger_id if isinstance(trigger_id, str) else None, received_at))
+
+    async def resume(self, event: InboundEvent) -> None:
+        """Handle an event accepted before a stop; its trigger id has long expired, so a form comes as a DM."""
+        await self._work(event, None, event.received_at)
 
     def _start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

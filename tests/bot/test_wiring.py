@@ -105,10 +105,16 @@ async def test_open_forms_come_back_after_a_restart_of_the_local_chat(tmp_path: 
 async def test_acknowledgements_arriving_together_share_a_write_and_repeats_stay_repeats(tmp_path: Path) -> None:
     clock = FakeClock(MONDAY_0900_AMSTERDAM)
     async with assemble(_settings(f"sqlite+aiosqlite:///{tmp_path}/ritme.db"), clock) as ritme:
-        now = MONDAY_0900_AMSTERDAM
         ids = [f"e{n % 10}" for n in range(30)]  # each id three times, as a platform's fast retries would
-        accepted = await asyncio.gather(*(ritme.inbound.accept("slack", event_id, now) for event_id in ids))
+        accepted = await asyncio.gather(*(ritme.inbound.accept(_help(event_id, clock)) for event_id in ids))
         assert sum(accepted) == 10
         assert sorted(event_id for event_id, new in zip(ids, accepted, strict=True) if new) == sorted(set(ids))
-        assert not await ritme.inbound.accept("slack", "e3", now)
-        assert await ritme.inbound.accept("local", "e3", now)  # another platform's id space
+        assert not await ritme.inbound.accept(_help("e3", clock))
+        assert await ritme.inbound.accept(_help("e3", clock, platform="slack"))  # another platform's id space
+
+
+def _help(event_id: str, clock: FakeClock, *, platform: str = "local") -> CommandInvoked:
+    return CommandInvoked(
+        event_id=event_id, actor=Actor(platform=platform, workspace_id="local", user_id="anna"),
+        received_at=clock.now(), channel_id="team", channel_name="team", text="/ritme help",
+    )

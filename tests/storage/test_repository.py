@@ -128,33 +128,15 @@ def test_sql_store_has_every_store_method_with_its_signature() -> None:
         assert inspect.signature(getattr(SqlStore, name)) == inspect.signature(getattr(Store, name)), name
 
 
-# Inbound events
-
-
-@pytest.mark.asyncio
-async def test_record_inbound_dedupes_per_platform(store: SqlStore) -> None:
-    assert await store.record_inbound("slack", "Ev1", NOW) is True
-    assert await store.record_inbound("slack", "Ev1", NOW + timedelta(seconds=3)) is False
-    assert await store.record_inbound("teams", "Ev1", NOW) is True
-    await store.forget_inbound("slack", "Ev1")
-    assert await store.record_inbound("slack", "Ev1", NOW) is True
-
-
-@pytest.mark.asyncio
-async def test_prune_inbound_forgets_only_older_events(store: SqlStore) -> None:
-    for i in range(5):
-        await store.record_inbound("slack", f"Ev{i}", NOW - timedelta(days=i))
-    assert await store.prune_inbound(NOW - timedelta(days=2)) == 2  # Ev3 and Ev4; Ev2 is not older
-    assert await store.prune_inbound(NOW - timedelta(days=2)) == 0
-    assert await store.record_inbound("slack", "Ev4", NOW) is True  # forgotten, so new again
-    assert await store.record_inbound("slack", "Ev2", NOW) is False
-
-
 @pytest.mark.asyncio
 async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
+    world = await make_world(store)
+    naive = PlannedOccurrence(
+        ritual_id=world.ritual.id, local_date=TODAY, digest_due_at=datetime(2026, 11, 23, 10, 0), deliveries=()
+    )
     with pytest.raises(ValueError, match="naive"):
-        await store.record_inbound("slack", "Ev1", datetime(2026, 11, 23, 8, 0))
-    assert await store.record_inbound("slack", "Ev1", NOW) is True
+        await store.plan([naive])
+    assert await store.occurrence(world.ritual.id, TODAY) is None
 
 
 # Members, teams and roles
@@ -779,13 +761,6 @@ async def test_an_on_time_answer_after_the_digest_is_refused_and_a_late_one_kept
 
 
 @pytest.mark.asyncio
-async def test_concurrent_writers_wait_for_each_other_instead_of_failing(store: SqlStore) -> None:
-    # 40 transactions at once over the pool; on SQLite they queue on BEGIN IMMEDIATE within busy_timeout.
-    results = await asyncio.gather(*(store.record_inbound("slack", f"Ev{i % 20}", NOW) for i in range(40)))
-    assert results.count(True) == 20
-
-
-@pytest.mark.asyncio
 async def test_a_digest_claimed_by_racing_callers_is_claimed_once(store: SqlStore) -> None:
     world = await make_world(store)
     await store.plan([planned(world, [world.anna], NOW)])
@@ -836,11 +811,3 @@ async def test_open_prompts_are_the_sent_ones_whose_digest_is_not_out(store: Sql
     assert occurrence is not None
     await store.claim_digest(occurrence.id, NOW + timedelta(hours=2))
     assert await store.open_prompts("slack") == []
-
-
-@pytest.mark.asyncio
-async def test_many_inbound_events_are_recorded_at_once_and_repeats_are_not_new(store: SqlStore) -> None:
-    assert await store.record_inbound("slack", "old", NOW)
-    new = await store.record_inbound_many([("slack", "old", NOW), ("slack", "a", NOW), ("local", "a", NOW)])
-    assert new == {("slack", "a"), ("local", "a")}
-    assert await store.record_inbound_many([("slack", "a", NOW)]) == set()

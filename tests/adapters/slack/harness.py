@@ -71,9 +71,10 @@ class RecordingInbound:
         self._changed = asyncio.Condition()
         self.finished = 0
 
-    async def accept(self, platform: str, event_id: str, received_at: datetime) -> bool:
-        assert platform == "slack"
-        assert received_at.tzinfo is not None
+    async def accept(self, event: InboundEvent) -> bool:
+        assert event.actor.platform == "slack"
+        assert event.received_at.tzinfo is not None
+        event_id = event.event_id
         if self.fail_accept:
             raise RuntimeError("the database is down")
         if event_id in self.accepted:
