@@ -45,13 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings.database_url))
         print("The database is up to date.")
         return 0
+    from adapters.slack import SocketModeUnavailable
     from bot.wiring import SchemaNotCurrent
 
     try:
         asyncio.run(_serve(settings, demo=args.command == "demo"))
     except KeyboardInterrupt:
         pass
-    except SchemaNotCurrent as error:
+    except (SchemaNotCurrent, SocketModeUnavailable) as error:
         print(f"Ritme cannot start: {error}.", file=sys.stderr)
         return 2
     return 0

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="the app's signing secret (Basic Information in the Slack app settings)"
     )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="an app-level token with the connections:write scope, xapp-... (Socket Mode)"
+    )
     slack_client_id: str | None = Field(
         default=None, description="the app's Client ID (Basic Information), e.g. 1234567890.1234567890"
     )
@@ -53,6 +56,20 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _slack_needs_both(self) -> Settings:
         oauth = self.slack_client_id is not None or self.slack_client_secret is not None
+        if self.slack_app_token is not None:
+            # Socket Mode is for development with one workspace; installs over OAuth need Ritme's public URL anyway.
+            if oauth:
+                raise ValueError(
+                    "RITME_SLACK_APP_TOKEN (Socket Mode) serves one workspace with RITME_SLACK_BOT_TOKEN; "
+                    "RITME_SLACK_CLIENT_ID and RITME_SLACK_CLIENT_SECRET are for installs into several over HTTP: "
+                    "set the app token or the client id and secret, not both"
+                )
+            if self.slack_bot_token is None:
+                raise ValueError(
+                    "RITME_SLACK_APP_TOKEN (Socket Mode) needs RITME_SLACK_BOT_TOKEN: set the bot token (xoxb-...) "
+                    "of the workspace too"
+                )
+            return self
         if oauth and self.slack_bot_token is not None:
             raise ValueError(
                 "RITME_SLACK_BOT_TOKEN is for one workspace, RITME_SLACK_CLIENT_ID and RITME_SLACK_CLIENT_SECRET for "
@@ -66,19 +83,28 @@ class Settings(BaseSettings):
                 )
         elif (self.slack_bot_token is None) != (self.slack_signing_secret is None):
             raise ValueError(
-                "RITME_SLACK_BOT_TOKEN and RITME_SLACK_SIGNING_SECRET go together: set both to serve Slack, or neither"
+                "RITME_SLACK_BOT_TOKEN and RITME_SLACK_SIGNING_SECRET go together: set both to serve Slack, or neither "
+                "(or, for development, the bot token with RITME_SLACK_APP_TOKEN for Socket Mode)"
             )
         return self
 
     @property
     def slack_enabled(self) -> bool:
-        """True when Slack is configured (one workspace or OAuth installs)."""
-        return self.slack_signing_secret is not None
+        """True when Slack is configured (one workspace over HTTP or Socket Mode, or OAuth installs)."""
+        return self.slack_signing_secret is not None or self.slack_app_token is not None
 
     @property
     def slack_oauth(self) -> bool:
         """True in multi-workspace mode: workspaces install Ritme through /slack/install."""
         return self.slack_client_id is not None
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_level_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            # A bot token (xoxb-) pasted here is the usual mistake; Slack would refuse it with not_allowed_token_type.
+            raise ValueError("not an app-level token")
+        return value
 
     @field_validator("database_url")
     @classmethod

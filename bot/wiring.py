@@ -21,6 +21,7 @@ from adapters.slack import (
     SlackApp,
     SlackOutbox,
     SlackProfiles,
+    SocketMode,
     WorkspaceWebApi,
     mount_slack,
     slack_client,
@@ -97,9 +98,11 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         app = web.Application()
         mount_local(app, local, inbound, clock)
-        if slack is not None and settings.slack_signing_secret is not None:
+        if slack is not None:
+            signing_secret = settings.slack_signing_secret
             slack_app = SlackApp(
-                signing_secret=settings.slack_signing_secret.get_secret_value(),
+                # None only with Socket Mode: then Slack sends nothing over HTTP and /slack/events is not mounted.
+                signing_secret=signing_secret.get_secret_value() if signing_secret is not None else None,
                 client=slack.client,
                 inbound=inbound,
                 outbox=slack.outbox,
@@ -109,7 +112,15 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 # SQLite has one writer: more work at once only queues on its lock and delays acknowledgements.
                 max_concurrent_work=4 if is_sqlite(settings.database_url) else 32,
             )
-            mount_slack(app, slack_app)
+            socket = None
+            if settings.slack_app_token is not None:
+                socket = SocketMode(
+                    slack_app,
+                    app_token=settings.slack_app_token.get_secret_value(),
+                    # apps.connections.open goes where the Web API does, so a staging or test stand-in can answer it.
+                    client=web_client(api_url=settings.slack_api_url),
+                )
+            mount_slack(app, slack_app, socket=socket)
             inbound.resume_with(slack_app.outbox.platform, slack_app.resume)
         app.router.add_get("/healthz", _healthz)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.

@@ -8,6 +8,12 @@ Wiring, in this order (the outbox is needed by the inbound pipeline, which the a
     slack = SlackApp(signing_secret=signing_secret, client=client, inbound=pipeline, outbox=outbox, clock=clock)
     mount_slack(app, slack)   # POST /slack/events; drains work in progress on shutdown
 
+Socket Mode, for development (one workspace; `signing_secret=None` when Slack sends nothing over HTTP):
+
+    slack = SlackApp(signing_secret=None, client=client, ...)
+    socket = SocketMode(slack, app_token=app_token, client=web_client(api_url=api_url))
+    mount_slack(app, slack, socket=socket)   # connects as the server starts, closes as it stops
+
 Several workspaces (OAuth installs): bolt's client holds no token, and the outbox and profiles find each
 workspace's bot in the installation store:
 
@@ -29,6 +35,7 @@ from adapters.slack.app import (
 from adapters.slack.outbox import SlackOutbox, UndeliverableMessage
 from adapters.slack.profiles import Profile, SlackProfiles
 from adapters.slack.protocol import PLATFORM
+from adapters.slack.socket_mode import SocketMode, SocketModeUnavailable
 from adapters.slack.tokens import (
     ClientSource,
     InstalledClients,
@@ -65,6 +72,8 @@ __all__ = [
     "SlackProfiles",
     "SlackRefused",
     "SlackUnavailable",
+    "SocketMode",
+    "SocketModeUnavailable",
     "UndeliverableMessage",
     "WebApi",
     "WorkspaceWebApi",

@@ -1,6 +1,7 @@
-"""Ritme's Slack front door: slack-bolt's AsyncApp on the shared aiohttp server, at POST /slack/events.
+"""Ritme's Slack front door: slack-bolt's AsyncApp on the shared aiohttp server, at POST /slack/events, and (for
+development) over Socket Mode's websocket, which adapters/slack/socket_mode.py feeds into the same bolt app.
 
-Every request bolt verifies (signature and a timestamp under 5 minutes old; anything else is a 401 and leaves no
+Every HTTP request bolt verifies (signature and a timestamp under 5 minutes old; anything else is a 401 and leaves no
 trace) goes the same way: translate the payload (pure), record the event with `Inbound.accept`, ack, and only
 then, in a task of its own, look the member's profile up and hand the event to `Inbound.process`. So the ack
 never waits on the Web API, and a Slack retry of something already accepted is acked and dropped.
@@ -66,6 +67,18 @@ class OAuthInstalls:
         return f"OAuthInstalls(client_id={self.client_id!r}, scopes={list(self.scopes)!r})"
 
 
+class Connection(Protocol):
+    """A way in for Slack's requests besides HTTP that lives as long as the server (Socket Mode's websocket)."""
+
+    async def connect(self) -> None:
+        """Open the connection; raises when it cannot be opened."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the connection; requests already received may finish first."""
+        ...
+
+
 class Translator(Protocol):
     """One of translate.py's payload -> event functions."""
 
@@ -80,7 +93,7 @@ class SlackApp:
     def __init__(
         self,
         *,
-        signing_secret: str,
+        signing_secret: str | None,
         client: AsyncWebClient,
         inbound: Inbound,
         outbox: SlackOutbox,
@@ -90,8 +103,13 @@ class SlackApp:
         max_concurrent_work: int = 64,
         path: str = EVENTS_PATH,
     ) -> None:
+        if signing_secret is None and oauth is not None:
+            raise ValueError("installs over OAuth come back over HTTP, so they need a signing secret")
         self.path = path
         self.outbox = outbox
+        # Without a signing secret, requests come only over Socket Mode's authenticated websocket: bolt checks no
+        # signatures, and no HTTP route is offered (see `routes` and `handle`).
+        self.http = signing_secret is not None
         self._inbound = inbound
         self._clock = clock
         self._profiles = profiles if profiles is not None else SlackProfiles(client, clock=clock)
@@ -107,7 +125,8 @@ class SlackApp:
                 # Single workspace: `client` holds the bot token.
                 self.bolt = AsyncApp(
                     name="ritme",
-                    signing_secret=signing_secret,
+                    signing_secret=signing_secret or "",
+                    request_verification_enabled=self.http,
                     client=client,
                     process_before_response=True,
                     logger=_BOLT_LOG,
@@ -143,7 +162,10 @@ class SlackApp:
 
     def routes(self) -> list[web.RouteDef]:
         """The routes to add to the shared aiohttp app: POST /slack/events for commands, interactivity and events,
-        and in OAuth mode GET /slack/install (starts an install) and /slack/oauth_redirect (Slack sends it back)."""
+        and in OAuth mode GET /slack/install (starts an install) and /slack/oauth_redirect (Slack sends it back).
+        None without a signing secret (Socket Mode only)."""
+        if not self.http:
+            return []
         routes = [web.post(self.path, self.handle)]
         if self._oauth is not None:
             routes += [web.get(INSTALL_PATH, self.handle_oauth), web.get(REDIRECT_PATH, self.handle_oauth)]
@@ -151,6 +173,9 @@ class SlackApp:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Hand one HTTP request to bolt and answer with its response."""
+        if not self.http:
+            # Bolt checks no signatures in this mode; an HTTP request must never reach it.
+            raise web.HTTPNotFound()
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
@@ -286,9 +311,20 @@ def _asked_form(event: InboundEvent) -> int | None:
     return None
 
 
-def mount_slack(app: web.Application, slack: SlackApp) -> None:
-    """Add Slack's route to `app`, and let events in progress finish when the app shuts down."""
+def mount_slack(app: web.Application, slack: SlackApp, *, socket: Connection | None = None) -> None:
+    """Add Slack's routes to `app` (when it takes HTTP requests) and its Socket Mode connection, opened as the app
+    starts; on shutdown the connection closes first, then events in progress finish."""
     app.add_routes(slack.routes())
+    if socket is not None:
+
+        async def connect(_app: web.Application) -> None:
+            await socket.connect()
+
+        async def disconnect(_app: web.Application) -> None:
+            await socket.aclose()
+
+        app.on_startup.append(connect)
+        app.on_shutdown.append(disconnect)
 
     async def drain(_app: web.Application) -> None:
         await slack.aclose()

@@ -25,17 +25,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.transport import DEFAULT_API_URL, RetryingTransport, SlackRefused, WebApi
 
-_TOKEN = re.compile(r"\bxox[a-z]?[-.][A-Za-z0-9.\-]+")
+_TOKEN = re.compile(r"\bxox[a-z]?[-.][A-Za-z0-9.\-]+|\bxapp-[A-Za-z0-9\-]+")
+
+
+def _redacted(token: re.Match[str]) -> str:
+    return "xapp-(redacted)" if token.group().startswith("xapp-") else "xox*-(redacted)"
 
 
 class RedactTokens(logging.Filter):
-    """Masks Slack tokens (xoxb-, xoxe-, xoxe.xoxb-, ...) in a record's message, e.g. an oauth.v2.access body."""
+    """Masks Slack tokens (xoxb-, xoxe-, xoxe.xoxb-, xapp-, ...) in a record's message, e.g. an oauth.v2.access body."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the message when it holds a token; never drops a record."""
         message = record.getMessage()
         if _TOKEN.search(message):
-            record.msg = _TOKEN.sub("xox*-(redacted)", message)
+            record.msg = _TOKEN.sub(_redacted, message)
             record.args = None
         return True
 

@@ -92,6 +92,46 @@ def test_slack_oauth_mode_needs_client_id_secret_and_signing_secret(monkeypatch:
     assert "not both" in line and "\n" not in line and "xoxb-secret-value" not in line
 
 
+def test_socket_mode_needs_the_bot_token_and_never_shows_the_app_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RITME_SLACK_APP_TOKEN", "xapp-1-A1-secret-value")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "RITME_SLACK_APP_TOKEN" in err and "needs RITME_SLACK_BOT_TOKEN" in err
+    assert "secret-value" not in err and "Traceback" not in err
+
+
+def test_socket_mode_with_a_bot_token_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITME_SLACK_APP_TOKEN", "xapp-1-A1-secret-value")
+    monkeypatch.setenv("RITME_SLACK_BOT_TOKEN", "xoxb-secret-value")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_enabled and settings.slack_signing_secret is None
+    assert "secret-value" not in repr(settings) and "secret-value" not in str(settings.model_dump())
+
+
+def test_socket_mode_is_for_one_workspace_not_oauth_installs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITME_SLACK_APP_TOKEN", "xapp-1-A1-secret-value")
+    monkeypatch.setenv("RITME_SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("RITME_SLACK_CLIENT_SECRET", "client-secret-value")
+    monkeypatch.setenv("RITME_SLACK_SIGNING_SECRET", "shh")
+    with pytest.raises(ValidationError) as mixed:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    line = describe_error(mixed.value)
+    assert "RITME_SLACK_APP_TOKEN" in line and "not both" in line and "secret-value" not in line
+
+
+def test_a_bot_token_given_as_the_app_token_is_named_but_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITME_SLACK_APP_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("RITME_SLACK_BOT_TOKEN", "xoxb-secret-value")
+    with pytest.raises(ValidationError) as wrong:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    line = describe_error(wrong.value)
+    assert line.startswith("RITME_SLACK_APP_TOKEN: not an app-level token") and "xapp-" in line
+    assert "secret-value" not in line
+
+
 def test_every_setting_is_documented_in_env_example() -> None:
     documented = (Path(__file__).resolve().parents[2] / ".env.example").read_text(encoding="utf-8")
     missing = [name for name in Settings.model_fields if f"RITME_{name.upper()}=" not in documented]

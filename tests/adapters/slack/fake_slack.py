@@ -1,4 +1,8 @@
-"""A fake Slack Web API on a loopback port: it records every call and can answer 429, 5xx, refusals, or hang."""
+"""A fake Slack Web API on a loopback port: it records every call and can answer 429, 5xx, refusals, or hang.
+
+It also plays Slack's side of Socket Mode: apps.connections.open answers with a ws:// URL on the same port, where the
+fake says `hello`, sends the envelopes a test gives it, and records what the app sends back (its acks).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ import asyncio
 import itertools
 import json
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_USER_ID = "UBOT"
 TEAM_ID = "T1"
+APP_ID = "A1"
+WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,18 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.hung = asyncio.Event()  # set once a call is being held
+        # Socket Mode: the websockets open now, the tickets apps.connections.open gave out, and what came back.
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_messages: list[dict[str, Any]] = []
+        self.sockets_opened = 0
+        self.sockets_closed = 0
+        self._tickets: set[str] = set()
+        self._socket_changed = asyncio.Condition()
 
     async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._answer)
+        app.router.add_get("/link/", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -72,6 +86,8 @@ class FakeSlack:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._release.set()
+        for socket in list(self.sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -89,6 +105,68 @@ class FakeSlack:
         """Let every hanging call go (they then answer 503)."""
         self._hanging.clear()
         self._release.set()
+
+    # Socket Mode ----------------------------------------------------------------------------------------------
+
+    async def connected(self) -> None:
+        """Wait until the app has a Socket Mode connection open (and has been said hello to)."""
+        await self._until_socket(lambda: bool(self.sockets))
+
+    async def send_envelope(self, envelope: Mapping[str, Any]) -> None:
+        """Send one Socket Mode envelope over the newest open connection, as Slack pushes a request."""
+        await self.connected()
+        await self.sockets[-1].send_json(dict(envelope))
+
+    async def ack(self, envelope_id: str) -> dict[str, Any]:
+        """Wait for the app's acknowledgement of an envelope, and return it."""
+        await self._until_socket(lambda: self.acks(envelope_id) != [])
+        return self.acks(envelope_id)[0]
+
+    def acks(self, envelope_id: str) -> list[dict[str, Any]]:
+        """Every acknowledgement the app sent for an envelope, in order."""
+        return [message for message in self.socket_messages if message.get("envelope_id") == envelope_id]
+
+    async def disconnected(self) -> None:
+        """Wait until no Socket Mode connection is open any more."""
+        await self._until_socket(lambda: not self.sockets)
+
+    async def _until_socket(self, done: Callable[[], bool]) -> None:
+        async with asyncio.timeout(WAIT_SECONDS), self._socket_changed:
+            await self._socket_changed.wait_for(done)
+
+    async def _socket_news(self) -> None:
+        async with self._socket_changed:
+            self._socket_changed.notify_all()
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        """Slack's end of a Socket Mode connection: only for a ticket apps.connections.open gave out."""
+        ticket = request.query.get("ticket", "")
+        if ticket not in self._tickets:
+            raise web.HTTPUnauthorized()
+        self._tickets.discard(ticket)  # a ticket is good for one connection, as Slack's are
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self.sockets) + 1,
+                "debug_info": {"host": "applink-fake", "build_number": 1, "approximate_connection_time": 18060},
+                "connection_info": {"app_id": APP_ID},
+            }
+        )
+        self.sockets.append(socket)
+        self.sockets_opened += 1
+        await self._socket_news()
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_messages.append(json.loads(message.data))
+                    await self._socket_news()
+        finally:
+            self.sockets.remove(socket)
+            self.sockets_closed += 1
+            await self._socket_news()
+        return socket
 
     # Reading --------------------------------------------------------------------------------------------------
 
@@ -144,6 +222,13 @@ class FakeSlack:
             return {"ok": True, "team_id": TEAM_ID, "team": "Ritme Test", "user_id": BOT_USER_ID, "bot_id": "BBOT"}
         if method == "oauth.v2.access":
             return self._exchange(args)
+        if method == "apps.connections.open":
+            if not (token or "").startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            ticket = f"ticket-{stamp}"
+            self._tickets.add(ticket)
+            base = self.url.replace("http://", "ws://").removesuffix("api/")
+            return {"ok": True, "url": f"{base}link/?ticket={ticket}&app_id={APP_ID}"}
         if method == "chat.postMessage":
             channel = str(args.get("channel", ""))
             # Posting to a member's id lands in their DM with the app, which has an id of its own.

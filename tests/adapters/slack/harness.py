@@ -154,21 +154,15 @@ class SlackSender:
     ) -> str:
         """A slash command's form body, shaped like Slack's."""
         return urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": team_id,
-                "team_domain": "ritme-test",
-                "channel_id": channel_id,
-                "channel_name": channel_name,
-                "user_id": user_id,
-                "user_name": user_name,
-                "command": "/ritme",
-                "text": text,
-                "api_app_id": APP_ID,
-                "is_enterprise_install": "false",
-                "response_url": "https://hooks.slack.com/commands/T1/1/abc",
-                "trigger_id": trigger_id or self.trigger_id(),
-            }
+            command_fields(
+                text,
+                user_id=user_id,
+                user_name=user_name,
+                channel_id=channel_id,
+                channel_name=channel_name,
+                trigger_id=trigger_id or self.trigger_id(),
+                team_id=team_id,
+            )
         )
 
     async def command(self, text: str, **options: Any) -> ClientResponse:
@@ -187,6 +181,60 @@ class SlackSender:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.post(json.dumps(body), "application/json", headers=headers, **options)
+
+
+def command_fields(
+    text: str,
+    *,
+    trigger_id: str,
+    user_id: str = "U1",
+    user_name: str = "ada",
+    channel_id: str = "C1",
+    channel_name: str = "team",
+    team_id: str = TEAM_ID,
+) -> dict[str, str]:
+    """The fields Slack sends for `/ritme <text>`: a form post over HTTP, a Socket Mode envelope's payload."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "team_domain": "ritme-test",
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": "/ritme",
+        "text": text,
+        "api_app_id": APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": "https://hooks.slack.com/commands/T1/1/abc",
+        "trigger_id": trigger_id,
+    }
+
+
+def slash_command_envelope(envelope_id: str, fields: dict[str, str]) -> dict[str, Any]:
+    """A slash command as Socket Mode delivers it (Slack's docs and slack_sdk's own test envelopes)."""
+    return {"envelope_id": envelope_id, "type": "slash_commands", "payload": fields, "accepts_response_payload": True}
+
+
+def events_api_envelope(
+    envelope_id: str, callback: dict[str, Any], *, retry_attempt: int = 0, retry_reason: str = ""
+) -> dict[str, Any]:
+    """An Events API callback as Socket Mode delivers it; a retry comes in a new envelope with retry_attempt > 0."""
+    return {
+        "envelope_id": envelope_id,
+        "type": "events_api",
+        "payload": callback,
+        "accepts_response_payload": False,
+        "retry_attempt": retry_attempt,
+        "retry_reason": retry_reason,
+    }
+
+
+def interactive_envelope(envelope_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A block_actions or view_submission payload as Socket Mode delivers it (the payload itself, not form-encoded)."""
+    # Only a view submission's ack may carry a response (a response_action for the modal).
+    answers = payload.get("type") == "view_submission"
+    return {"envelope_id": envelope_id, "type": "interactive", "payload": payload, "accepts_response_payload": answers}
 
 
 def block_actions(action_id: str, value: str, *, user_id: str = "U1", trigger_id: str = "1337.9.abc") -> dict[str, Any]:

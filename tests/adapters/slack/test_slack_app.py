@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import TestServer
 
+from adapters.slack import SlackApp, SlackOutbox, slack_client
 from adapters.slack.protocol import ANSWER_ACTION, FORM_CALLBACK, button_action_id
 from rituals.events import (
     AnswerSubmitted,
@@ -35,7 +38,17 @@ from rituals.outbound import (
 )
 from rituals.standup import EDIT_ACTION, digest_key, form_key
 from tests.adapters.slack.conftest import Rig
-from tests.adapters.slack.harness import TEAM_ID, block_actions, member_joined, view_submission
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.harness import (
+    TEAM_ID,
+    ManualClock,
+    MemoryMessageLog,
+    RecordingInbound,
+    SlackSender,
+    block_actions,
+    member_joined,
+    view_submission,
+)
 
 ADA = MemberAddress(platform="slack", workspace_id=TEAM_ID, user_id="U1")
 TEAM = ChannelAddress(platform="slack", workspace_id=TEAM_ID, channel_id="C1")
@@ -356,9 +369,6 @@ async def test_no_ack_when_the_event_cannot_be_recorded(rig: Rig) -> None:
 
 
 def test_stray_bolt_environment_cannot_switch_a_single_workspace_app_to_oauth(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.slack import SlackApp, SlackOutbox, slack_client
-    from tests.adapters.slack.harness import ManualClock, MemoryMessageLog, RecordingInbound
-
     monkeypatch.setenv("SLACK_CLIENT_ID", "9999.8888")
     monkeypatch.setenv("SLACK_CLIENT_SECRET", "stray")
     client = slack_client("xoxb-one", api_url="http://127.0.0.1:9/api/")
@@ -372,3 +382,21 @@ def test_stray_bolt_environment_cannot_switch_a_single_workspace_app_to_oauth(mo
 class _NoApi:
     async def call(self, workspace_id: str, method: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
         raise AssertionError("no call expected")
+
+
+async def test_an_app_without_a_signing_secret_takes_no_http_request_even_mounted_by_hand(
+    fake_slack: FakeSlack,
+) -> None:
+    # Socket Mode only: bolt checks no signatures then, so an HTTP request must never reach it.
+    client = slack_client("xoxb-test-token", api_url=fake_slack.url)
+    inbound = RecordingInbound()
+    outbox = SlackOutbox(_NoApi(), MemoryMessageLog(), clock=ManualClock())
+    slack = SlackApp(signing_secret=None, client=client, inbound=inbound, outbox=outbox, clock=ManualClock())
+    assert slack.routes() == []
+    app = web.Application()
+    app.router.add_post("/slack/events", slack.handle)
+    async with TestServer(app, host="127.0.0.1") as server, ClientSession() as session:
+        sender = SlackSender(session=session, url=str(server.make_url("/slack/events")))
+        response = await sender.command("standup create at 09:30")
+        assert response.status == 404
+    assert inbound.accepted == [] and fake_slack.calls == []
