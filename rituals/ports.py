@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -88,14 +88,28 @@ class DeliveryFailure:
 
 
 class FailureLog(Protocol):
-    """Where an adapter records messages it could not deliver, so they are never silently dropped."""
+    """Where adapters record messages they could not deliver, and where managers' views read them back."""
 
     async def record(self, failure: DeliveryFailure) -> None:
         """Remember one failure."""
         ...
 
-    async def recent(self, workspace_id: str, limit: int = 50) -> Sequence[DeliveryFailure]:
-        """The workspace's latest failures, newest first."""
+    async def recent(
+        self,
+        platform: str,
+        workspace_id: str,
+        since: datetime,
+        *,
+        recipients: Collection[str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[DeliveryFailure]:
+        """The workspace's failures at or after `since`, newest first; only those for `recipients` when given."""
+        ...
+
+    async def count(
+        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
+    ) -> int:
+        """How many failures `recent` would find without a limit."""
         ...
 
 

@@ -8,6 +8,7 @@ import heapq
 import itertools
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -187,8 +188,10 @@ async def test_a_message_that_fails_after_every_retry_is_recorded_and_still_rais
             failed_at=chain.clock.now(),
         )
     ]
-    assert await chain.failures.recent(TEAM_ID) == chain.failures.failures
-    assert await chain.failures.recent("T-other") == []
+    since = chain.clock.now() - timedelta(days=7)
+    assert await chain.failures.recent("slack", TEAM_ID, since) == chain.failures.failures
+    assert await chain.failures.recent("slack", "T-other", since) == []
+    assert await chain.failures.recent("slack", TEAM_ID, since, recipients=["U2"]) == []
 
 
 async def test_a_refused_message_is_recorded_without_secrets_or_text(chain: Chain) -> None:
