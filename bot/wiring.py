@@ -85,6 +85,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
             ),
+            failures=failures,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import standup
+from rituals import failures, standup
 from rituals.catalog import Catalog, supported
 from rituals.commands import (
     Command,
@@ -23,6 +23,7 @@ from rituals.commands import (
     MeTimezone,
     StandupAction,
     StandupCreate,
+    StandupFailures,
     StandupList,
     parse,
 )
@@ -52,6 +53,8 @@ from rituals.outbound import (
 )
 from rituals.ports import (
     Clock,
+    DeliveryFailure,
+    FailureLog,
     MemberChanges,
     MemberDefaults,
     NewRitual,
@@ -102,7 +105,11 @@ class _Reply:
 
     def plain(self, text: str) -> Prompt:
         """A reply whose text was already put together from the catalog."""
-        return Prompt(to=address_of(self.member), text=Text.plain(text), context=self.context)
+        return self.text(Text.plain(text))
+
+    def text(self, text: Text) -> Prompt:
+        """A reply with spans of its own (some of them words people typed)."""
+        return Prompt(to=address_of(self.member), text=text, context=self.context)
 
 
 def _shift(at: time, minutes: int) -> time:
@@ -119,11 +126,21 @@ def _minutes(at: time) -> int:
 class Engine:
     """Turns inbound events and the passing of time into outbound messages."""
 
-    def __init__(self, *, store: Store, clock: Clock, catalog: Catalog, settings: EngineSettings) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        catalog: Catalog,
+        settings: EngineSettings,
+        failures: FailureLog | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._catalog = catalog
         self._settings = settings
+        # Where adapters record what they could not deliver; without one, managers are told of none.
+        self._failures = failures
 
     # Inbound ------------------------------------------------------------------------------------------------
 
@@ -207,7 +224,29 @@ class Engine:
             return [await self._add_manager(command, member, event, reply)]
         if team is None:
             raise CommandError("error.no_standup", team=name)
+        if isinstance(command, StandupFailures):
+            return [await self._failures_report(team, reply, now)]
         return await self._standup_action(command, team, reply, now)
+
+    async def _failures_report(self, team: Team, reply: _Reply, now: datetime) -> Prompt:
+        """What could not be delivered to the team's channel or members lately, newest first."""
+        members = await self._store.team_members(team.id)
+        found, count = await self._team_failures(team, members, now, failures.SHOWN)
+        return reply.text(failures.report(self._catalog, reply.member, team, members, found, count))
+
+    async def _team_failures(
+        self, team: Team, members: Sequence[Member], now: datetime, limit: int
+    ) -> tuple[Sequence[DeliveryFailure], int]:
+        """The team's latest failures of the window (at most `limit`) and how many there were in all."""
+        if self._failures is None:
+            return [], 0
+        since, recipients = failures.since(now), failures.recipients(team, members)
+        found = await self._failures.recent(
+            team.platform, team.workspace_id, since, recipients=recipients, limit=limit
+        )
+        if not found:
+            return found, 0
+        return found, await self._failures.count(team.platform, team.workspace_id, since, recipients=recipients)
 
     async def _create_standup(
         self, command: StandupCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
