@@ -261,6 +261,55 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "failure.kind.home": ("personal overview", "persoonlijk overzicht"),
     "failure.kind.other": ("message", "bericht"),
     "moment": ("{date} at {time}", "{date} om {time}"),
+    # The personal overview (Slack's App Home tab).
+    "home.rituals.title": ("Your rituals", "Jouw rituelen"),
+    "home.ritual": ("#{team} — {template}: {days} at {at}, digest {digest} ({zone})",
+                    "#{team} — {template}: {days} om {at}, overzicht {digest} ({zone})"),
+    "home.next": ("Your next prompt: {when}, your time.", "Je volgende vraag: {when}, jouw tijd."),
+    "home.today": ("today at {time}", "vandaag om {time}"),
+    "home.tomorrow": ("tomorrow at {time}", "morgen om {time}"),
+    "home.paused": (
+        "Paused: nobody is asked until a manager resumes it.",
+        "Gepauzeerd: niemand krijgt een vraag tot een manager hem hervat.",
+    ),
+    "home.never": (
+        "You are not asked: it falls outside your working days or hours. `/ritme me` shows them.",
+        "Jij krijgt geen vraag: hij valt buiten je werkdagen of werktijden. `/ritme me` toont ze.",
+    ),
+    "home.rituals.none": (
+        "You have no rituals yet. Start a daily stand-up by typing `/ritme standup create at 09:30 on mon-fri` "
+        "in your team's channel.",
+        "Je hebt nog geen rituelen. Begin een dagelijkse stand-up door `/ritme standup create at 09:30 on mon-fri` "
+        "te typen in het kanaal van je team.",
+    ),
+    "home.settings.title": ("Your settings", "Jouw instellingen"),
+    "home.settings.zone": ("Time zone: {zone}", "Tijdzone: {zone}"),
+    "home.settings.hours": ("Working hours: {start}-{end} on {days}", "Werktijden: {start}-{end} op {days}"),
+    "home.settings.language": ("Language: {language}", "Taal: {language}"),
+    "home.settings.away": ("Away until {until}: no prompts till then.", "Weg tot {until}: tot dan geen vragen."),
+    "home.settings.how": (
+        "Change them anywhere you can type to Ritme, for example `/ritme me timezone Europe/Amsterdam`, "
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` or "
+        "`/ritme me language nl`.",
+        "Verander ze overal waar je Ritme iets kunt sturen, bijvoorbeeld `/ritme me timezone Europe/Amsterdam`, "
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` of "
+        "`/ritme me language en`.",
+    ),
+    "home.managed.title": ("Teams you manage", "Teams die jij beheert"),
+    "home.managed.no_rituals": (
+        "No stand-ups yet: `/ritme standup create at 09:30 on mon-fri` in #{team} starts one.",
+        "Nog geen stand-ups: `/ritme standup create at 09:30 on mon-fri` in #{team} begint er een.",
+    ),
+    "home.failures.none": (
+        "Everything was delivered in the past {days} days.",
+        "Alles is de afgelopen {days} dagen bezorgd.",
+    ),
+    "home.failures.some": (
+        "Not delivered in the past {days} days: {count}. The latest, {when}: {what} to {whom} — {error}. "
+        "`/ritme standup failures` in #{team} lists them.",
+        "Niet bezorgd in de afgelopen {days} dagen: {count}. De laatste, {when}: {what} aan {whom} — {error}. "
+        "`/ritme standup failures` in #{team} toont ze.",
+    ),
     "error.failures_options": (
         "`standup failures` takes nothing after it, so `{value}` is not needed. Type just "
         "`/ritme standup failures`.",

@@ -215,6 +215,15 @@ class DigestContext:
     entries: tuple[DigestEntry, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Membership:
+    """A team a member belongs to, their role in it, and the team's rituals that are not deleted, oldest first."""
+
+    team: Team
+    role: Role
+    rituals: tuple[Ritual, ...]
+
+
 class Store(Protocol):
     """The engine's view of storage; storage/ implements it with SQLAlchemy."""
 
@@ -271,6 +280,10 @@ class Store(Protocol):
 
     async def team_members(self, team_id: int) -> list[Member]:
         """Everyone in the team, managers included, by display name."""
+        ...
+
+    async def memberships(self, member_id: int) -> list[Membership]:
+        """Every team the member belongs to, by name, with their role and the team's rituals."""
         ...
 
     async def add_ritual(self, ritual: NewRitual) -> Ritual:

@@ -12,8 +12,8 @@ from sqlalchemy import MetaData, select, text
 
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
-from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, MemberSeen
-from rituals.outbound import ChannelPost, Form, Message, Prompt, ThreadReply, Update
+from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
+from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from rituals.ports import DeliveryFailure
 from storage.database import create_engine
 from storage.repository import SqlStore
@@ -121,6 +121,14 @@ class Harness:
             ButtonClicked(event_id=self._event_id(), actor=who.actor, received_at=self.clock.now(),
                           action=action, value=value)
         )
+
+    async def home(self, who: Person) -> HomeView:
+        """Open the member's overview, as Slack's App Home tab would; the engine answers with one view."""
+        [view] = await self.engine.handle(
+            HomeOpened(event_id=self._event_id(), actor=who.actor, received_at=self.clock.now())
+        )
+        assert isinstance(view, HomeView)
+        return view
 
     async def due(self) -> list[Message]:
         """Plan and send what is due now, as the timer would."""
