@@ -20,7 +20,9 @@ from typing import Any
 from adapters.slack.transport import WebApi
 from rituals.ports import DeliveryFailure
 
-# Calls that post or change a message (or open a view): these are the ones Slack's limits are about.
+# Calls that post or change a message (or open a view): these are the ones Slack's limits are about. Not
+# views.publish: it replaces a member's Home tab rather than posting in a channel, and has a limit of its own
+# (Tier 4, 100+ a minute), so it goes straight on to the retrying transport, which waits out a 429 all the same.
 PACED_METHODS = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "chat.scheduleMessage", "views.open"}
 )
