@@ -34,7 +34,7 @@ from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
-from rituals.ports import Clock, Outbox, SystemClock
+from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
@@ -76,6 +76,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
     database = create_engine(settings.database_url)
     try:
         store = SqlStore(database, clock=clock)
+        # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
+        failures = SqlFailureLog(database)
         engine = Engine(
             store=store,
             clock=clock,
@@ -85,10 +87,11 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
             ),
+            failures=failures,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
-        slack = _slack(settings, database, clock)
+        slack = _slack(settings, database, clock, failures)
         if slack is not None:
             outboxes[slack.outbox.platform] = slack.outbox
         router = OutboxRouter(outboxes)
@@ -143,10 +146,9 @@ class _Slack:
     oauth: OAuthInstalls | None = None
 
 
-def _slack(settings: Settings, database: AsyncEngine, clock: Clock) -> _Slack | None:
+def _slack(settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog) -> _Slack | None:
     """Slack's parts, when Slack is configured: with one bot token, or with each workspace's from its install."""
     messages = SqlMessageLog(database)
-    failures = SqlFailureLog(database)
     cap = settings.slack_messages_per_minute  # per workspace; each channel also gets about one message a second
     if settings.slack_client_id is not None and settings.slack_client_secret is not None:
         client_secret = settings.slack_client_secret.get_secret_value()

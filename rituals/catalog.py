@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
@@ -239,6 +241,81 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Stand-up {id} is vandaag al geweest en het overzicht staat er; één keer per dag is genoeg.",
     ),
     "standup.digest_posted": ("The digest of stand-up {id} is posted.", "Het overzicht van stand-up {id} staat er."),
+    "failures.header": (
+        "Not delivered for #{team} in the past {days} days: {count}. Newest first:",
+        "Niet bezorgd voor #{team} in de afgelopen {days} dagen: {count}. De nieuwste eerst:",
+    ),
+    "failures.item": ("• {when}: {what} to {whom} — {error}", "• {when}: {what} aan {whom} — {error}"),
+    "failures.more": ("…and {more} older.", "…en nog {more} oudere."),
+    "failures.none": (
+        "Everything for #{team} was delivered in the past {days} days.",
+        "Alles voor #{team} is de afgelopen {days} dagen bezorgd.",
+    ),
+    "failure.kind.form": ("stand-up prompt", "stand-upvraag"),
+    "failure.kind.reminder": ("reminder", "herinnering"),
+    "failure.kind.digest": ("digest", "overzicht"),
+    "failure.kind.thread_reply": ("late answer in the digest's thread", "later antwoord onder het overzicht"),
+    "failure.kind.update": ("confirmation of an answer", "bevestiging van een antwoord"),
+    "failure.kind.reply": ("reply to a command", "antwoord op een commando"),
+    "failure.kind.channel_post": ("channel message", "kanaalbericht"),
+    "failure.kind.home": ("personal overview", "persoonlijk overzicht"),
+    "failure.kind.other": ("message", "bericht"),
+    "moment": ("{date} at {time}", "{date} om {time}"),
+    # The personal overview (Slack's App Home tab).
+    "home.rituals.title": ("Your rituals", "Jouw rituelen"),
+    "home.ritual": ("#{team} — {template}: {days} at {at}, digest {digest} ({zone})",
+                    "#{team} — {template}: {days} om {at}, overzicht {digest} ({zone})"),
+    "home.next": ("Your next prompt: {when}, your time.", "Je volgende vraag: {when}, jouw tijd."),
+    "home.today": ("today at {time}", "vandaag om {time}"),
+    "home.tomorrow": ("tomorrow at {time}", "morgen om {time}"),
+    "home.paused": (
+        "Paused: nobody is asked until a manager resumes it.",
+        "Gepauzeerd: niemand krijgt een vraag tot een manager hem hervat.",
+    ),
+    "home.never": (
+        "You are not asked: it falls outside your working days or hours. `/ritme me` shows them.",
+        "Jij krijgt geen vraag: hij valt buiten je werkdagen of werktijden. `/ritme me` toont ze.",
+    ),
+    "home.rituals.none": (
+        "You have no rituals yet. Start a daily stand-up by typing `/ritme standup create at 09:30 on mon-fri` "
+        "in your team's channel.",
+        "Je hebt nog geen rituelen. Begin een dagelijkse stand-up door `/ritme standup create at 09:30 on mon-fri` "
+        "te typen in het kanaal van je team.",
+    ),
+    "home.settings.title": ("Your settings", "Jouw instellingen"),
+    "home.settings.zone": ("Time zone: {zone}", "Tijdzone: {zone}"),
+    "home.settings.hours": ("Working hours: {start}-{end} on {days}", "Werktijden: {start}-{end} op {days}"),
+    "home.settings.language": ("Language: {language}", "Taal: {language}"),
+    "home.settings.away": ("Away until {until}: no prompts till then.", "Weg tot {until}: tot dan geen vragen."),
+    "home.settings.how": (
+        "Change them anywhere you can type to Ritme, for example `/ritme me timezone Europe/Amsterdam`, "
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` or "
+        "`/ritme me language nl`.",
+        "Verander ze overal waar je Ritme iets kunt sturen, bijvoorbeeld `/ritme me timezone Europe/Amsterdam`, "
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` of "
+        "`/ritme me language en`.",
+    ),
+    "home.managed.title": ("Teams you manage", "Teams die jij beheert"),
+    "home.managed.no_rituals": (
+        "No stand-ups yet: `/ritme standup create at 09:30 on mon-fri` in #{team} starts one.",
+        "Nog geen stand-ups: `/ritme standup create at 09:30 on mon-fri` in #{team} begint er een.",
+    ),
+    "home.failures.none": (
+        "Everything was delivered in the past {days} days.",
+        "Alles is de afgelopen {days} dagen bezorgd.",
+    ),
+    "home.failures.some": (
+        "Not delivered in the past {days} days: {count}. The latest, {when}: {what} to {whom} — {error}. "
+        "`/ritme standup failures` in #{team} lists them.",
+        "Niet bezorgd in de afgelopen {days} dagen: {count}. De laatste, {when}: {what} aan {whom} — {error}. "
+        "`/ritme standup failures` in #{team} toont ze.",
+    ),
+    "error.failures_options": (
+        "`standup failures` takes nothing after it, so `{value}` is not needed. Type just "
+        "`/ritme standup failures`.",
+        "`standup failures` heeft niets erachter nodig, dus `{value}` kan weg. Typ alleen "
+        "`/ritme standup failures`.",
+    ),
     "error.digest_nobody": (
         "Nobody has been asked for stand-up {id} today, so there is no digest to post yet. Start it with "
         "`/ritme standup run {id}`.",
@@ -305,7 +382,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "weekstart (Monday 09:00): the week ahead.\n"
         "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
         "`/ritme standup delete 1` · `/ritme standup run` (prompt everyone now) · "
-        "`/ritme standup digest` (post today's digest now); without a number, run and digest mean the newest.",
+        "`/ritme standup digest` (post today's digest now); without a number, run and digest mean the newest.\n"
+        "`/ritme standup failures` — what could not be delivered to this channel or its members this week.",
         "Stand-ups (managers stellen in, iedereen antwoordt):\n"
         "`/ritme standup create [morning|checkout|weekstart] [at 09:30] [on mon-fri] [digest 11:00] "
         "[remind 1h|off] [zone Europe/Amsterdam] [questions \"...\" | \"...\"]`\n"
@@ -314,7 +392,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme standup list` · `/ritme standup pause 1` · `/ritme standup resume 1` · "
         "`/ritme standup delete 1` · `/ritme standup run` (iedereen nu vragen) · "
         "`/ritme standup digest` (het overzicht van vandaag nu plaatsen); zonder nummer bedoelen run en digest "
-        "de nieuwste.",
+        "de nieuwste.\n"
+        "`/ritme standup failures` — wat deze week niet bezorgd kon worden aan dit kanaal of zijn leden.",
     ),
     "help.me": (
         "Your own settings (only you can change them):\n"
@@ -567,6 +646,31 @@ class Catalog:
         template = dutch if supported(locale) == "nl" else english
         before, _, after = template.partition("{" + placeholder + "}")
         return before, after
+
+    def pieces(self, locale: str, key: str, typed: Mapping[str, str], **params: Any) -> list[tuple[str, bool]]:
+        """The message `key` in pieces, each marked True where it is one of the `typed` values a person wrote.
+
+        So a renderer can treat those words as the person's own (escaped and defused) and the rest as the bot's.
+        """
+        english, dutch = _MESSAGES[key]
+        template = dutch if supported(locale) == "nl" else english
+        pieces: list[tuple[str, bool]] = []
+
+        def add(text: str, by_person: bool) -> None:
+            if not text:
+                return
+            if pieces and not by_person and not pieces[-1][1]:
+                pieces[-1] = (pieces[-1][0] + text, False)
+            else:
+                pieces.append((text, by_person))
+
+        for literal, name, spec, _conversion in string.Formatter().parse(template):
+            add(literal, False)
+            if name is not None and name in typed:
+                add(typed[name], True)
+            elif name is not None:
+                add(format(params[name], spec or ""), False)
+        return pieces
 
     def has(self, key: str) -> bool:
         """True when the catalog holds `key`."""

@@ -62,6 +62,11 @@ class StandupList:
 
 
 @dataclass(frozen=True)
+class StandupFailures:
+    """`standup failures`: what could not be delivered to the channel or its members lately (managers)."""
+
+
+@dataclass(frozen=True)
 class StandupAction:
     """`standup pause|resume|delete|run|digest [id]`; without an id the team's only stand-up is meant."""
 
@@ -126,6 +131,7 @@ Command = (
     Help
     | StandupCreate
     | StandupList
+    | StandupFailures
     | StandupAction
     | MeShow
     | MeTimezone
@@ -137,7 +143,7 @@ Command = (
     | ManagerList
 )
 
-MANAGER_COMMANDS = (StandupCreate, StandupAction, ManagerAdd)
+MANAGER_COMMANDS = (StandupCreate, StandupAction, StandupFailures, ManagerAdd)
 
 
 def parse(text: str, today: date) -> Command:
@@ -169,6 +175,10 @@ def _parse_standup(words: list[str], raw: str) -> Command:
         return _parse_create(raw)
     if verb == "list":
         return StandupList()
+    if verb == "failures":
+        if rest:
+            raise CommandError("error.failures_options", value=" ".join(rest))
+        return StandupFailures()
     if verb in ("pause", "resume", "delete", "run", "digest"):
         if not rest:
             return StandupAction(verb, None)

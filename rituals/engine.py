@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import standup
+from rituals import failures, home, standup
 from rituals.catalog import Catalog, supported
 from rituals.commands import (
     Command,
@@ -23,10 +23,19 @@ from rituals.commands import (
     MeTimezone,
     StandupAction,
     StandupCreate,
+    StandupFailures,
     StandupList,
     parse,
 )
-from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
+from rituals.events import (
+    Actor,
+    AnswerSubmitted,
+    ButtonClicked,
+    CommandInvoked,
+    HomeOpened,
+    InboundEvent,
+    MemberSeen,
+)
 from rituals.model import (
     DEFAULT_REMIND_MINUTES,
     Answer,
@@ -43,6 +52,7 @@ from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
     Form,
+    HomeView,
     MemberAddress,
     Message,
     Prompt,
@@ -52,6 +62,8 @@ from rituals.outbound import (
 )
 from rituals.ports import (
     Clock,
+    DeliveryFailure,
+    FailureLog,
     MemberChanges,
     MemberDefaults,
     NewRitual,
@@ -102,7 +114,11 @@ class _Reply:
 
     def plain(self, text: str) -> Prompt:
         """A reply whose text was already put together from the catalog."""
-        return Prompt(to=address_of(self.member), text=Text.plain(text), context=self.context)
+        return self.text(Text.plain(text))
+
+    def text(self, text: Text) -> Prompt:
+        """A reply with spans of its own (some of them words people typed)."""
+        return Prompt(to=address_of(self.member), text=text, context=self.context)
 
 
 def _shift(at: time, minutes: int) -> time:
@@ -119,11 +135,21 @@ def _minutes(at: time) -> int:
 class Engine:
     """Turns inbound events and the passing of time into outbound messages."""
 
-    def __init__(self, *, store: Store, clock: Clock, catalog: Catalog, settings: EngineSettings) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        catalog: Catalog,
+        settings: EngineSettings,
+        failures: FailureLog | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._catalog = catalog
         self._settings = settings
+        # Where adapters record what they could not deliver; without one, managers are told of none.
+        self._failures = failures
 
     # Inbound ------------------------------------------------------------------------------------------------
 
@@ -135,6 +161,8 @@ class Engine:
             return await self._on_answer(event)
         if isinstance(event, ButtonClicked):
             return await self._on_button(event)
+        if isinstance(event, HomeOpened):
+            return [await self._on_home(event)]
         if isinstance(event, MemberSeen):
             member = await self._member(event.actor)
             team = await self._store.upsert_team(
@@ -207,7 +235,29 @@ class Engine:
             return [await self._add_manager(command, member, event, reply)]
         if team is None:
             raise CommandError("error.no_standup", team=name)
+        if isinstance(command, StandupFailures):
+            return [await self._failures_report(team, reply, now)]
         return await self._standup_action(command, team, reply, now)
+
+    async def _failures_report(self, team: Team, reply: _Reply, now: datetime) -> Prompt:
+        """What could not be delivered to the team's channel or members lately, newest first."""
+        members = await self._store.team_members(team.id)
+        found, count = await self._team_failures(team, members, now, failures.SHOWN)
+        return reply.text(failures.report(self._catalog, reply.member, team, members, found, count))
+
+    async def _team_failures(
+        self, team: Team, members: Sequence[Member], now: datetime, limit: int
+    ) -> tuple[Sequence[DeliveryFailure], int]:
+        """The team's latest failures of the window (at most `limit`) and how many there were in all."""
+        if self._failures is None:
+            return [], 0
+        since, recipients = failures.since(now), failures.recipients(team, members)
+        found = await self._failures.recent(
+            team.platform, team.workspace_id, since, recipients=recipients, limit=limit
+        )
+        if not found:
+            return found, 0
+        return found, await self._failures.count(team.platform, team.workspace_id, since, recipients=recipients)
 
     async def _create_standup(
         self, command: StandupCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
@@ -268,21 +318,7 @@ class Engine:
             return reply("standup.list_empty", team=team_name)
         locale = reply.member.locale
         lines = [self._catalog.text(locale, "standup.list_header", team=team_name)]
-        for ritual in rituals:
-            template = "custom" if ritual.settings.questions else ritual.settings.template
-            lines.append(
-                self._catalog.text(
-                    locale,
-                    "standup.list_item",
-                    id=ritual.id,
-                    template=self._catalog.text(locale, f"template.{template}"),
-                    days=self._catalog.days(locale, ritual.days),
-                    at=self._catalog.time(ritual.at),
-                    digest=self._catalog.time(ritual.settings.digest_at),
-                    zone=ritual.timezone,
-                    paused=self._catalog.text(locale, "standup.list_paused") if ritual.paused else "",
-                )
-            )
+        lines.extend(standup.list_item(self._catalog, locale, ritual) for ritual in rituals)
         return reply.plain("\n".join(lines))
 
     async def _pick_ritual(self, command: StandupAction, team: Team) -> Ritual:
@@ -372,18 +408,10 @@ class Engine:
         catalog = self._catalog
         locale = member.locale
         if isinstance(command, MeShow):
-            away = ""
-            if member.away_until and member.away_until >= local_date(now, member.timezone):
-                away = catalog.text(locale, "me.away_note", until=catalog.date(locale, member.away_until))
-            return reply(
-                "me.show",
-                zone=member.timezone,
-                start=catalog.time(member.work_start),
-                end=catalog.time(member.work_end),
-                days=catalog.days(locale, member.work_days),
-                language=catalog.text(locale, f"language.{locale}"),
-                away=away,
-            )
+            facts = home.member_facts(catalog, member, local_date(now, member.timezone))
+            until = facts.pop("until")
+            away = catalog.text(locale, "me.away_note", until=until) if until else ""
+            return reply("me.show", away=away, **facts)
         if isinstance(command, MeLanguage):
             await self._store.update_member(member.id, MemberChanges(locale=command.locale))
             return reply.in_locale(command.locale, "me.language_set")
@@ -408,6 +436,55 @@ class Engine:
         await self._store.replan_member(member.id)
         await self.plan(now, member_id=member.id)
         return answer
+
+    async def _on_home(self, event: HomeOpened) -> HomeView:
+        """The member's overview: their rituals with their next prompt, their settings, and the teams they manage."""
+        member = await self._member(event.actor)
+        now = self._clock.now()
+        memberships = await self._store.memberships(member.id)
+        yours = [
+            home.YourRitual(
+                team=membership.team,
+                ritual=ritual,
+                next_prompt=None if ritual.paused else self._next_prompt(ritual, member, now),
+            )
+            for membership in memberships
+            for ritual in membership.rituals
+        ]
+        managed: list[home.ManagedTeam] = []
+        for membership in memberships:
+            if membership.role is not Role.MANAGER:
+                continue
+            members = await self._store.team_members(membership.team.id)
+            latest, count = await self._team_failures(membership.team, members, now, 1)
+            managed.append(
+                home.ManagedTeam(
+                    team=membership.team,
+                    rituals=membership.rituals,
+                    members=tuple(members),
+                    latest=latest[0] if latest else None,
+                    failure_count=count,
+                )
+            )
+        return home.view(
+            catalog=self._catalog, member=member, address=address_of(member), yours=yours, managed=managed, now=now
+        )
+
+    def _next_prompt(self, ritual: Ritual, member: Member, now: datetime) -> datetime | None:
+        """When the member is next asked for a running ritual, by the planner's and the dispatcher's rules.
+
+        A week past their time away covers every weekday; None when their days or hours never meet the ritual's.
+        """
+        day = local_date(now, ritual.timezone)
+        last = max(day, member.away_until or day) + timedelta(days=7)
+        while day <= last:
+            if day.weekday() in ritual.days and member.works_on(day) and not member.is_away_on(day):
+                due = self._due_at(ritual, member, day)
+                digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+                if due is not None and now <= due < digest_due:
+                    return due
+            day += timedelta(days=1)
+        return None
 
     async def _add_manager(self, command: ManagerAdd, member: Member, event: CommandInvoked, reply: _Reply) -> Prompt:
         found = await self._store.find_members(member.platform, member.workspace_id, command.who)

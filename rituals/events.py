@@ -59,3 +59,8 @@ class MemberSeen(InboundEvent):
 
     channel_id: str
     channel_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeOpened(InboundEvent):
+    """A member opened their personal overview (Slack's App Home tab); the engine answers with a HomeView."""

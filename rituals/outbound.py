@@ -132,4 +132,20 @@ class Update(Outbound):
     buttons: tuple[Button, ...] = field(default=())
 
 
-Message = Prompt | Form | ChannelPost | ThreadReply | Update
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """One part of a HomeView: a heading in the bot's words, then text that may hold people's words."""
+
+    title: str
+    text: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeView(Outbound):
+    """A member's personal overview, replacing whatever it showed before (Slack's App Home tab)."""
+
+    to: MemberAddress
+    sections: tuple[Section, ...]
+
+
+Message = Prompt | Form | ChannelPost | ThreadReply | Update | HomeView

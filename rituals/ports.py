@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -88,14 +88,28 @@ class DeliveryFailure:
 
 
 class FailureLog(Protocol):
-    """Where an adapter records messages it could not deliver, so they are never silently dropped."""
+    """Where adapters record messages they could not deliver, and where managers' views read them back."""
 
     async def record(self, failure: DeliveryFailure) -> None:
         """Remember one failure."""
         ...
 
-    async def recent(self, workspace_id: str, limit: int = 50) -> Sequence[DeliveryFailure]:
-        """The workspace's latest failures, newest first."""
+    async def recent(
+        self,
+        platform: str,
+        workspace_id: str,
+        since: datetime,
+        *,
+        recipients: Collection[str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[DeliveryFailure]:
+        """The workspace's failures at or after `since`, newest first; only those for `recipients` when given."""
+        ...
+
+    async def count(
+        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
+    ) -> int:
+        """How many failures `recent` would find without a limit."""
         ...
 
 
@@ -236,6 +250,15 @@ class DigestContext:
     entries: tuple[DigestEntry, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Membership:
+    """A team a member belongs to, their role in it, and the team's rituals that are not deleted, oldest first."""
+
+    team: Team
+    role: Role
+    rituals: tuple[Ritual, ...]
+
+
 class Store(Protocol):
     """The engine's view of storage; storage/ implements it with SQLAlchemy."""
 
@@ -279,6 +302,10 @@ class Store(Protocol):
 
     async def team_members(self, team_id: int) -> list[Member]:
         """Everyone in the team, managers included, by display name."""
+        ...
+
+    async def memberships(self, member_id: int) -> list[Membership]:
+        """Every team the member belongs to, by name, with their role and the team's rituals."""
         ...
 
     async def add_ritual(self, ritual: NewRitual) -> Ritual:

@@ -62,6 +62,27 @@ def is_blocker(answer: str) -> bool:
     return not (words[0] in NO_BLOCKER_WORDS and all(word in NO_BLOCKER_FILLER for word in words[1:]))
 
 
+def template_name(catalog: Catalog, locale: str, ritual: Ritual) -> str:
+    """What kind of stand-up it is, in `locale`: its template, or just "stand-up" with questions of its own."""
+    template = "custom" if ritual.settings.questions else ritual.settings.template
+    return catalog.text(locale, f"template.{template}")
+
+
+def list_item(catalog: Catalog, locale: str, ritual: Ritual) -> str:
+    """One stand-up as `standup list` shows it: number, kind, days, time, digest and zone."""
+    return catalog.text(
+        locale,
+        "standup.list_item",
+        id=ritual.id,
+        template=template_name(catalog, locale, ritual),
+        days=catalog.days(locale, ritual.days),
+        at=catalog.time(ritual.at),
+        digest=catalog.time(ritual.settings.digest_at),
+        zone=ritual.timezone,
+        paused=catalog.text(locale, "standup.list_paused") if ritual.paused else "",
+    )
+
+
 def form_key(delivery_id: int) -> str:
     """The key of a delivery's form, so later updates replace it."""
     return f"standup-form:{delivery_id}"

@@ -34,6 +34,7 @@ from rituals.ports import (
     DigestContext,
     MemberChanges,
     MemberDefaults,
+    Membership,
     NewRitual,
     PlannedOccurrence,
     SentPrompt,
@@ -648,6 +649,33 @@ class SqlStore:
         async with self._begin() as conn:
             rows = (await conn.execute(statement)).all()
         return sorted((_member(row) for row in rows), key=_by_name)
+
+    async def memberships(self, member_id: int) -> list[Membership]:
+        """Every team the member belongs to, by name, with their role and the team's rituals, in two queries."""
+        teams = (
+            select(*_TEAM, _team_members.c.role)
+            .select_from(_TEAM_FROM.join(_team_members, _team_members.c.team_id == _teams.c.id))
+            .where(_team_members.c.member_id == member_id)
+        )
+        mine = select(_team_members.c.team_id).where(_team_members.c.member_id == member_id)
+        rituals = (
+            select(*_RITUAL)
+            .where(_rituals.c.team_id.in_(mine), _rituals.c.deleted_at.is_(None))
+            .order_by(_rituals.c.created_at, _rituals.c.id)
+        )
+        async with self._begin() as conn:
+            team_rows = (await conn.execute(teams)).all()
+            ritual_rows = (await conn.execute(rituals)).all() if team_rows else []
+        by_team: dict[int, list[Ritual]] = {}
+        for row in ritual_rows:
+            ritual = _ritual(row)
+            by_team.setdefault(ritual.team_id, []).append(ritual)
+        found = [
+            Membership(team=_team(row), role=Role(row[_TN]), rituals=tuple(by_team.get(row[0], ())))
+            for row in team_rows
+        ]
+        # Sorted in Python, as names are, so both databases agree.
+        return sorted(found, key=lambda membership: (membership.team.name.casefold(), membership.team.id))
 
     # Rituals
 

@@ -152,6 +152,7 @@ class SlackApp:
         bolt.action(BUTTON_ACTION_PATTERN)(self._on_button)
         bolt.view({"type": "view_submission", "callback_id": FORM_CALLBACK})(self._on_submission)
         bolt.event("member_joined_channel")(self._on_member_joined)
+        bolt.event("app_home_opened")(self._on_home_opened)
         if self._oauth is not None:
             # app_uninstalled and tokens_revoked delete the workspace's bot from the installation store.
             bolt.enable_token_revocation_listeners()
@@ -221,6 +222,14 @@ class SlackApp:
             await ack()
             return
         await self._take(ack, body, translate.member_seen)
+
+    async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        event = body.get("event")
+        if not isinstance(event, Mapping) or event.get("tab") != "home":
+            # Opening the Messages tab (the DM with Ritme) shows what is there; Slack sends this on every visit.
+            await ack()
+            return
+        await self._take(ack, body, translate.home_opened)
 
     async def _on_other(self, ack: AsyncAck) -> None:
         await ack()

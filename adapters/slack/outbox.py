@@ -15,6 +15,7 @@ from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
     Form,
+    HomeView,
     MemberAddress,
     Message,
     Prompt,
@@ -40,6 +41,7 @@ _KINDS: dict[type, str] = {
     Update: "update",
     ChannelPost: "channel_post",
     ThreadReply: "thread_reply",
+    HomeView: "home",
 }
 
 
@@ -59,9 +61,10 @@ class SlackOutbox:
 
     Prompts go out as DMs (channel = the member's id) or, as a command's reply, as ephemeral messages in the
     channel; forms as a DM with an "Answer" button, or straight as a modal when the member just clicked for it;
-    channel posts and thread replies to the channel. Where each keyed message went is kept in the MessageLog, so
-    Update can edit it and ThreadReply can answer under it. A message Slack refuses, or that still fails after the
-    transport's retries, is recorded in the FailureLog (when one is given) before the error is raised.
+    channel posts and thread replies to the channel; a HomeView replaces the member's App Home tab (views.publish).
+    Where each keyed message went is kept in the MessageLog, so Update can edit it and ThreadReply can answer
+    under it. A message Slack refuses, or that still fails after the transport's retries, is recorded in the
+    FailureLog (when one is given) before the error is raised.
     """
 
     platform = PLATFORM
@@ -153,6 +156,8 @@ class SlackOutbox:
             await self._channel_post(message)
         elif isinstance(message, ThreadReply):
             await self._thread_reply(message)
+        elif isinstance(message, HomeView):
+            await self._home(message)
 
     async def _prompt(self, prompt: Prompt) -> None:
         content = render.message_content(prompt.text, prompt.buttons)
@@ -224,6 +229,11 @@ class SlackOutbox:
         response = await self._call(reply.to.workspace_id, "chat.postMessage", args)
         await self._remember(reply.to.workspace_id, reply.key, reply.to.channel_id, response)
 
+    async def _home(self, view: HomeView) -> None:
+        # views.publish replaces the member's whole Home tab: there is no message to remember or to update later.
+        args = {"user_id": view.to.user_id, "view": render.home_view(view)}
+        await self._call(view.to.workspace_id, "views.publish", args)
+
     async def _direct(self, to: MemberAddress, key: str, content: Mapping[str, Any]) -> None:
         # Posting to a user id lands in the member's DM with the app; Slack answers with that DM's channel id.
         response = await self._call(to.workspace_id, "chat.postMessage", {"channel": to.user_id, **content})
@@ -256,5 +266,5 @@ class SlackOutbox:
         address: MemberAddress | ChannelAddress = message.to
         if address.platform != PLATFORM:
             raise UndeliverableMessage(f"the Slack outbox got a message for {address.platform!r}")
-        if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply):
+        if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply | HomeView):
             raise UndeliverableMessage(f"Slack cannot show {type(message).__name__}")

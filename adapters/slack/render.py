@@ -19,7 +19,7 @@ from adapters.slack.protocol import (
     button_action_id,
     field_block_id,
 )
-from rituals.outbound import Button, Form, Span, Text
+from rituals.outbound import Button, Form, HomeView, Span, Text
 
 # Slack's documented limits (docs.slack.dev, Block Kit reference); going over one makes the whole call fail.
 SECTION_TEXT_LIMIT = 3000
@@ -34,6 +34,10 @@ INPUT_VALUE_LIMIT = 3000
 MODAL_TITLE_LIMIT = 24
 MODAL_SUBMIT_LIMIT = 24
 PRIVATE_METADATA_LIMIT = 3000
+HOME_BLOCK_LIMIT = 100
+HEADER_TEXT_LIMIT = 150
+# Slack refuses a view over 250 kB (view_too_large); blocks are kept below this, leaving room for the rest.
+VIEW_BYTES_LIMIT = 250_000 - 2_000
 
 MODAL_TITLE = "Ritme"  # the product's name, the same in every language
 ELLIPSIS = "…"
@@ -144,6 +148,39 @@ def form_modal(form: Form) -> Args:
         "private_metadata": metadata,
         "blocks": section_blocks(form.text, limit=MODAL_BLOCK_LIMIT - len(inputs)) + inputs,
     }
+
+
+def home_view(view: HomeView) -> Args:
+    """A HomeView as the `view` of views.publish: a header per section, then its text, cut to Slack's limits."""
+    blocks: list[Block] = []
+    for section in view.sections:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks.append({"type": "header", "text": _plain(section.title, HEADER_TEXT_LIMIT)})
+        blocks.extend(section_blocks(section.text, limit=HOME_BLOCK_LIMIT))
+    return {"type": "home", "blocks": _fit_home(blocks)}
+
+
+def _fit_home(blocks: list[Block]) -> list[Block]:
+    """The blocks that fit a Home tab (100 blocks, 250 kB), ending in an ellipsis when some had to go.
+
+    Slack refuses an oversized view whole; a long overview cut short still shows its beginning.
+    """
+    kept: list[Block] = []
+    size = 0
+    for block in blocks:
+        # Measured as it is sent: aiohttp writes ASCII-only JSON, where "é" takes six characters.
+        size += len(json.dumps(block))
+        if len(kept) == HOME_BLOCK_LIMIT or size > VIEW_BYTES_LIMIT:
+            break
+        kept.append(block)
+    else:
+        return kept
+    del kept[HOME_BLOCK_LIMIT - 1 :]  # room for the ellipsis
+    while kept and kept[-1]["type"] in ("header", "divider"):
+        kept.pop()  # a heading whose text did not fit would only confuse
+    kept.append({"type": "section", "text": {"type": "mrkdwn", "text": ELLIPSIS}})
+    return kept
 
 
 def _input_block(index: int, label: str, value: str, multiline: bool) -> Block:

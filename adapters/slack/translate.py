@@ -25,7 +25,7 @@ from adapters.slack.protocol import (
     FIELD_BLOCK_PREFIX,
     PLATFORM,
 )
-from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, MemberSeen
+from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.standup import EDIT_ACTION
 
 Body = Mapping[str, Any]
@@ -154,6 +154,20 @@ def member_seen(body: Body, *, received_at: datetime) -> MemberSeen:
         actor=_actor(team_id, _text(event, "user"), ""),
         received_at=received_at,
         channel_id=_text(event, "channel"),
+    )
+
+
+def home_opened(body: Body, *, received_at: datetime) -> HomeOpened:
+    """An `app_home_opened` event of the Home tab as a HomeOpened; the Messages tab is no overview, so malformed."""
+    event = _mapping(body, "event")
+    if event.get("type") != "app_home_opened":
+        raise MalformedPayload(f"{str(event.get('type'))[:60]!r} is not an app_home_opened event")
+    if event.get("tab") != "home":
+        raise MalformedPayload(f"app_home_opened of the {str(event.get('tab'))[:20]!r} tab, not the Home tab")
+    return HomeOpened(
+        event_id=callback_event_id(body),
+        actor=_actor(_text(body, "team_id"), _text(event, "user"), ""),
+        received_at=received_at,
     )
 
 

@@ -32,8 +32,10 @@ from rituals.outbound import (
     ChannelPost,
     Field,
     Form,
+    HomeView,
     MemberAddress,
     Prompt,
+    Section,
     Span,
     Text,
     ThreadReply,
@@ -278,6 +280,18 @@ async def test_a_batch_with_an_unknown_member_shows_nothing() -> None:
 
     with pytest.raises(UndeliverableMessage):
         await platform.send([ChannelPost(to=TEAM, text=Text.plain("Hi")), Prompt(to=stranger, text=Text.plain("?"))])
+
+    assert platform.history("u1") == []
+
+
+@pytest.mark.asyncio
+async def test_a_home_view_is_refused_loudly_and_its_batch_shows_nothing() -> None:
+    # The local chat has no Home tab and never hands the engine HomeOpened; should one arrive, it is a bug to see.
+    platform = LocalPlatform(users=users())
+    home = HomeView(to=ADA, sections=(Section(title="Your rituals", text=Text.plain("none")),))
+
+    with pytest.raises(TypeError, match="HomeView"):
+        await platform.send([Prompt(to=ADA, text=Text.plain("Hi")), home])
 
     assert platform.history("u1") == []
 

@@ -1,4 +1,5 @@
-"""A whole stand-up over Slack: the real bolt app, the real engine and database, a fake Slack Web API.
+"""A whole stand-up over Slack: the real bolt app, the real engine and database, a fake Slack Web API; and what
+members and managers see of it on Ritme's Home tab and through `standup failures`.
 
 Slack's side is played by signed requests shaped like Slack's and a recording Web API on a loopback port.
 """
@@ -16,11 +17,19 @@ from typing import Any
 import aiohttp
 import pytest
 
+from adapters.slack import SlackRefused
 from bot.settings import Settings
 from bot.wiring import Ritme, assemble, serving
 from storage.messages import SqlMessageLog
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined, view_submission
+from tests.adapters.slack.fake_slack import Call, FakeSlack, Scripted
+from tests.adapters.slack.harness import (
+    SIGNING_SECRET,
+    SlackSender,
+    block_actions,
+    home_opened_event,
+    member_joined,
+    view_submission,
+)
 from tests.rituals.harness import FakeClock
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -132,3 +141,71 @@ def _delivery_id(call: Call) -> int:
             if element.get("action_id") == "ritme.answer":
                 return int(element["value"])
     raise AssertionError(f"no Answer button in {blocks}")
+
+
+def _home_text(call: Call) -> str:
+    """What a published Home tab shows, block by block."""
+    return "\n".join(
+        block["text"]["text"] for block in call.args["view"]["blocks"] if block["type"] in ("header", "section")
+    )
+
+
+async def _set_up(rig: SlackRig, create: str = "standup create at 09:30 on mon-fri digest 11:00") -> None:
+    """Bram joins #team (C1), then Ada sets up its stand-up and so becomes its manager."""
+    assert (await rig.slack.event(member_joined("Ev1", user_id="U2"))).status == 200
+    await rig.until_member("C1", "U2")
+    await rig.slack.command(create, user_id="U1")
+    ephemeral = lambda: rig.fake.calls_to("chat.postEphemeral", ok=True)  # noqa: E731
+    await rig.until(lambda: [c for c in ephemeral() if "Stand-up 1" in c.args["text"]])
+
+
+async def test_the_home_tab_shows_a_member_their_stand_up_and_a_manager_their_team(rig: SlackRig) -> None:
+    await _set_up(rig)
+    opened = home_opened_event("EvHome1", user_id="U2")
+    assert (await rig.slack.event(opened)).status == 200
+    [bram] = await rig.until(lambda: rig.fake.calls_to("views.publish", ok=True))
+    assert bram.args["user_id"] == "U2"
+    text = _home_text(bram)
+    assert "#team — morning check-in: Mon-Fri at 09:30, digest 11:00 (Europe/Amsterdam)" in text
+    assert "Your next prompt: today at 09:30, your time." in text  # Monday 08:00 in Amsterdam
+    assert "Teams you manage" not in text
+    # Slack's retry of the same event publishes nothing more.
+    assert (await rig.slack.event(opened, retry_num=1)).status == 200
+    await asyncio.sleep(0.2)
+    assert len(rig.fake.calls_to("views.publish")) == 1
+
+    assert (await rig.slack.event(home_opened_event("EvHome2", user_id="U1"))).status == 200
+    published = await rig.until(lambda: rig.fake.calls_to("views.publish", ok=True), 2)
+    ada = _home_text(published[-1])
+    assert published[-1].args["user_id"] == "U1"
+    assert "Jouw rituelen" in ada and "Teams die jij beheert" in ada  # Ada's Slack locale is nl-NL
+    assert "Alles is de afgelopen 7 dagen bezorgd." in ada
+
+
+async def test_a_digest_slack_refused_is_shown_to_the_teams_manager_only(rig: SlackRig) -> None:
+    await _set_up(rig, "standup create at 09:30 on mon-fri digest 11:00 remind off")
+    rig.clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))  # 09:30: the prompts
+    await rig.tick()
+    rig.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 11:00: the digest, which Slack refuses
+    rig.fake.script("chat.postMessage", Scripted(error="not_in_channel"))
+    with pytest.raises(SlackRefused):
+        await rig.tick()
+
+    replies = lambda: rig.fake.calls_to("chat.postEphemeral", ok=True)  # noqa: E731
+    seen = len(replies())
+    await rig.slack.command("standup failures", user_id="U2")
+    [refused] = (await rig.until(replies, seen + 1))[seen:]
+    assert refused.args["user"] == "U2" and "Only a manager of #team" in refused.args["text"]
+    await rig.slack.command("standup failures", user_id="U1")
+    [listed] = (await rig.until(replies, seen + 2))[seen + 1 :]
+    assert listed.args["user"] == "U1"
+    assert "Niet bezorgd voor #team in de afgelopen 7 dagen: 1" in listed.args["text"]
+    assert "maandag 23 november om 11:00: overzicht aan #team — chat.postMessage refused: not_in_channel" in (
+        listed.args["text"]
+    )
+
+    await rig.slack.event(home_opened_event("EvHome3", user_id="U1"))
+    [home] = await rig.until(lambda: rig.fake.calls_to("views.publish", ok=True))
+    assert "Niet bezorgd in de afgelopen 7 dagen: 1. De laatste, maandag 23 november om 11:00: overzicht" in (
+        _home_text(home)
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.repository import SqlStore
-from tests.rituals.harness import MONDAY_0800, FakeClock, Harness, make_engine
+from tests.rituals.harness import MONDAY_0800, FakeClock, FakeFailureLog, Harness, make_engine
 
 
 @pytest.fixture
@@ -15,4 +15,5 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def harness(store: SqlStore, clock: FakeClock, database_url: str) -> Harness:
-    return Harness(make_engine(store, clock), clock, store, database_url)
+    failures = FakeFailureLog()
+    return Harness(make_engine(store, clock, failures=failures), clock, store, database_url, failures)

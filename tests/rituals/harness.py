@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,8 +12,9 @@ from sqlalchemy import MetaData, select, text
 
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
-from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, MemberSeen
-from rituals.outbound import ChannelPost, Form, Message, Prompt, ThreadReply, Update
+from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
+from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
+from rituals.ports import DeliveryFailure
 from storage.database import create_engine
 from storage.repository import SqlStore
 
@@ -32,6 +33,39 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
+
+
+@dataclass
+class FakeFailureLog:
+    """The FailureLog port in memory: failures an adapter recorded, read back the way the SQL log reads them."""
+
+    failures: list[DeliveryFailure] = field(default_factory=list)
+
+    async def record(self, failure: DeliveryFailure) -> None:
+        self.failures.append(failure)
+
+    async def recent(
+        self,
+        platform: str,
+        workspace_id: str,
+        since: datetime,
+        *,
+        recipients: Collection[str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[DeliveryFailure]:
+        found = [
+            failure
+            for failure in self.failures
+            if (failure.platform, failure.workspace_id) == (platform, workspace_id)
+            and failure.failed_at >= since
+            and (recipients is None or failure.recipient in recipients)
+        ]
+        return sorted(found, key=lambda failure: failure.failed_at, reverse=True)[:limit]
+
+    async def count(
+        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
+    ) -> int:
+        return len(await self.recent(platform, workspace_id, since, recipients=recipients, limit=len(self.failures)))
 
 
 @dataclass
@@ -55,6 +89,7 @@ class Harness:
     clock: FakeClock
     store: SqlStore
     database_url: str
+    failures: FakeFailureLog = field(default_factory=FakeFailureLog)  # the one the engine reads
     ids: itertools.count = field(default_factory=itertools.count)
 
     def _event_id(self) -> str:
@@ -86,6 +121,14 @@ class Harness:
             ButtonClicked(event_id=self._event_id(), actor=who.actor, received_at=self.clock.now(),
                           action=action, value=value)
         )
+
+    async def home(self, who: Person) -> HomeView:
+        """Open the member's overview, as Slack's App Home tab would; the engine answers with one view."""
+        [view] = await self.engine.handle(
+            HomeOpened(event_id=self._event_id(), actor=who.actor, received_at=self.clock.now())
+        )
+        assert isinstance(view, HomeView)
+        return view
 
     async def due(self) -> list[Message]:
         """Plan and send what is due now, as the timer would."""
@@ -151,8 +194,10 @@ def to(messages: Sequence[Message], who: Person) -> list[Message]:
 MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
-def make_engine(store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2)) -> Engine:
-    return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace))
+def make_engine(
+    store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: FakeFailureLog | None = None
+) -> Engine:
+    return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace), failures=failures)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")

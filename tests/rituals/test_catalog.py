@@ -34,3 +34,13 @@ def test_dates_days_and_names_read_naturally() -> None:
     assert catalog.days("nl", (0, 2, 4)) == "ma, wo, vr"
     assert catalog.names("nl", ["Anna", "Ben", "Lucas"]) == "Anna, Ben en Lucas"
     assert catalog.time(time(9, 5)) == "09:05"
+
+
+def test_words_people_typed_come_out_as_pieces_of_their_own() -> None:
+    catalog = Catalog()
+    typed = {"whom": "<!channel>", "error": "refused: x"}
+    pieces = catalog.pieces("en", "failures.item", typed, when="Mon", what="digest")
+    assert pieces == [("• Mon: digest to ", False), ("<!channel>", True), (" — ", False), ("refused: x", True)]
+    assert "".join(text for text, _ in pieces) == catalog.text(
+        "en", "failures.item", whom="<!channel>", error="refused: x", when="Mon", what="digest"
+    )

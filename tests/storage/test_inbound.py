@@ -11,7 +11,15 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
+from rituals.events import (
+    Actor,
+    AnswerSubmitted,
+    ButtonClicked,
+    CommandInvoked,
+    HomeOpened,
+    InboundEvent,
+    MemberSeen,
+)
 from storage.database import create_engine
 from storage.inbound import SqlInboundLedger, _kinds, decode, encode
 from storage.models import InboundEventRow
@@ -43,6 +51,7 @@ def test_every_event_kind_survives_the_trip_through_storage() -> None:
         AnswerSubmitted(event_id="a", actor=ANNA, received_at=NOW, delivery_id=7, values=("Fine", "", "<!here>")),
         ButtonClicked(event_id="b", actor=ANNA, received_at=NOW, action="standup:edit", value="7"),
         MemberSeen(event_id="m", actor=ANNA, received_at=NOW, channel_id="C1", channel_name="team"),
+        HomeOpened(event_id="h", actor=ANNA, received_at=NOW),
     ]
     # A new kind of event must be added here, so its fields are known to survive too.
     known = {name for name, kind in _kinds().items() if kind.__module__ == "rituals.events"}

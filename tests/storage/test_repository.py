@@ -227,6 +227,33 @@ async def test_roles_join_does_not_downgrade_a_manager(store: SqlStore) -> None:
     assert [m.display_name for m in await store.team_members(team.id)] == ["Anna", "Ben", "cleo"]
 
 
+@pytest.mark.asyncio
+async def test_memberships_list_a_members_teams_with_role_and_rituals(store: SqlStore) -> None:
+    world = await make_world(store)
+    other = await store.upsert_team("slack", "T1", "c2", "Alpha")  # sorts before "Team One"
+    await store.set_role(other.id, world.anna.id, Role.MANAGER)
+    elsewhere = await store.upsert_team("slack", "T1", "c3", "Zulu")  # Anna is not in it
+    second = await store.add_ritual(
+        NewRitual(team_id=world.team.id, kind=RitualKind.STANDUP, at=time(16, 30), days=(4,),
+                  timezone="Europe/London", locale="en", settings=StandupSettings(digest_at=time(17, 30)),
+                  created_by=world.manager.id)
+    )
+    for team in (other, elsewhere):
+        gone = await store.add_ritual(
+            NewRitual(team_id=team.id, kind=RitualKind.STANDUP, at=time(9, 0), days=(0,), timezone="UTC",
+                      locale="en", settings=StandupSettings(digest_at=time(10, 0)), created_by=world.anna.id)
+        )
+        await store.delete_ritual(gone.id)
+
+    alpha, team_one = await store.memberships(world.anna.id)
+    assert (alpha.team, alpha.role, alpha.rituals) == (other, Role.MANAGER, ())
+    assert (team_one.team, team_one.role, team_one.rituals) == (world.team, Role.MEMBER, (world.ritual, second))
+    [managed] = await store.memberships(world.manager.id)
+    assert managed.role is Role.MANAGER
+    outsider = await store.upsert_member("slack", "T1", "UOUT", "Otto", DEFAULTS)
+    assert await store.memberships(outsider.id) == []
+
+
 # Rituals
 
 

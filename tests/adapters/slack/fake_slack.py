@@ -176,7 +176,7 @@ class FakeSlack:
 
     def posts(self) -> list[Call]:
         """Every call that showed something to someone and succeeded."""
-        shown = {"chat.postMessage", "chat.postEphemeral", "chat.update", "views.open"}
+        shown = {"chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.publish"}
         return [call for call in self.calls if call.method in shown and call.ok]
 
     # Serving --------------------------------------------------------------------------------------------------
@@ -241,6 +241,11 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{stamp}", "callback_id": args.get("view", {}).get("callback_id")}}
+        if method == "views.publish":
+            view = args.get("view")
+            if not isinstance(view, Mapping) or view.get("type") != "home" or not str(args.get("user_id", "")):
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "view": {"id": f"V{stamp}", "type": "home"}}
         if method == "users.info":
             user = self.profiles.get(str(args.get("user")))
             return {"ok": True, "user": user} if user is not None else {"ok": False, "error": "user_not_found"}

@@ -321,3 +321,24 @@ def member_joined(event_id: str, *, user_id: str = "U2", channel_id: str = "C1")
         "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}],
         "is_ext_shared_channel": False,
     }
+
+
+def home_opened_event(event_id: str, *, user_id: str = "U1", tab: str = "home") -> dict[str, Any]:
+    """An Events API callback for app_home_opened: a member opened Ritme's Home (or Messages) tab."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
+        "event": {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": "D1",
+            "tab": tab,
+            "event_ts": "1700000005.000200",
+        },
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1_700_000_005,
+        "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}],
+        "is_ext_shared_channel": False,
+    }

@@ -19,6 +19,7 @@ from rituals.events import (
     AnswerSubmitted,
     ButtonClicked,
     CommandInvoked,
+    HomeOpened,
     InboundEvent,
     MemberSeen,
 )
@@ -28,9 +29,11 @@ from rituals.outbound import (
     ChannelPost,
     Field,
     Form,
+    HomeView,
     MemberAddress,
     Message,
     Prompt,
+    Section,
     Span,
     Text,
     ThreadReply,
@@ -46,6 +49,7 @@ from tests.adapters.slack.harness import (
     RecordingInbound,
     SlackSender,
     block_actions,
+    home_opened_event,
     member_joined,
     view_submission,
 )
@@ -137,6 +141,35 @@ async def test_an_event_delivered_four_times_is_handled_once(rig: Rig) -> None:
     assert rig.inbound.refused == [event.event_id] * 3
     await asyncio.sleep(0.05)
     assert len(rig.inbound.events) == 1
+
+
+async def test_opening_the_home_tab_publishes_the_members_overview_once(rig: Rig) -> None:
+    def reply(event: InboundEvent) -> list[Message]:
+        assert isinstance(event, HomeOpened)
+        to = MemberAddress(platform="slack", workspace_id=event.actor.workspace_id, user_id=event.actor.user_id)
+        return [HomeView(to=to, sections=(Section(title="Your rituals", text=Text.plain("#team: Mon-Fri")),))]
+
+    rig.inbound.reply = reply
+    body = home_opened_event("EvHome1", user_id="U1")
+    assert [(await rig.sender.event(body, retry_num=retry)).status for retry in (None, 1)] == [200, 200]
+    [event] = await rig.inbound.wait_finished()
+    assert isinstance(event, HomeOpened)
+    assert event.event_id == f"evt:A1:{TEAM_ID}:EvHome1"
+    # The profile was read after the ack, so the overview can speak the member's language in their zone.
+    assert (event.actor.display_name, event.actor.timezone, event.actor.locale) == ("Ada", "Europe/Amsterdam", "nl-NL")
+    [published] = rig.fake.calls_to("views.publish", ok=True)
+    assert published.args["user_id"] == "U1"
+    assert published.args["view"]["type"] == "home"
+    assert "#team: Mon-Fri" in json.dumps(published.args["view"]["blocks"])
+    assert rig.inbound.refused == [event.event_id]
+
+
+async def test_opening_the_messages_tab_is_acked_and_nothing_more(rig: Rig) -> None:
+    response = await rig.sender.event(home_opened_event("EvMsgTab", tab="messages"))
+    assert response.status == 200
+    await asyncio.sleep(0.05)
+    assert rig.inbound.accepted == []
+    assert rig.fake.calls_to("users.info") == [] and rig.fake.calls_to("views.publish") == []
 
 
 async def test_the_same_interaction_sent_twice_is_handled_once(rig: Rig) -> None:

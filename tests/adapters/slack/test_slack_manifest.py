@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from adapters.slack import EVENTS_PATH
+from adapters.slack import BOT_SCOPES, EVENTS_PATH
 
 MANIFEST = Path(__file__).resolve().parents[3] / "adapters" / "slack" / "manifest.yaml"
 
@@ -28,3 +28,14 @@ def test_the_manifest_points_at_ritmes_routes_and_asks_for_few_scopes() -> None:
     assert "user" not in manifest["oauth_config"]["scopes"]
     assert "member_joined_channel" in settings["event_subscriptions"]["bot_events"]
     assert [command["command"] for command in manifest["features"]["slash_commands"]] == ["/ritme"]
+
+
+def test_the_manifest_turns_the_home_tab_on_and_listens_for_it_without_a_scope_more() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    app_home = manifest["features"]["app_home"]
+    assert app_home["home_tab_enabled"] is True
+    # Prompts still arrive as DMs in the Messages tab, where members can also type commands.
+    assert app_home["messages_tab_enabled"] is True and app_home["messages_tab_read_only_enabled"] is False
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    # The install asks for the manifest's scopes: the Home tab must not have added one.
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)

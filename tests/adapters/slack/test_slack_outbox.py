@@ -17,8 +17,10 @@ from rituals.outbound import (
     ChannelPost,
     Field,
     Form,
+    HomeView,
     MemberAddress,
     Prompt,
+    Section,
     Text,
     ThreadReply,
     Update,
@@ -216,6 +218,33 @@ async def test_endless_rate_limits_end_in_a_failure(box: Box) -> None:
     with pytest.raises(SlackUnavailable):
         await box.outbox.send([Prompt(to=ADA, text=Text.plain("Hi"))])
     assert box.sleeps.waits == [1.0] * 5
+
+
+async def test_a_home_view_is_published_to_the_members_home_tab(box: Box) -> None:
+    view = HomeView(to=ADA, sections=(Section(title="Your rituals", text=Text.plain("#team: Mon-Fri at 09:30")),))
+    await box.outbox.send([view])
+    [published] = box.fake.calls
+    assert published.method == "views.publish" and published.ok
+    assert published.args["user_id"] == "U1"
+    assert published.args["view"]["type"] == "home"
+    assert published.args["view"]["blocks"][0] == {
+        "type": "header", "text": {"type": "plain_text", "text": "Your rituals", "emoji": True}
+    }
+    assert box.messages.posted == {}  # a Home tab is replaced whole, never updated by key
+
+
+async def test_a_refused_home_view_is_raised(box: Box) -> None:
+    box.fake.script("views.publish", Scripted(error="not_enabled"))  # the app's Home tab is switched off
+    with pytest.raises(SlackRefused) as refused:
+        await box.outbox.send([HomeView(to=ADA, sections=())])
+    assert refused.value.error == "not_enabled"
+
+
+async def test_a_home_view_for_another_platform_is_refused_before_anything_is_sent(box: Box) -> None:
+    local = MemberAddress(platform="local", workspace_id="local", user_id="u1")
+    with pytest.raises(UndeliverableMessage):
+        await box.outbox.send([Prompt(to=ADA, text=Text.plain("Hi")), HomeView(to=local, sections=())])
+    assert box.fake.calls == []
 
 
 async def test_messages_for_other_platforms_are_refused_before_anything_is_sent(box: Box) -> None:

@@ -9,6 +9,8 @@ import pytest
 from adapters.slack.protocol import BUTTON_ACTION_PATTERN, FIELD_ACTION, field_block_id
 from adapters.slack.render import (
     BUTTON_LABEL_LIMIT,
+    HEADER_TEXT_LIMIT,
+    HOME_BLOCK_LIMIT,
     INPUT_LABEL_LIMIT,
     MESSAGE_BLOCK_LIMIT,
     MODAL_SUBMIT_LIMIT,
@@ -17,12 +19,13 @@ from adapters.slack.render import (
     escape_mrkdwn,
     form_message_content,
     form_modal,
+    home_view,
     message_content,
     render_mrkdwn,
     render_span,
     section_blocks,
 )
-from rituals.outbound import Button, Field, Form, MemberAddress, Span, Text
+from rituals.outbound import Button, Field, Form, HomeView, MemberAddress, Section, Span, Text
 
 ZWSP = "\u200b"
 ADA = MemberAddress(platform="slack", workspace_id="T1", user_id="U1")
@@ -156,3 +159,42 @@ def test_modal_labels_are_cut_to_slacks_limits() -> None:
     assert len(view["blocks"][-1]["label"]["text"]) == INPUT_LABEL_LIMIT
     assert len(view["submit"]["text"]) == MODAL_SUBMIT_LIMIT
     assert view["submit"]["text"].endswith("…")
+
+
+def home(*sections: Section) -> HomeView:
+    return HomeView(to=ADA, sections=sections)
+
+
+def test_a_home_view_has_a_header_per_section_and_its_text() -> None:
+    view = home_view(
+        home(Section(title="Your rituals", text=Text.plain("Mon-Fri at 09:30")),
+             Section(title="Your settings", text=Text.plain("Time zone: Europe/Amsterdam")))
+    )
+    assert view["type"] == "home"
+    assert [block["type"] for block in view["blocks"]] == ["header", "section", "divider", "header", "section"]
+    assert view["blocks"][0]["text"] == {"type": "plain_text", "text": "Your rituals", "emoji": True}
+    assert view["blocks"][4]["text"] == {"type": "mrkdwn", "text": "Time zone: Europe/Amsterdam"}
+
+
+def test_a_team_named_like_a_mention_is_shown_not_obeyed_on_the_home_tab() -> None:
+    line = (Span(text="#<!channel> @here", bold=True, user=True), Span(text=" — Mon-Fri at 09:30"))
+    view = home_view(home(Section(title="Teams you manage", text=Text((line,)))))
+    shown = json.dumps(view)
+    assert "<!channel>" not in shown and "@here" not in shown
+    assert view["blocks"][1]["text"]["text"] == f"*#&lt;!{ZWSP}channel&gt; @{ZWSP}here* — Mon-Fri at 09:30"
+
+
+def test_a_home_view_over_slacks_limits_is_cut_with_an_ellipsis() -> None:
+    # 60 sections of 3 blocks: far over the 100 blocks a Home tab may hold.
+    many = [Section(title=f"Team {n}", text=Text.plain(f"{n}\n" + "z" * SECTION_TEXT_LIMIT)) for n in range(60)]
+    blocks = home_view(home(*many))["blocks"]
+    assert len(blocks) == HOME_BLOCK_LIMIT
+    assert blocks[-1]["text"]["text"] == "…"
+    assert blocks[-2]["type"] == "section"  # no heading is left without its text
+    assert all(len(block["text"]["text"]) <= SECTION_TEXT_LIMIT for block in blocks if block["type"] == "section")
+    assert all(len(block["text"]["text"]) <= HEADER_TEXT_LIMIT for block in blocks if block["type"] == "header")
+    # A few sections of long lines are cut by size instead: Slack refuses views over 250 kB.
+    wide = [Section(title="T", text=Text.plain("\n".join(["é" * 2900] * 40))) for _ in range(3)]
+    cut = home_view(home(*wide))
+    assert len(json.dumps(cut).encode()) < 250_000
+    assert cut["blocks"][-1]["text"]["text"] == "…"

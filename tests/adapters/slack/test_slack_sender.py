@@ -8,13 +8,14 @@ import heapq
 import itertools
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from adapters.slack import RetryingTransport, SlackOutbox, SlackRefused, SlackUnavailable, slack_client
 from adapters.slack.sender import MemoryFailureLog, RateLimitedTransport
-from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Prompt, Text
+from rituals.outbound import ChannelAddress, ChannelPost, HomeView, MemberAddress, Prompt, Text
 from rituals.ports import DeliveryFailure
 from tests.adapters.slack.conftest import SleepRecorder
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted
@@ -125,6 +126,14 @@ async def test_reads_are_not_paced_and_views_count_against_the_workspace_only() 
     assert api.times()[-2:] == [0.0, 1.0]
 
 
+async def test_home_tabs_are_not_paced_like_channel_messages() -> None:
+    # views.publish has a limit of its own (Tier 4); the workspace's message cap and the 1/s per channel are for posts.
+    time, api, sender = limited(per_minute=60, burst=1)
+    await time.run(post(sender, "U1"))
+    await time.run(*(sender.call("T1", "views.publish", {"user_id": "U1", "view": {}}) for _ in range(5)))
+    assert api.times()[-5:] == [0.0] * 5
+
+
 async def test_waiting_uses_the_event_loop_and_never_blocks_it() -> None:
     api = RecordingApi(VirtualTime())
     sender = RateLimitedTransport(api, channel_interval_seconds=0.2)
@@ -187,8 +196,10 @@ async def test_a_message_that_fails_after_every_retry_is_recorded_and_still_rais
             failed_at=chain.clock.now(),
         )
     ]
-    assert await chain.failures.recent(TEAM_ID) == chain.failures.failures
-    assert await chain.failures.recent("T-other") == []
+    since = chain.clock.now() - timedelta(days=7)
+    assert await chain.failures.recent("slack", TEAM_ID, since) == chain.failures.failures
+    assert await chain.failures.recent("slack", "T-other", since) == []
+    assert await chain.failures.recent("slack", TEAM_ID, since, recipients=["U2"]) == []
 
 
 async def test_a_refused_message_is_recorded_without_secrets_or_text(chain: Chain) -> None:
@@ -199,6 +210,16 @@ async def test_a_refused_message_is_recorded_without_secrets_or_text(chain: Chai
     assert (failure.kind, failure.recipient, failure.key) == ("channel_post", "C1", "digest:3")
     assert failure.error == "chat.postMessage refused: invalid_blocks"
     assert "xoxb" not in failure.error and "Private" not in failure.error
+
+
+async def test_a_home_tab_that_keeps_failing_is_recorded_after_the_retries(chain: Chain) -> None:
+    chain.fake.script("views.publish", *[Scripted(status=503)] * 3)
+    with pytest.raises(SlackUnavailable):
+        await chain.outbox.send([HomeView(to=ADA, sections=())])
+    assert len(chain.fake.calls_to("views.publish")) == 3  # retried, like every call
+    [failure] = chain.failures.failures
+    assert (failure.kind, failure.recipient, failure.key) == ("home", "U1", "")
+    assert failure.error == "views.publish failed after 3 attempts: HTTP 503"
 
 
 async def test_a_refusal_with_a_fallback_that_works_is_no_failure(chain: Chain) -> None:

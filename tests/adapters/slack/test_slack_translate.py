@@ -18,13 +18,14 @@ from adapters.slack.translate import (
     callback_event_id,
     command_event_id,
     command_invoked,
+    home_opened,
     is_direct,
     member_seen,
     submission_event_id,
 )
 from rituals.outbound import Field, Form, MemberAddress, Text
 from rituals.standup import EDIT_ACTION
-from tests.adapters.slack.harness import block_actions, member_joined, view_submission
+from tests.adapters.slack.harness import block_actions, home_opened_event, member_joined, view_submission
 
 NOW = datetime(2025, 3, 10, 8, 30, tzinfo=UTC)
 
@@ -152,3 +153,17 @@ def test_a_command_without_a_trigger_is_malformed() -> None:
     del body["trigger_id"]
     with pytest.raises(MalformedPayload):
         command_invoked(body, received_at=NOW)
+
+
+def test_opening_the_home_tab() -> None:
+    event = home_opened(home_opened_event("Ev8", user_id="U2"), received_at=NOW)
+    assert (event.actor.platform, event.actor.workspace_id, event.actor.user_id) == ("slack", "T1", "U2")
+    assert event.event_id == "evt:A1:T1:Ev8"
+    assert event.received_at == NOW
+
+
+def test_opening_the_messages_tab_is_no_overview() -> None:
+    with pytest.raises(MalformedPayload):
+        home_opened(home_opened_event("Ev8", tab="messages"), received_at=NOW)
+    with pytest.raises(MalformedPayload):
+        home_opened(member_joined("Ev9"), received_at=NOW)
