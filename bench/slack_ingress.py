@@ -8,6 +8,11 @@ engine behind it) and answers Slack's Web API calls through a local fake; this p
 signed `/ritme help` commands and button presses as fast as the concurrency allows. Each request's id is
 recorded in the database before the ack, as in production. Targets: at 50 clients p99 < 150 ms and >= 400
 requests/s; at 200 clients p99 < 1 s and no errors.
+
+Acks arrive much faster than the work after them is done, so the server stops with events accepted but not
+handled yet (each reply waits for the workspace's cap of 600 messages a minute). A second table follows them:
+handled before the stop, handed back at the stop, handled by a restarted server (with the cap lifted, so the rate
+is Ritme's own), and lost, which must be zero.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -29,20 +35,24 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
+from tests.adapters.slack.fake_slack import FakeSlack  # noqa: E402
 from tests.adapters.slack.harness import SIGNING_SECRET, TEAM_ID, signature  # noqa: E402
+
+
+def _add_members(fake: FakeSlack) -> None:
+    fake.profiles.update({
+        f"U{n}": {"id": f"U{n}", "name": f"member{n}", "tz": "Europe/Amsterdam", "locale": "en-GB", "profile": {}}
+        for n in range(500)
+    })
 
 
 async def serve(database: str) -> None:
     """The server side: fake Web API, assembled Ritme with Slack on, until stdin closes."""
     from bot.settings import Settings
     from bot.wiring import assemble, serving
-    from tests.adapters.slack.fake_slack import FakeSlack
 
     async with FakeSlack() as fake:
-        fake.profiles.update({
-            f"U{n}": {"id": f"U{n}", "name": f"member{n}", "tz": "Europe/Amsterdam", "locale": "en-GB", "profile": {}}
-            for n in range(500)
-        })
+        _add_members(fake)
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0, log_level="WARNING",
             slack_bot_token="xoxb-bench", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
@@ -50,6 +60,30 @@ async def serve(database: str) -> None:
         async with assemble(settings) as ritme, serving(ritme, with_timer=False) as url:
             print(url, flush=True)
             await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+
+async def recover(database: str) -> None:
+    """A restarted server: handle what the stopped one left pending, and say how long that took."""
+    from bot.settings import Settings
+    from bot.wiring import assemble
+
+    async with FakeSlack() as fake:
+        _add_members(fake)
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", log_level="WARNING",
+            slack_bot_token="xoxb-bench", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
+            # The highest cap Ritme allows (100 a second): the default 600 a minute would set the rate alone.
+            slack_messages_per_minute=6000,
+        )
+        async with assemble(settings) as ritme:
+            began = time.perf_counter()
+            recovered = await ritme.inbound.recover()
+            print(json.dumps({"recovered": recovered, "seconds": time.perf_counter() - began}), flush=True)
+
+
+def _statuses(database: str) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return dict(connection.execute("SELECT status, count(*) FROM inbound_events GROUP BY status").fetchall())
 
 
 def _command(user: int) -> tuple[str, str]:
@@ -110,19 +144,25 @@ async def load(url: str, requests: int, concurrency: int) -> dict[str, float]:
 
 
 def main() -> None:
-    """Start the server process, load it at each concurrency, print the table."""
+    """Start the server process, load it at each concurrency, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--recover", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         asyncio.run(serve(args.serve))
         return
+    if args.recover:
+        asyncio.run(recover(args.recover))
+        return
     with tempfile.TemporaryDirectory() as folder:
+        database = f"{folder}/bench.db"
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", f"{folder}/bench.db"],
+            [sys.executable, __file__, "--serve", database],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
         )
+        accepted = 0
         try:
             assert server.stdout is not None
             url = server.stdout.readline().strip() + "/slack/events"
@@ -131,12 +171,27 @@ def main() -> None:
             targets = {50: "p99 < 150 ms, >= 400/s", 200: "p99 < 1000 ms, no errors"}
             for concurrency in (50, 200):
                 r = asyncio.run(load(url, args.requests, concurrency))
+                accepted += args.requests - int(r["errors"])
                 print(f"{concurrency:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rate']:>11.0f} {r['errors']:>7}  "
                       f"{targets[concurrency]}")
         finally:
             if server.stdin:
                 server.stdin.close()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
+        at_stop = _statuses(database)
+        restarted = subprocess.run(
+            [sys.executable, __file__, "--recover", database], stdout=subprocess.PIPE, text=True, cwd=ROOT, check=True
+        )
+        recovery = json.loads(restarted.stdout.strip().splitlines()[-1])
+        after = _statuses(database)
+        lost = accepted - after.get("done", 0) - after.get("failed", 0)
+        rate = recovery["recovered"] / recovery["seconds"] if recovery["seconds"] else 0.0
+        print()
+        print("After the ack: what became of the accepted events")
+        print(f"{'accepted':>9} {'handled before stop':>20} {'handed back':>12} {'handled after restart':>22} "
+              f"{'handled/s':>10} {'failed':>7} {'lost':>5}")
+        print(f"{accepted:>9} {at_stop.get('done', 0):>20} {at_stop.get('pending', 0):>12} "
+              f"{recovery['recovered']:>22} {rate:>10.0f} {after.get('failed', 0):>7} {lost:>5}")
 
 
 if __name__ == "__main__":

@@ -97,7 +97,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         router = OutboxRouter(outboxes)
         dispatcher = Dispatcher(engine=engine, router=router, clock=clock)
         inbound = InboundPipeline(
-            ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick
+            ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick,
+            acks_first=is_sqlite(settings.database_url),
         )
         app = web.Application()
         mount_local(app, local, inbound, clock)

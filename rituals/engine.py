@@ -150,6 +150,13 @@ class Engine:
         self._settings = settings
         # Where adapters record what they could not deliver; without one, managers are told of none.
         self._failures = failures
+        self._schedule_changes = 0
+
+    @property
+    def schedule_changes(self) -> int:
+        """How often the schedule was changed so far; a caller compares it before and after `handle` to know
+        whether the event may have made something due at once (a run-now, a new stand-up, a member joining)."""
+        return self._schedule_changes
 
     # Inbound ------------------------------------------------------------------------------------------------
 
@@ -399,6 +406,7 @@ class Engine:
         occurrence = await self._store.occurrence(ritual.id, today)
         assert occurrence is not None
         prompted = await self._store.bring_forward(occurrence.id, [m.id for m in ready], now, digest_due)
+        self._schedule_changes += 1
         replies: list[Message] = [reply("standup.run", id=ritual.id, count=prompted)]
         if resting:
             replies.append(reply("standup.run_skipped", names=self._catalog.names(reply.member.locale, resting)))
@@ -571,6 +579,7 @@ class Engine:
 
     async def plan(self, now: datetime, *, ritual_id: int | None = None, member_id: int | None = None) -> int:
         """Keep today's and tomorrow's occurrences of running rituals in the schedule (all, one, or one member's)."""
+        self._schedule_changes += 1
         planned: list[PlannedOccurrence] = []
         for ritual, members in await self._store.planning_view(ritual_id=ritual_id, member_id=member_id):
             planned.extend(self._plan_ritual(ritual, members, now))

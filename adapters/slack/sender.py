@@ -93,6 +93,10 @@ class RateLimitedTransport:
             # views.open has no channel (and its trigger expires in 3 s): only the workspace's cap applies.
             await self._workspace_turn(workspace_id)
             return await self._api.call(workspace_id, method, args)
+        if method == "chat.postEphemeral":
+            # Seen by one member only, and limited by Slack per workspace (Tier 4) rather than per channel: replies
+            # to several people typing /ritme in one channel must not queue a second apart.
+            channel_id = f"{channel_id}/{args.get('user', '')}"
         channel = self._channel(workspace_id, channel_id)
         async with channel.lock:
             await self._wait_until(channel.next_at)

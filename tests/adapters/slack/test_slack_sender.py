@@ -87,9 +87,16 @@ async def test_one_channel_gets_about_one_message_a_second_in_order() -> None:
     time, api, sender = limited()
     await time.run(*(post(sender, "C1", text=str(n)) for n in range(5)))
     assert api.times() == [0.0, 1.0, 2.0, 3.0, 4.0]
-    # chat.update and chat.postEphemeral count against the same channel.
+    # chat.update counts against the same channel.
     await time.run(sender.call("T1", "chat.update", {"channel": "C1", "ts": "1.1"}))
     assert api.times()[-1] == 5.0
+
+
+async def test_ephemeral_replies_to_different_people_in_one_channel_do_not_queue() -> None:
+    time, api, sender = limited()
+    replies = [sender.call("T1", "chat.postEphemeral", {"channel": "C1", "user": f"U{n}"}) for n in range(5)]
+    await time.run(*replies, sender.call("T1", "chat.postEphemeral", {"channel": "C1", "user": "U0"}))
+    assert api.times() == [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]  # U0's second reply waits its second
 
 
 async def test_the_workspace_cap_holds_across_channels_after_a_small_burst() -> None:
