@@ -53,6 +53,39 @@ class Settings(BaseSettings):
         default=600, ge=1, le=6000, description="messages per minute per Slack workspace, from 1 to 6000, e.g. 600"
     )
 
+    teams_app_id: str | None = Field(
+        default=None, description="the bot's Microsoft app id (Entra app registration), a GUID"
+    )
+    teams_app_password: SecretStr | None = Field(
+        default=None, description="the app registration's client secret"
+    )
+    teams_tenant_id: str | None = Field(
+        default=None, description="the Entra tenant of a single-tenant bot, a GUID (unset: multi-tenant)"
+    )
+    teams_allow_anonymous: bool = Field(
+        default=False, description="true only for local testing: serve /api/messages without an app id, unchecked"
+    )
+    teams_sends_per_second: float = Field(
+        default=30, gt=0, le=50, description="messages per second per Teams tenant, up to 50, e.g. 30"
+    )
+
+    @model_validator(mode="after")
+    def _teams_needs_credentials(self) -> Settings:
+        if self.teams_app_id is not None and self.teams_app_password is None:
+            raise ValueError(
+                "RITME_TEAMS_APP_ID needs RITME_TEAMS_APP_PASSWORD: set the app registration's client secret too"
+            )
+        if self.teams_app_id is None and (self.teams_app_password is not None or self.teams_tenant_id is not None):
+            raise ValueError(
+                "RITME_TEAMS_APP_PASSWORD and RITME_TEAMS_TENANT_ID belong to RITME_TEAMS_APP_ID: set the app id too"
+            )
+        return self
+
+    @property
+    def teams_enabled(self) -> bool:
+        """True when /api/messages is served: with an app id, or anonymously for local testing."""
+        return self.teams_app_id is not None or self.teams_allow_anonymous
+
     @model_validator(mode="after")
     def _slack_needs_both(self) -> Settings:
         oauth = self.slack_client_id is not None or self.slack_client_secret is not None
