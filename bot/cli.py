@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate."""
+"""The `ritme` command: run, demo, migrate, teams-package."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -19,11 +21,24 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve Ritme (the local browser chat when no platform is configured)")
     demo = commands.add_parser("demo", help="seed a demo team with a stand-up and serve the browser chat")
     commands.add_parser("migrate", help="apply database migrations")
+    package = commands.add_parser("teams-package", help="write the app package to upload in Microsoft Teams (a zip)")
+    package.add_argument("--output", default="ritme-teams.zip", help="the zip to write (default: ritme-teams.zip)")
+    package.add_argument("--app-id", help="the bot's Microsoft App ID (default: RITME_TEAMS_APP_ID)")
+    package.add_argument("--domain", help="the host Ritme is reached at, e.g. ritme.example.org")
+    package.add_argument("--developer-name", default="Ritme", help="the publisher Teams shows (default: Ritme)")
+    package.add_argument("--website-url", help="the publisher's website (default: https://DOMAIN/)")
+    package.add_argument("--privacy-url", help="the privacy statement (default: the website)")
+    package.add_argument("--terms-url", help="the terms of use (default: the website)")
+    package.add_argument(
+        "--app-version", help="the app's version, higher for each update of an uploaded app (default: Ritme's)"
+    )
     for sub in (run, demo):
         sub.add_argument("--port", type=int, help="port to listen on (default: RITME_PORT or 8080)")
         sub.add_argument("--host", help="address to listen on (default: RITME_HOST or 127.0.0.1)")
     demo.add_argument("--database-url", help="database for the demo (default: sqlite file ritme-demo.db)")
     args = parser.parse_args(argv)
+    if args.command == "teams-package":
+        return _teams_package(args)
 
     overrides = {key: value for key in ("port", "host") if (value := getattr(args, key, None)) is not None}
     if args.command == "demo":
@@ -56,6 +71,68 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Ritme cannot start: {error}.", file=sys.stderr)
         return 2
     return 0
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    """Write the Teams app package; say in one line what is missing when it cannot."""
+    from adapters.teams import app_package as teams
+
+    try:
+        if args.app_id is not None:
+            bot_id = teams.app_id(args.app_id, source="--app-id")
+        else:
+            try:
+                settings = Settings()
+            except ValidationError as error:
+                print(f"Ritme cannot build the Teams package; please fix these settings:\n{describe_error(error)}",
+                      file=sys.stderr)
+                return 2
+            if settings.teams_app_id is None:
+                raise teams.PackageError(
+                    "set RITME_TEAMS_APP_ID to the bot's Microsoft App ID (or pass --app-id), then run it again"
+                )
+            bot_id = teams.app_id(settings.teams_app_id, source="RITME_TEAMS_APP_ID")
+        domain = teams.host(args.domain) if args.domain else None
+        website = args.website_url or (f"https://{domain}/" if domain else None)
+        if website is None:
+            raise teams.PackageError(
+                "Teams shows the publisher's website on the app's page: give --domain with the host Ritme is reached "
+                "at (e.g. --domain ritme.example.org), or --website-url"
+            )
+        publisher = teams.developer(
+            name=args.developer_name,
+            website_url=website,
+            privacy_url=args.privacy_url or website,
+            terms_url=args.terms_url or website,
+        )
+        app_version = teams.app_version(args.app_version or _ritme_version())
+        data = teams.package(
+            bot_id=bot_id, version=app_version, developer=publisher, domains=[domain] if domain else []
+        )
+    except teams.PackageError as error:
+        print(f"Ritme cannot build the Teams package: {error}.", file=sys.stderr)
+        return 2
+    output = Path(args.output)
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        print(f"Ritme cannot write the Teams package to {output}: {error.strerror}.", file=sys.stderr)
+        return 2
+    print(
+        f"Wrote {output} (Teams app {app_version} for bot {bot_id}, manifest {teams.MANIFEST_VERSION}). Upload it in "
+        "Teams under Apps → Manage your apps → Upload an app, or in the Teams admin center."
+    )
+    return 0
+
+
+def _ritme_version() -> str:
+    """The installed Ritme's version, the Teams app's version unless --app-version says otherwise."""
+    from adapters.teams.app_package import PackageError
+
+    try:
+        return version("ritme")
+    except PackageNotFoundError:
+        raise PackageError("this copy of Ritme is not installed, so give its version: --app-version 1.0.0") from None
 
 
 async def _serve(settings: Settings, *, demo: bool) -> None:
