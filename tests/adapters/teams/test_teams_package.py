@@ -247,20 +247,16 @@ def test_a_wrong_app_id_is_refused_without_repeating_it(tmp_path: Path) -> None:
 
 
 def test_options_set_the_app_id_output_and_publisher(tmp_path: Path) -> None:
-    result = run_ritme(
-        tmp_path, "--app-id", APP_ID, "--output", "out/teams.zip", "--domain", "https://chat.example.com/api/messages",
+    options = [
+        "--app-id", APP_ID, "--output", "out/teams.zip", "--domain", "https://chat.example.com/api/messages",
         "--developer-name", "Example B.V.", "--website-url", "https://example.com",
         "--privacy-url", "https://example.com/privacy", "--terms-url", "https://example.com/terms",
         "--app-version", "1.2.3",
-    )
+    ]
+    result = run_ritme(tmp_path, *options)
     assert result.returncode == 2 and "out/teams.zip" in result.stderr  # the folder does not exist: said, not raised
     (tmp_path / "out").mkdir()
-    result = run_ritme(
-        tmp_path, "--app-id", APP_ID, "--output", "out/teams.zip", "--domain", "https://chat.example.com/api/messages",
-        "--developer-name", "Example B.V.", "--website-url", "https://example.com",
-        "--privacy-url", "https://example.com/privacy", "--terms-url", "https://example.com/terms",
-        "--app-version", "1.2.3",
-    )
+    result = run_ritme(tmp_path, *options)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "out" / "teams.zip") as archive:
         manifest = json.loads(archive.read("manifest.json"))
