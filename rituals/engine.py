@@ -188,7 +188,8 @@ class Engine:
             locale=supported(actor.locale or self._settings.default_locale),
         )
         return await self._store.upsert_member(
-            actor.platform, actor.workspace_id, actor.user_id, actor.display_name or actor.user_id, defaults
+            # An event without a name (Teams sends some) must not replace a known name; the store keeps it.
+            actor.platform, actor.workspace_id, actor.user_id, actor.display_name, defaults
         )
 
     async def _on_command(self, event: CommandInvoked) -> list[Message]:

@@ -311,3 +311,10 @@ def test_only_real_blockers_are_highlighted() -> None:
         assert not is_blocker(calm), calm
     for real in ("No access to staging", "Waiting on review", "Geen toegang tot de server", "CI is red"):
         assert is_blocker(real), real
+
+
+async def test_an_event_without_a_name_keeps_the_name_a_member_is_known_by(harness: Harness) -> None:
+    await _team(harness, BEN)
+    nameless = Person(user_id=BEN.user_id, name="")  # Teams announces members added to a team without names
+    await harness.join(nameless)
+    assert "Ben" in await harness.reply_text(ANNA, "manager add " + BEN.user_id)
