@@ -1,18 +1,25 @@
-"""Teams' pace: at most 7 posts in any second per conversation and a steady rate per tenant, on virtual time."""
+"""Teams' pace: at most 7 posts in any second per conversation and a steady rate per tenant, on virtual time; then
+a fan-out over real HTTP to the fake connector, judged by the times the fake received each call."""
 
 from __future__ import annotations
 
 import asyncio
 import heapq
 import itertools
+import time
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 
+from adapters.teams.client import BotConnectorClient
+from adapters.teams.references import ConversationRef
 from adapters.teams.sender import DEFAULT_MARGIN_SECONDS, SendPacer
-from tests.adapters.teams.fake_connector import most_in_window
+from tests.adapters.teams.fake_connector import BOT_ID, FakeConnector, Scripted, most_in_window
 
+MESSAGE = {"type": "message", "text": "hello"}
 WINDOW = 1.0 + DEFAULT_MARGIN_SECONDS  # a second, and the margin kept for jitter on the way
 
 
@@ -104,3 +111,43 @@ async def test_a_channels_threads_count_as_the_channel_and_other_calls_only_as_t
     channel = [at for at, _, conversation in turns.given if conversation is not None]
     assert most_in_window(channel, 1.0) == 7 and max(channel) >= WINDOW - 1e-9
     assert len(turns.times(conversation=None)) == 11
+
+
+async def test_a_fan_out_never_gives_a_conversation_more_than_seven_posts_in_a_second_at_the_connector() -> None:
+    # The pacer and the fake read one clock, running 4 times faster than the wall clock, so the test takes about
+    # half a second; HTTP is not scaled, which only makes the check stricter.
+    scale = 4.0
+
+    def clock() -> float:
+        return time.monotonic() * scale
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(seconds / scale)
+
+    async with FakeConnector(clock=clock) as fake:
+        # Retries count too: a few 429s on the busy channels come back within the same second.
+        fake.script("send", Scripted(status=429, retry_after="0"), Scripted(status=429, retry_after="0.1"))
+
+        def ref(conversation: str, kind: str) -> ConversationRef:
+            return ConversationRef(
+                tenant_id="t1",
+                conversation_id=conversation,
+                service_url=fake.url,
+                bot_id=BOT_ID,
+                kind="channel" if kind == "channel" else "personal",
+                updated_at=datetime(2026, 11, 23, tzinfo=UTC),
+            )
+
+        targets = [ref(f"19:team{n}@thread.tacv2", "channel") for n in range(3) for _ in range(15)]
+        targets += [ref(f"a:1member{n}", "personal") for n in range(20)]
+        pacer = SendPacer(tenant_sends_per_second=30, clock=clock, sleep=sleep)
+        async with BotConnectorClient(AnonymousTokenProvider(), pacer=pacer, sleep=sleep) as client:
+            ids = await asyncio.gather(*(client.send(target, MESSAGE) for target in targets))
+
+    assert len(set(ids)) == len(targets) == len(fake.posted())  # every post once, none lost
+    assert len(fake.calls) == len(targets) + 2
+    peaks = fake.peak(1.0)
+    assert all(peak <= 7 for peak in peaks.values()), peaks
+    assert peaks["19:team0@thread.tacv2"] == 7  # and the limit was really reached, not avoided by going slow
+    # The tenant's 30 a second, give or take one at the window's edges from the way in.
+    assert most_in_window([call.at for call in fake.calls], 1.0) <= 31
