@@ -11,6 +11,7 @@ another one.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -76,9 +77,16 @@ class _Window:
         return not self.lock.locked() and (not self.sent or self.sent[-1] + self.seconds <= now)
 
 
+@dataclass
+class _Tenant:
+    bucket: _Gcra
+    window: _Window
+
+
 class SendPacer:
     """At most `conversation_sends` posts in any window of a second (plus a margin) into one conversation, and
-    `tenant_sends_per_second` requests per tenant, evenly spaced (`tenant_burst` may go at once).
+    `tenant_sends_per_second` requests per tenant, evenly spaced (`tenant_burst` may go at once), never more than
+    that many in any second.
 
     A conversation's posts go one at a time, in the order they asked; the tenant's slots are handed out first
     come, first served. The conversation's turn is taken first and then, still holding it, the tenant's, so a
@@ -100,11 +108,12 @@ class SendPacer:
             raise ValueError("tenant_sends_per_second, tenant_burst and conversation_sends must be positive")
         self._tenant_interval = 1.0 / tenant_sends_per_second
         self._tenant_burst = tenant_burst
+        self._tenant_cap = max(1, math.floor(tenant_sends_per_second))
         self._conversation_sends = conversation_sends
         self._window = conversation_window_seconds + margin_seconds
         self._clock = clock
         self._sleep = sleep
-        self._tenants: dict[str, _Gcra] = {}
+        self._tenants: dict[str, _Tenant] = {}
         self._conversations: dict[tuple[str, str], _Window] = {}
 
     async def turn(self, tenant_id: str, conversation_id: str | None) -> None:
@@ -119,10 +128,21 @@ class SendPacer:
             window.note(self._clock())
 
     async def _tenant_turn(self, tenant_id: str) -> None:
-        bucket = self._tenants.get(tenant_id)
-        if bucket is None:
-            bucket = self._tenants[tenant_id] = _Gcra(self._tenant_interval, self._tenant_burst)
-        await self._wait_until(bucket.reserve(self._clock()))
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None:
+            tenant = self._tenants[tenant_id] = _Tenant(
+                _Gcra(self._tenant_interval, self._tenant_burst), _Window(self._tenant_cap, 1.0)
+            )
+        await self._wait_until(tenant.bucket.reserve(self._clock()))
+        # Slots are booked ahead; waiters woken late (a busy event loop) would leave together. The window on the
+        # real departure times makes sure no second ever sees more than the rate, however late they woke.
+        while True:
+            now = self._clock()
+            free = tenant.window.next_free(now)
+            if free <= now:
+                tenant.window.note(now)
+                return
+            await self._wait_until(free)
 
     async def _wait_until(self, moment: float) -> None:
         delay = moment - self._clock()

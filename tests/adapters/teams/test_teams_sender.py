@@ -93,6 +93,28 @@ async def test_a_tenant_is_paced_evenly_across_its_conversations() -> None:
     assert most_in_window(times, 1.0 - 1e-9) == 30
 
 
+class LateTime(VirtualTime):
+    """Virtual time whose sleepers all oversleep until `until`, as on an event loop busy for that long."""
+
+    def __init__(self, until: float) -> None:
+        super().__init__()
+        self.until = until
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(max(seconds, self.until - self.now))
+
+
+async def test_requests_woken_late_together_still_leave_at_most_the_rate_in_any_second() -> None:
+    turns = Turns(tenant_sends_per_second=30)
+    late = LateTime(until=0.8)
+    turns.time = late
+    turns.pacer = SendPacer(tenant_sends_per_second=30, clock=late.clock, sleep=late.sleep)
+    await late.run(*(turns.take("t1", f"a:1m{n}") for n in range(90)))
+    times = turns.times()
+    assert most_in_window(times, 1.0 - 1e-9) == 30  # the 24 booked before 0.8 s do not leave with the next 30
+    assert max(times) < 3.5  # and the rate is kept up, not lost to the late start
+
+
 async def test_busy_conversations_and_tenants_do_not_hold_up_others() -> None:
     turns = Turns(tenant_sends_per_second=30)
     busy = [turns.take("t1", "19:busy@thread.tacv2") for _ in range(40)]
