@@ -348,3 +348,33 @@ class DeliveryFailureRow(Base):
     # The method and Slack's error code or HTTP status, never a token or the message's text.
     error: Mapped[str] = mapped_column(String(1024))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamsConversationRow(Base):
+    """Where Ritme can reach one Teams conversation proactively (a conversation reference), kept per tenant.
+
+    Refreshed by every activity, because a tenant's service URL can change; one row per (tenant, conversation).
+    """
+
+    __tablename__ = "teams_conversations"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "conversation_id"),
+        CheckConstraint("kind IN ('personal', 'channel', 'groupChat')", name="kind"),
+        # A member's personal chat is looked up before every private message Ritme sends them.
+        Index("ix_teams_conversations_tenant_user", "tenant_id", "user_id"),
+        # The tenant's freshest reference lends its service URL and bot id to a new personal chat.
+        Index("ix_teams_conversations_tenant_updated_at", "tenant_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    # Personal chat ids ("a:1...") run to a few hundred characters; Teams documents no maximum.
+    conversation_id: Mapped[str] = mapped_column(String(512))
+    service_url: Mapped[str] = mapped_column(String(512))
+    bot_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    team_id: Mapped[str | None] = mapped_column(String(512))
+    team_name: Mapped[str] = mapped_column(String(255), default="")
+    channel_name: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
