@@ -28,6 +28,11 @@ from adapters.slack import (
     web_client,
 )
 from adapters.slack.sender import RateLimitedTransport
+from adapters.teams.app import TeamsApp, mount_teams
+from adapters.teams.client import BotConnectorClient, token_provider
+from adapters.teams.outbox import TeamsOutbox
+from adapters.teams.protocol import channel_of_conversation
+from adapters.teams.sender import SendPacer
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
@@ -41,6 +46,7 @@ from storage.inbound import SqlInboundLedger
 from storage.messages import SqlMessageLog
 from storage.repository import SqlStore
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
+from storage.teams_references import SqlConversationReferences
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +100,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         slack = _slack(settings, database, clock, failures)
         if slack is not None:
             outboxes[slack.outbox.platform] = slack.outbox
+        teams = _teams(settings, database, clock, failures) if settings.teams_enabled else None
+        if teams is not None:
+            outboxes[teams.outbox.platform] = teams.outbox
         router = OutboxRouter(outboxes)
         dispatcher = Dispatcher(engine=engine, router=router, clock=clock)
         inbound = InboundPipeline(
@@ -126,6 +135,25 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 )
             mount_slack(app, slack_app, socket=socket)
             inbound.resume_with(slack_app.outbox.platform, slack_app.resume)
+        if teams is not None:
+            outbox = teams.outbox
+            teams_app = TeamsApp(
+                app_id=settings.teams_app_id,
+                tenant_id=settings.teams_tenant_id,
+                allow_anonymous=settings.teams_allow_anonymous,
+                inbound=inbound,
+                references=teams.references,
+                connector=teams.client,
+                clock=clock,
+                # A command's reply goes into the command's own thread, where the member who typed it looks.
+                on_reply_context=lambda member, conversation_id, activity_id: outbox.reply_in_thread(
+                    member.workspace_id, member.user_id, channel_of_conversation(conversation_id), activity_id
+                ),
+                max_concurrent_work=4 if is_sqlite(settings.database_url) else 32,
+            )
+            mount_teams(app, teams_app)
+            inbound.resume_with(outbox.platform, teams_app.resume)
+            app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
         app.on_cleanup.append(_releasing(inbound))
@@ -174,6 +202,37 @@ def _slack(settings: Settings, database: AsyncEngine, clock: Clock, failures: Fa
     client = slack_client(settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
     api = RateLimitedTransport(RetryingTransport(client), messages_per_minute=cap)
     return _Slack(client, SlackOutbox(api, messages, clock=clock, failures=failures))
+
+
+@dataclass(frozen=True)
+class _Teams:
+    """Teams' parts that the wiring passes on: the Bot Connector client, the references and the outbox."""
+
+    client: BotConnectorClient
+    references: SqlConversationReferences
+    outbox: TeamsOutbox
+
+
+def _teams(settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog) -> _Teams:
+    """Teams' outbound parts: one Bot Connector client, paced per conversation and per tenant."""
+    password = settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
+    client = BotConnectorClient(
+        token_provider(settings.teams_app_id, password, settings.teams_tenant_id),
+        pacer=SendPacer(tenant_sends_per_second=settings.teams_sends_per_second),
+        clock=clock,
+    )
+    references = SqlConversationReferences(database)
+    outbox = TeamsOutbox(client, references, SqlMessageLog(database), clock=clock, failures=failures)
+    return _Teams(client, references, outbox)
+
+
+def _closing(client: BotConnectorClient) -> Callable[[web.Application], Awaitable[None]]:
+    """A cleanup hook that closes the Bot Connector client's connections."""
+
+    async def close(_app: web.Application) -> None:
+        await client.close()
+
+    return close
 
 
 def _releasing(inbound: InboundPipeline) -> Callable[[web.Application], Awaitable[None]]:

@@ -7,7 +7,8 @@ Addresses:
   conversation id, "19:...@thread.tacv2", without any ";messageid=..." suffix>).
 
 Card actions: every Action.Submit (or Action.Execute) Ritme puts on a card carries data {DATA_KEY: kind, ...}:
-- {DATA_KEY: ANSWER, "delivery": <delivery id>} on a prompt's form, whose inputs have ids FIELD_PREFIX + index;
+- {DATA_KEY: ANSWER, "delivery": <delivery id>, FIELD_COUNT: <how many fields>} on a prompt's form, whose inputs
+  have ids FIELD_PREFIX + index (Teams leaves an input out of the submission when it is empty);
 - {DATA_KEY: BUTTON, "action": <action>, "value": <value>} on a button, as ButtonClicked(action, value).
 """
 
@@ -19,6 +20,7 @@ DATA_KEY = "ritme"
 ANSWER = "answer"
 BUTTON = "button"
 FIELD_PREFIX = "field."
+FIELD_COUNT = "fields"
 
 MAX_SENDS_PER_CONVERSATION_PER_SECOND = 7
 """Teams' documented limit for a bot posting into one conversation."""

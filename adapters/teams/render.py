@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from adapters.mentions import defuse_mentions
-from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, field_id
+from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_COUNT, field_id
 from rituals.outbound import Button, ChannelPost, Form, Line, Prompt, Span, Text, ThreadReply, Update
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -115,7 +115,7 @@ def form_card(form: Form) -> Activity:
     submit: Element = {
         "type": "Action.Submit",
         "title": _cut(form.submit_label, LABEL_LIMIT),
-        "data": {DATA_KEY: ANSWER, "delivery": form.delivery_id},
+        "data": {DATA_KEY: ANSWER, "delivery": form.delivery_id, FIELD_COUNT: len(form.fields)},
     }
     lines = _fit(list(form.text.lines), lambda kept: _card_activity([*_text_blocks(kept), *inputs], [submit]))
     return _card_activity([*_text_blocks(lines), *inputs], [submit])

@@ -25,9 +25,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_PREFIX, PLATFORM, channel_of_conversation, field_id
+from adapters.teams.protocol import (
+    ANSWER,
+    BUTTON,
+    DATA_KEY,
+    FIELD_COUNT,
+    FIELD_PREFIX,
+    PLATFORM,
+    channel_of_conversation,
+    field_id,
+)
 from adapters.teams.references import ConversationKind, ConversationRef
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
+from rituals.model import MAX_QUESTIONS
 
 Activity = Mapping[str, Any]
 
@@ -154,9 +164,11 @@ def card_data(activity: Activity) -> Activity:
 def form_values(data: Activity) -> tuple[str, ...]:
     """A form's inputs in the order of its fields ("field.0", "field.1", ...); a field left out is empty."""
     indexes = [int(match.group(1)) for key in data if isinstance(key, str) and (match := _FIELD_INDEX.match(key))]
-    if not indexes:
-        return ()
-    return tuple(_input_text(data.get(field_id(index))) for index in range(max(indexes) + 1))
+    count = data.get(FIELD_COUNT)
+    # The card says how many fields it has: Teams leaves empty inputs out, the last one included.
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_QUESTIONS:
+        count = max(indexes) + 1 if indexes else 0
+    return tuple(_input_text(data.get(field_id(index))) for index in range(count))
 
 
 def members_seen(activity: Activity, *, received_at: datetime) -> list[InboundEvent]:

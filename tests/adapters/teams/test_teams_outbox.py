@@ -13,7 +13,7 @@ from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 
 from adapters.teams.client import BotConnectorClient, TeamsRefused, TeamsUnavailable
 from adapters.teams.outbox import NoConversation, TeamsOutbox, UndeliverableMessage
-from adapters.teams.protocol import ANSWER, DATA_KEY
+from adapters.teams.protocol import ANSWER, DATA_KEY, FIELD_COUNT
 from adapters.teams.references import ConversationRef
 from rituals.outbound import (
     Button,
@@ -116,7 +116,7 @@ async def test_a_form_opens_the_members_personal_chat_and_is_remembered(rig: Rig
     [post] = rig.posts_to("a:1ada")
     card = post.body["attachments"][0]["content"]
     assert card["body"][0]["text"] == "Stand-up voor Platform — wat heb je gisteren gedaan?"  # Dutch as it is
-    assert card["actions"][0]["data"] == {DATA_KEY: ANSWER, "delivery": 7}
+    assert card["actions"][0]["data"] == {DATA_KEY: ANSWER, "delivery": 7, FIELD_COUNT: 2}
     posted = await rig.messages.find("teams", TENANT_ID, "standup-form:7", "29:ada")
     assert posted is not None
     assert (posted.conversation_id, posted.message_id) == ("a:1ada", post.answer["id"])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.teams import render
-from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, field_id
+from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_COUNT, field_id
 from rituals.outbound import (
     Button,
     ChannelAddress,
@@ -133,7 +133,8 @@ def test_a_form_is_a_card_with_a_prefilled_input_per_question_and_the_answer_dat
         },
         {"type": "Input.Text", "id": field_id(1), "label": "Blockers?", "isMultiline": False, "value": ""},
     ]
-    assert card["actions"] == [{"type": "Action.Submit", "title": "Send", "data": {DATA_KEY: ANSWER, "delivery": 7}}]
+    data = {DATA_KEY: ANSWER, "delivery": 7, FIELD_COUNT: 2}
+    assert card["actions"] == [{"type": "Action.Submit", "title": "Send", "data": data}]
 
 
 def test_a_prompt_without_buttons_is_a_markdown_message_and_with_buttons_a_card() -> None:
@@ -202,5 +203,5 @@ def test_a_form_too_long_keeps_its_inputs_and_submit_and_cuts_its_text() -> None
     card = card_of(activity)
     [field] = [element for element in card["body"] if element["type"] == "Input.Text"]
     assert len(field["value"]) == render.INPUT_VALUE_LIMIT and field["value"].endswith("…")
-    assert card["actions"][0]["data"] == {DATA_KEY: ANSWER, "delivery": 9}
+    assert card["actions"][0]["data"] == {DATA_KEY: ANSWER, "delivery": 9, FIELD_COUNT: 1}
     assert card["body"][-2]["text"].endswith("…")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, field_id
+from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_COUNT, field_id
 from adapters.teams.translate import (
     MAX_EVENT_ID,
     MalformedActivity,
@@ -116,6 +116,11 @@ def test_an_action_submit_of_a_form_is_an_answer_in_field_order() -> None:
 def test_a_field_teams_left_out_is_an_empty_answer_and_a_delivery_may_come_back_as_text() -> None:
     event = only(card_submit({DATA_KEY: ANSWER, "delivery": "7", field_id(0): "Fine", field_id(2): "No"}))
     assert isinstance(event, AnswerSubmitted) and (event.delivery_id, event.values) == (7, ("Fine", "", "No"))
+
+
+def test_empty_last_fields_teams_left_out_still_count_as_answers() -> None:
+    event = only(card_submit({DATA_KEY: ANSWER, "delivery": 7, FIELD_COUNT: 3, field_id(0): "Fine"}))
+    assert isinstance(event, AnswerSubmitted) and event.values == ("Fine", "", "")
 
 
 def test_an_action_execute_is_read_from_the_invoke() -> None:
