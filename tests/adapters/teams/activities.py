@@ -70,7 +70,8 @@ def team_data(channel_id: str = CHANNEL_ID, channel_name: str | None = "stand-up
 
 def personal_message(text: str, activity_id: str = "1732348872345", **options: Any) -> dict[str, Any]:
     """A message typed to Ritme in a personal chat."""
-    activity = _base("message", activity_id, conversation=personal(options.pop("user", ADA)), **options)
+    user = options.pop("user", ADA)
+    activity = _base("message", activity_id, conversation=personal(user), user=user, **options)
     activity.update(text=text, textFormat="plain", channelData={"tenant": {"id": TENANT_ID}})
     return activity
 
@@ -94,7 +95,8 @@ def card_submit(value: dict[str, Any], activity_id: str = "1732348873111", *, re
                 **options: Any) -> dict[str, Any]:
     """An Action.Submit on a card Ritme posted in the member's personal chat: a message with the card's data and
     inputs as `value`, and no text."""
-    activity = _base("message", activity_id, conversation=personal(options.pop("user", ADA)), **options)
+    user = options.pop("user", ADA)
+    activity = _base("message", activity_id, conversation=personal(user), user=user, **options)
     activity.update(replyToId=reply_to, value=value, channelData={"tenant": {"id": TENANT_ID},
                                                                   "source": {"name": "message"},
                                                                   "legacy": {"replyToId": "1:1abc"}})
@@ -104,7 +106,8 @@ def card_submit(value: dict[str, Any], activity_id: str = "1732348873111", *, re
 def card_execute(data: dict[str, Any], activity_id: str = "f:8a7c3e15-4b2d-4c9a-b1e6-0d5f7a9c2e84", *,
                  verb: str = "ritme", reply_to: str = "1732348800000", **options: Any) -> dict[str, Any]:
     """An Action.Execute on a card Ritme posted: an invoke "adaptiveCard/action", the inputs merged into the data."""
-    activity = _base("invoke", activity_id, conversation=personal(options.pop("user", ADA)), **options)
+    user = options.pop("user", ADA)
+    activity = _base("invoke", activity_id, conversation=personal(user), user=user, **options)
     activity.update(
         name="adaptiveCard/action",
         replyToId=reply_to,
