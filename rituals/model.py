@@ -155,3 +155,26 @@ class DigestEntry:
 
     member: Member
     answer: Answer | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionCounts:
+    """How a pulse round's members answered one question: how many picked each point of its 1-5 scale."""
+
+    question_id: str
+    counts: tuple[int, int, int, int, int]  # counts[0] picked 1, ..., counts[4] picked 5
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundCounts:
+    """What a pulse round holds, and all it can hold: totals per question, never who answered what.
+
+    Comments come in no particular order and without times, so none can be tied to a member by when it arrived.
+    """
+
+    occurrence_id: int
+    local_date: date
+    prompted: int
+    responded: int
+    questions: tuple[QuestionCounts, ...]
+    comments: tuple[str, ...]

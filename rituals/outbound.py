@@ -65,12 +65,22 @@ class Button:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Choice:
+    """One option of a question answered by picking (a point on a scale): `value` comes back, `label` is shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Field:
-    """One question of a form."""
+    """One question of a form: typed text, or with `choices` one option picked (its value is the answer)."""
 
     label: str
     value: str = ""
     multiline: bool = True
+    choices: tuple[Choice, ...] = ()
+    optional: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
