@@ -15,6 +15,7 @@ from adapters.mentions import defuse_mentions
 from rituals.outbound import (
     Button,
     ChannelPost,
+    Field,
     Form,
     Message,
     Prompt,
@@ -54,12 +55,22 @@ class ButtonView:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChoiceView:
+    """One option of a question answered by picking; `value` is what the form sends back."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class FieldView:
-    """One question of a form."""
+    """One question of a form: typed text, or with `choices` one option picked."""
 
     label: str
     value: str
     multiline: bool
+    choices: tuple[ChoiceView, ...] = ()
+    optional: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,11 +115,21 @@ class MessageView:
             if self.form is None
             else {
                 "delivery_id": self.form.delivery_id,
-                "fields": [{"label": f.label, "value": f.value, "multiline": f.multiline} for f in self.form.fields],
+                "fields": [_field_json(f) for f in self.form.fields],
                 "submit_label": self.form.submit_label,
             },
             "key": self.key,
         }
+
+
+def _field_json(field: FieldView) -> dict[str, Any]:
+    return {
+        "label": field.label,
+        "value": field.value,
+        "multiline": field.multiline,
+        "choices": [{"value": choice.value, "label": choice.label} for choice in field.choices],
+        "optional": field.optional,
+    }
 
 
 def render_text(text: Text) -> tuple[tuple[SpanView, ...], ...]:
@@ -128,8 +149,19 @@ def render_form(form: Form) -> FormView:
     """The form part of a Form message."""
     return FormView(
         delivery_id=form.delivery_id,
-        fields=tuple(FieldView(label=f.label, value=f.value, multiline=f.multiline) for f in form.fields),
+        fields=tuple(render_field(field) for field in form.fields),
         submit_label=form.submit_label,
+    )
+
+
+def render_field(field: Field) -> FieldView:
+    """One question of a form for the browser."""
+    return FieldView(
+        label=field.label,
+        value=field.value,
+        multiline=field.multiline,
+        choices=tuple(ChoiceView(value=choice.value, label=choice.label) for choice in field.choices),
+        optional=field.optional,
     )
 
 

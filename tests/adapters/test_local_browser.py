@@ -26,6 +26,7 @@ from rituals.outbound import (
     Button,
     ChannelAddress,
     ChannelPost,
+    Choice,
     Field,
     Form,
     MemberAddress,
@@ -45,6 +46,25 @@ TEAM = ChannelAddress(platform="local", workspace_id="local", channel_id="team")
 ZWSP = "\u200b"
 HOSTILE = "<img src=x onerror=alert(1)> @here"
 TIMEOUT_MS = 5000
+FEELINGS = ("1 – very bad", "2 – bad", "3 – okay", "4 – good", "5 – very good")
+SCALE = tuple(Choice(value=str(n), label=label) for n, label in enumerate(FEELINGS, 1))
+
+
+def pulse_form(member: MemberAddress, *, feeling: str = "") -> Form:
+    """A pulse: a required question on a scale, an optional one, and an optional comment."""
+    return Form(
+        to=member,
+        text=Text.plain("How was your week?"),
+        delivery_id=9,
+        fields=(
+            Field(label="How are you feeling this week?", choices=SCALE, optional=False, value=feeling),
+            Field(label="How manageable is your workload?", choices=SCALE),
+            Field(label="Anything to add?"),
+        ),
+        submit_label="Send",
+        open_label="Answer",
+        key="pulse:9",
+    )
 
 
 class FixedClock:
@@ -80,9 +100,13 @@ class StandupEngine:
                     ),
                 ]
             )
+        elif isinstance(event, CommandInvoked) and event.text == "/ritme pulse run":
+            await self.platform.send([pulse_form(member)])
         elif isinstance(event, CommandInvoked):
             context = ChannelAddress(platform="local", workspace_id="local", channel_id=event.channel_id)
             await self.platform.send([Prompt(to=member, text=Text.plain(f"You said {event.text}"), context=context)])
+        elif isinstance(event, AnswerSubmitted) and event.delivery_id == 9:
+            await self.platform.send([Update(to=member, text=Text.plain("Thanks for answering."), key="pulse:9")])
         elif isinstance(event, AnswerSubmitted):
             name = Span(text=f"{event.actor.display_name}: ", bold=True)
             answer = Text(((name, Span(text=event.values[1], user=True)),))
@@ -204,6 +228,62 @@ async def test_run_a_standup_answer_the_form_and_see_it_replaced_live(browser: B
     submitted = [e for e in browser.engine.events if isinstance(e, AnswerSubmitted)]
     assert [(e.delivery_id, e.values) for e in submitted] == [(7, ("Reviews", HOSTILE))]
     assert any(isinstance(e, ButtonClicked) and e.action == "standup.edit" for e in browser.engine.events)
+
+
+@pytest.mark.asyncio
+async def test_answer_a_pulse_with_one_tap_the_keyboard_and_a_comment(browser: Browser) -> None:
+    page = browser.page
+    await page.get_by_test_id("member-u1").click()
+    await page.get_by_test_id("conv-dm").click()
+    await page.get_by_test_id("composer").fill("/ritme pulse run")
+    await page.get_by_test_id("composer").press("Enter")
+
+    feeling = page.get_by_role("group", name="How are you feeling this week?")
+    await expect(feeling.get_by_role("radio")).to_have_count(5)
+    await expect(feeling.get_by_role("radio", name="1 – very bad")).not_to_be_checked()
+
+    # The question must be answered: sending without a pick is refused by the browser and reaches no one.
+    await page.get_by_test_id("answer-submit").click()
+    # One tap on an option's words picks it; then the arrow keys move the pick along the scale.
+    await feeling.get_by_text("2 – bad").click()
+    await expect(feeling.get_by_role("radio", name="2 – bad")).to_be_checked()
+    await page.keyboard.press("ArrowRight")
+    await expect(feeling.get_by_role("radio", name="3 – okay")).to_be_checked()
+    await expect(feeling.get_by_role("radio", name="2 – bad")).not_to_be_checked()
+    await page.get_by_role("textbox", name="Anything to add?").fill(HOSTILE)
+    await page.get_by_test_id("answer-submit").click()
+
+    await expect(messages(page).filter(has_text="Thanks for answering.")).to_have_count(1)
+    await expect(page.get_by_test_id("answer-form")).to_have_count(0)
+    submitted = [e for e in browser.engine.events if isinstance(e, AnswerSubmitted)]
+    # The workload question was left open: it goes back as "", in its place.
+    assert [(e.delivery_id, e.values) for e in submitted] == [(9, ("3", "", HOSTILE))]
+    assert browser.dialogs == []
+
+
+@pytest.mark.asyncio
+async def test_a_pulse_shows_the_earlier_pick_and_its_options_are_big_enough_to_tap_on_a_phone(
+    browser: Browser,
+) -> None:
+    page = browser.page
+    await page.set_viewport_size({"width": 390, "height": 800})
+    await page.get_by_test_id("toggle-sidebar").click()
+    await page.get_by_test_id("member-u1").click()
+    await page.get_by_test_id("toggle-sidebar").click()
+    await page.get_by_test_id("conv-dm").click()
+
+    member = MemberAddress(platform="local", workspace_id="local", user_id="u1")
+    await browser.platform.send([pulse_form(member, feeling="4")])
+
+    feeling = page.get_by_role("group", name="How are you feeling this week?")
+    await expect(feeling.get_by_role("radio", name="4 – good")).to_be_checked()
+    for option in await page.get_by_test_id("answer-choice").all():
+        box = await option.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 300
+    await page.get_by_test_id("answer-submit").click()
+    await expect(messages(page).filter(has_text="Thanks for answering.")).to_have_count(1)
+    submitted = [e for e in browser.engine.events if isinstance(e, AnswerSubmitted)]
+    assert [e.values for e in submitted] == [("4", "", "")]
 
 
 @pytest.mark.asyncio

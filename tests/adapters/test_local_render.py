@@ -30,6 +30,7 @@ from rituals.outbound import (
     Button,
     ChannelAddress,
     ChannelPost,
+    Choice,
     Field,
     Form,
     HomeView,
@@ -170,12 +171,38 @@ def test_a_form_renders_its_fields_and_buttons_render_too() -> None:
     assert form.to_json()["form"] == {
         "delivery_id": 42,
         "fields": [
-            {"label": "Yesterday", "value": "Tests", "multiline": True},
-            {"label": "Mood", "value": "", "multiline": False},
+            {"label": "Yesterday", "value": "Tests", "multiline": True, "choices": [], "optional": True},
+            {"label": "Mood", "value": "", "multiline": False, "choices": [], "optional": True},
         ],
         "submit_label": "Send",
     }
     assert prompt.to_json()["buttons"] == [{"label": "Fine", "action": "pulse", "value": "4"}]
+
+
+def test_a_question_on_a_scale_carries_its_options_the_picked_one_and_whether_it_is_required() -> None:
+    scale = tuple(Choice(value=str(n), label=label) for n, label in enumerate(("1 – very bad", "2", "3", "4", "5"), 1))
+    view = place(
+        Form(
+            to=ADA,
+            text=Text.plain("Pulse"),
+            delivery_id=9,
+            fields=(
+                Field(label="How are you feeling this week?", choices=scale, optional=False, value="4"),
+                Field(label="Anything to add?"),
+            ),
+            submit_label="Send",
+            open_label="Answer",
+        ),
+        [],
+        next_id=1,
+    )
+
+    feeling, comment = json.loads(json.dumps(view.to_json()))["form"]["fields"]
+    assert feeling["label"] == "How are you feeling this week?"
+    assert feeling["choices"][0] == {"value": "1", "label": "1 – very bad"}
+    assert [choice["value"] for choice in feeling["choices"]] == ["1", "2", "3", "4", "5"]
+    assert (feeling["value"], feeling["optional"]) == ("4", False)
+    assert (comment["choices"], comment["optional"]) == ([], True)
 
 
 def test_an_update_replaces_the_private_message_with_its_key_and_drops_the_form() -> None:

@@ -469,18 +469,10 @@ function renderButton(spec) {
 
 function renderForm(form) {
   const node = element("form", { class: "message-form", "data-testid": "answer-form", "data-delivery-id": form.delivery_id });
-  const inputs = form.fields.map((field, index) => {
-    const label = element("label", {}, field.label);
-    const input = field.multiline
-      ? element("textarea", { name: `field-${index}`, rows: 3 })
-      : element("input", { name: `field-${index}`, type: "text" });
-    input.setAttribute("maxlength", "4000");
-    input.setAttribute("data-testid", "answer-field");
-    input.value = field.value;
-    label.append(input);
-    node.append(label);
-    return input;
-  });
+  // One reader per field, in field order: the answers go back in that order, "" for a question left open.
+  const readers = form.fields.map((field, index) =>
+    field.choices && field.choices.length ? renderChoiceField(node, field, index) : renderTextField(node, field, index),
+  );
   const actions = element("div", { class: "form-actions" });
   const submit = element("button", { type: "submit", "data-testid": "answer-submit" }, form.submit_label);
   const status = element("span", { class: "form-status", "data-testid": "answer-status", role: "status" });
@@ -501,7 +493,7 @@ function renderForm(form) {
       await api("POST", "/api/answer", {
         user: state.me,
         delivery_id: form.delivery_id,
-        values: inputs.map((input) => input.value),
+        values: readers.map((read) => read()),
         event_id: newEventId(),
       });
       status.textContent = t("ui.form.sent");
@@ -512,6 +504,44 @@ function renderForm(form) {
     }
   });
   return node;
+}
+
+function renderTextField(form, field, index) {
+  const label = element("label", {}, field.label);
+  const input = field.multiline
+    ? element("textarea", { name: `field-${index}`, rows: 3 })
+    : element("input", { name: `field-${index}`, type: "text" });
+  input.setAttribute("maxlength", "4000");
+  input.setAttribute("data-testid", "answer-field");
+  // The engine asks for an answer here; the browser then refuses to send the form without one.
+  input.required = field.optional === false;
+  input.value = field.value;
+  label.append(input);
+  form.append(label);
+  return () => input.value;
+}
+
+// A question answered by picking one option (a point on a scale): a labelled group of radio buttons, so one tap
+// or the arrow keys pick, and a screen reader names the question and each option.
+function renderChoiceField(form, field, index) {
+  const group = element("fieldset", { class: "answer-choices", "data-testid": "answer-choices" });
+  group.append(element("legend", {}, field.label));
+  const options = element("div", { class: "choice-options" });
+  const radios = field.choices.map((choice) => {
+    const option = element("label", { class: "choice", "data-testid": "answer-choice" });
+    const radio = element("input", { type: "radio", name: `field-${index}`, value: choice.value });
+    radio.required = field.optional === false;
+    radio.checked = choice.value === field.value;
+    option.append(radio, element("span", { class: "choice-label" }, choice.label));
+    options.append(option);
+    return radio;
+  });
+  group.append(options);
+  form.append(group);
+  return () => {
+    const picked = radios.find((radio) => radio.checked);
+    return picked ? picked.value : "";
+  };
 }
 
 // ---- Typing ------------------------------------------------------------------------------------
