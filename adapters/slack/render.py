@@ -19,7 +19,7 @@ from adapters.slack.protocol import (
     button_action_id,
     field_block_id,
 )
-from rituals.outbound import Button, Form, HomeView, Span, Text
+from rituals.outbound import Button, Choice, Field, Form, HomeView, Span, Text
 
 # Slack's documented limits (docs.slack.dev, Block Kit reference); going over one makes the whole call fail.
 SECTION_TEXT_LIMIT = 3000
@@ -36,6 +36,10 @@ MODAL_SUBMIT_LIMIT = 24
 PRIVATE_METADATA_LIMIT = 3000
 HOME_BLOCK_LIMIT = 100
 HEADER_TEXT_LIMIT = 150
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
+RADIO_OPTIONS_LIMIT = 10
+SELECT_OPTIONS_LIMIT = 100
 # Slack refuses a view over 250 kB (view_too_large); blocks are kept below this, leaving room for the rest.
 VIEW_BYTES_LIMIT = 250_000 - 2_000
 
@@ -133,11 +137,12 @@ def form_message_content(form: Form) -> Args:
 
 
 def form_modal(form: Form) -> Args:
-    """A form as a modal view for views.open: its text, then one text input per question, prefilled."""
+    """A form as a modal view for views.open: its text, then one input per question (text, or options to pick
+    from), prefilled."""
     metadata = json.dumps({"delivery_id": form.delivery_id, "key": form.key}, separators=(",", ":"))
     if len(metadata) > PRIVATE_METADATA_LIMIT:
         raise ValueError(f"the key of form {form.delivery_id} is too long for a modal's private_metadata")
-    inputs = [_input_block(index, field.label, field.value, field.multiline) for index, field in enumerate(form.fields)]
+    inputs = [_input_block(index, field) for index, field in enumerate(form.fields)]
     if len(inputs) > MODAL_BLOCK_LIMIT:
         raise ValueError(f"form {form.delivery_id} has {len(inputs)} questions; a modal holds {MODAL_BLOCK_LIMIT}")
     return {
@@ -183,19 +188,47 @@ def _fit_home(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def _input_block(index: int, label: str, value: str, multiline: bool) -> Block:
-    element: Block = {"type": "plain_text_input", "action_id": FIELD_ACTION, "multiline": multiline}
-    if value:
-        # Slack refuses an empty initial_value, and one longer than an input can hold.
-        element["initial_value"] = value[:INPUT_VALUE_LIMIT]
+def _input_block(index: int, field: Field) -> Block:
+    """The modal's input for one question: a text input, or radio buttons (a menu past ten options) to pick one."""
+    element = _choice_element(field) if field.choices else _text_element(field)
     return {
         "type": "input",
         "block_id": field_block_id(index),
-        # Optional, so the engine judges an answer and explains in the member's language what is missing.
-        "optional": True,
-        "label": _plain(label.strip() or str(index + 1), INPUT_LABEL_LIMIT),
+        # Optional unless the engine asks for an answer; otherwise the engine judges an answer and explains in
+        # the member's language what is missing.
+        "optional": field.optional,
+        "label": _plain(field.label.strip() or str(index + 1), INPUT_LABEL_LIMIT),
         "element": element,
     }
+
+
+def _text_element(field: Field) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": FIELD_ACTION, "multiline": field.multiline}
+    if field.value:
+        # Slack refuses an empty initial_value, and one longer than an input can hold.
+        element["initial_value"] = field.value[:INPUT_VALUE_LIMIT]
+    return element
+
+
+def _choice_element(field: Field) -> Block:
+    # Slack shows at most 10 radio buttons; a longer list becomes a menu, which holds 100.
+    kind = "radio_buttons" if len(field.choices) <= RADIO_OPTIONS_LIMIT else "static_select"
+    if len(field.choices) > SELECT_OPTIONS_LIMIT:
+        raise ValueError(f"{field.label[:40]!r} has {len(field.choices)} options; Slack takes {SELECT_OPTIONS_LIMIT}")
+    options = [_option(choice) for choice in field.choices]
+    element: Block = {"type": kind, "action_id": FIELD_ACTION, "options": options}
+    picked = next((option for option in options if option["value"] == field.value), None)
+    if picked is not None:
+        # Slack wants the very same option object that is in the list.
+        element["initial_option"] = picked
+    return element
+
+
+def _option(choice: Choice) -> Block:
+    # The value is the answer: cut, it would be another answer, and "" means none picked; so such values are refused.
+    if not choice.value or len(choice.value) > OPTION_VALUE_LIMIT:
+        raise ValueError(f"the option value {choice.value[:40]!r} is empty or over Slack's {OPTION_VALUE_LIMIT}")
+    return {"text": _plain(choice.label, OPTION_TEXT_LIMIT), "value": choice.value}
 
 
 def _plain(text: str, limit: int) -> Block:

@@ -130,9 +130,7 @@ def answer_submitted(body: Body, *, received_at: datetime) -> AnswerSubmitted:
     for block_id in _field_block_ids(view):
         inputs = state.get(block_id)
         element = next(iter(inputs.values()), None) if isinstance(inputs, Mapping) else None
-        value = element.get("value") if isinstance(element, Mapping) else None
-        # An optional input left empty comes back as None (or not at all): an empty answer.
-        values.append(value if isinstance(value, str) else "")
+        values.append(_input_value(element))
     user = _mapping(body, "user")
     return AnswerSubmitted(
         event_id=submission_event_id(body),
@@ -169,6 +167,20 @@ def home_opened(body: Body, *, received_at: datetime) -> HomeOpened:
         actor=_actor(_text(body, "team_id"), _text(event, "user"), ""),
         received_at=received_at,
     )
+
+
+def _input_value(element: object) -> str:
+    """What a member answered in one modal input: the text typed, or the value of the option picked."""
+    if not isinstance(element, Mapping):
+        return ""
+    if "selected_option" in element:
+        # Radio buttons and menus send the option picked (its value is the answer), or None when none was.
+        option = element["selected_option"]
+        value = option.get("value") if isinstance(option, Mapping) else None
+    else:
+        value = element.get("value")
+    # An optional input left empty comes back as None (or not at all): an empty answer.
+    return value if isinstance(value, str) else ""
 
 
 def _field_block_ids(view: Body) -> list[str]:

@@ -268,10 +268,13 @@ def block_actions(action_id: str, value: str, *, user_id: str = "U1", trigger_id
 def view_submission(
     view: dict[str, Any], values: Sequence[str | None], *, user_id: str = "U1", trigger_id: str = "1337.8.abc"
 ) -> dict[str, Any]:
-    """A view_submission payload for a modal Ritme opened, with the member's answers in its state."""
+    """A view_submission payload for a modal Ritme opened, with the member's answers in its state.
+
+    For radio buttons and menus an answer is the value of the option picked (None: none picked).
+    """
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
     state = {
-        block["block_id"]: {block["element"]["action_id"]: {"type": "plain_text_input", "value": value}}
+        block["block_id"]: {block["element"]["action_id"]: _input_state(block["element"], value)}
         for block, value in zip(inputs, values, strict=True)
     }
     # Slack does not promise the state's order; reversed, the test shows the blocks' order is the one used.
@@ -298,6 +301,15 @@ def view_submission(
         },
         "response_urls": [],
     }
+
+
+def _input_state(element: dict[str, Any], value: str | None) -> dict[str, Any]:
+    """An input's entry in a view's state, as Slack sends it."""
+    if element["type"] in ("radio_buttons", "static_select"):
+        picked = [option for option in element["options"] if option["value"] == value]
+        assert value is None or picked, f"no option {value!r} to pick"
+        return {"type": element["type"], "selected_option": picked[0] if picked else None}
+    return {"type": element["type"], "value": value}
 
 
 def member_joined(event_id: str, *, user_id: str = "U2", channel_id: str = "C1") -> dict[str, Any]:

@@ -27,6 +27,7 @@ from rituals.outbound import (
     Button,
     ChannelAddress,
     ChannelPost,
+    Choice,
     Field,
     Form,
     HomeView,
@@ -269,6 +270,41 @@ async def test_a_submitted_modal_becomes_an_answer_in_question_order(rig: Rig) -
     assert event.delivery_id == 42
     assert event.values == ("Tired but fine", "", "Waiting on <@U9>")
     assert event.event_id == f"sub:{TEAM_ID}:V42:1337.6.submit"
+
+
+async def test_a_pulse_opens_as_a_modal_with_its_scale_and_comes_back_as_the_options_picked(rig: Rig) -> None:
+    from adapters.slack.render import form_modal
+
+    scale = tuple(Choice(value=str(n), label=label) for n, label in enumerate(("1 – very bad", "2", "3", "4", "5"), 1))
+    pulse = Form(
+        key="pulse:9",
+        to=ADA,
+        text=Text.plain("How was your week?"),
+        delivery_id=9,
+        fields=(
+            Field(label="How are you feeling this week?", choices=scale, optional=False, value="2"),
+            Field(label="How manageable is your workload?", choices=scale),
+            Field(label="Anything to add?"),
+        ),
+        submit_label="Send",
+        open_label="Answer",
+    )
+    rig.inbound.reply = lambda event: [pulse]
+    await rig.sender.interaction(block_actions(ANSWER_ACTION, "9", trigger_id="1337.9.answer"))
+    await rig.inbound.wait_finished()
+    [opened] = rig.fake.calls_to("views.open", ok=True)
+    feeling, workload, comment = [block for block in opened.args["view"]["blocks"] if block["type"] == "input"]
+    assert (feeling["element"]["type"], feeling["optional"]) == ("radio_buttons", False)
+    assert feeling["element"]["initial_option"]["value"] == "2"
+    assert workload["element"]["options"][0]["text"]["text"] == "1 – very bad"
+    assert comment["element"]["type"] == "plain_text_input"
+
+    rig.inbound.reply = None
+    response = await rig.sender.interaction(view_submission(form_modal(pulse), ["5", None, "Busy"]))
+    assert response.status == 200 and await response.text() == ""
+    events = await rig.inbound.wait_finished(2)
+    answers = [event for event in events if isinstance(event, AnswerSubmitted)]
+    assert [(event.delivery_id, event.values) for event in answers] == [(9, ("5", "", "Busy"))]
 
 
 async def test_answers_in_the_digest_ping_no_one(rig: Rig) -> None:

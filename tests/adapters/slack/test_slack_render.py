@@ -14,6 +14,7 @@ from adapters.slack.render import (
     INPUT_LABEL_LIMIT,
     MESSAGE_BLOCK_LIMIT,
     MODAL_SUBMIT_LIMIT,
+    OPTION_TEXT_LIMIT,
     SECTION_TEXT_LIMIT,
     actions_blocks,
     escape_mrkdwn,
@@ -25,10 +26,18 @@ from adapters.slack.render import (
     render_span,
     section_blocks,
 )
-from rituals.outbound import Button, Field, Form, HomeView, MemberAddress, Section, Span, Text
+from rituals.outbound import Button, Choice, Field, Form, HomeView, MemberAddress, Section, Span, Text
 
 ZWSP = "\u200b"
 ADA = MemberAddress(platform="slack", workspace_id="T1", user_id="U1")
+
+
+FEELINGS = ("1 – very bad", "2 – bad", "3 – okay", "4 – good", "5 – very good")
+SCALE = tuple(Choice(value=str(n), label=label) for n, label in enumerate(FEELINGS, 1))
+
+
+def pulse(*fields: Field) -> Form:
+    return form(key="pulse:9", delivery_id=9, text=Text.plain("How was your week?"), fields=fields)
 
 
 def form(**changes: object) -> Form:
@@ -159,6 +168,68 @@ def test_modal_labels_are_cut_to_slacks_limits() -> None:
     assert len(view["blocks"][-1]["label"]["text"]) == INPUT_LABEL_LIMIT
     assert len(view["submit"]["text"]) == MODAL_SUBMIT_LIMIT
     assert view["submit"]["text"].endswith("…")
+
+
+def test_a_question_on_a_scale_is_a_set_of_radio_buttons_with_the_earlier_pick_selected() -> None:
+    view = form_modal(
+        pulse(
+            Field(label="How are you feeling this week?", choices=SCALE, optional=False, value="4"),
+            Field(label="How manageable is your workload?", choices=SCALE),
+            Field(label="Anything to add?"),
+        )
+    )
+    _, feeling, workload, comment = view["blocks"]
+    assert feeling["block_id"] == field_block_id(0)
+    assert feeling["label"]["text"] == "How are you feeling this week?"
+    # Slack itself asks for an answer before the modal can be sent; the others may be left open.
+    assert (feeling["optional"], workload["optional"], comment["optional"]) == (False, True, True)
+    element = feeling["element"]
+    assert (element["type"], element["action_id"]) == ("radio_buttons", FIELD_ACTION)
+    first = {"text": {"type": "plain_text", "text": "1 – very bad", "emoji": True}, "value": "1"}
+    assert element["options"][0] == first
+    assert [option["value"] for option in element["options"]] == ["1", "2", "3", "4", "5"]
+    assert element["initial_option"] == element["options"][3]
+    assert "initial_option" not in workload["element"]
+    assert comment["element"]["type"] == "plain_text_input"
+
+
+def test_an_earlier_answer_that_is_no_option_selects_nothing() -> None:
+    [_, block] = form_modal(pulse(Field(label="Feeling?", choices=SCALE, value="7")))["blocks"]
+    assert "initial_option" not in block["element"]
+
+
+def test_more_than_ten_options_become_a_menu_and_long_option_words_are_cut() -> None:
+    many = tuple(Choice(value=str(n), label=f"{n} " + "w" * 100) for n in range(11))
+    [_, block] = form_modal(pulse(Field(label="Pick", choices=many, value="10")))["blocks"]
+    element = block["element"]
+    assert element["type"] == "static_select"
+    assert len(element["options"]) == 11
+    assert all(len(option["text"]["text"]) == OPTION_TEXT_LIMIT for option in element["options"])
+    assert element["options"][0]["text"]["text"].endswith("…")
+    assert element["initial_option"] == element["options"][10]
+    # Ten fit as radio buttons.
+    [_, ten] = form_modal(pulse(Field(label="Pick", choices=many[:10])))["blocks"]
+    assert ten["element"]["type"] == "radio_buttons"
+
+
+def test_option_values_slack_cannot_carry_back_are_refused_rather_than_cut() -> None:
+    with pytest.raises(ValueError, match="150"):
+        form_modal(pulse(Field(label="Pick", choices=(Choice(value="v" * 151, label="x"),))))
+    with pytest.raises(ValueError, match="100"):
+        form_modal(pulse(Field(label="Pick", choices=tuple(Choice(value=str(n), label="x") for n in range(101)))))
+
+
+def test_option_words_are_plain_text_shown_as_written() -> None:
+    hostile = Choice(value="1", label="<!channel> & *bold*")
+    [_, block] = form_modal(pulse(Field(label="Pick", choices=(hostile,))))["blocks"]
+    shown = {"type": "plain_text", "text": "<!channel> & *bold*", "emoji": True}
+    assert block["element"]["options"][0]["text"] == shown
+
+
+def test_a_pulse_as_a_dm_is_its_text_and_the_answer_button() -> None:
+    content = form_message_content(pulse(Field(label="Feeling?", choices=SCALE), Field(label="Anything to add?")))
+    assert content["text"] == "How was your week?"
+    assert [block["type"] for block in content["blocks"]] == ["section", "actions"]
 
 
 def home(*sections: Section) -> HomeView:

@@ -23,7 +23,7 @@ from adapters.slack.translate import (
     member_seen,
     submission_event_id,
 )
-from rituals.outbound import Field, Form, MemberAddress, Text
+from rituals.outbound import Choice, Field, Form, MemberAddress, Text
 from rituals.standup import EDIT_ACTION
 from tests.adapters.slack.harness import block_actions, home_opened_event, member_joined, view_submission
 
@@ -122,6 +122,28 @@ def test_a_modal_submission_keeps_the_questions_order() -> None:
     event = answer_submitted(view_submission(modal_view(), ["first", None, "third"]), received_at=NOW)
     assert event.delivery_id == 42
     assert event.values == ("first", "", "third")
+
+
+def test_a_modal_submission_reads_the_options_picked() -> None:
+    scale = tuple(Choice(value=str(n), label=f"{n} of 5") for n in range(1, 6))
+    menu = tuple(Choice(value=f"v{n}", label=f"option {n}") for n in range(12))
+    form = Form(
+        key="pulse:9",
+        to=MemberAddress(platform="slack", workspace_id="T1", user_id="U1"),
+        text=Text.plain("Pulse"),
+        delivery_id=9,
+        fields=(
+            Field(label="Feeling?", choices=scale, optional=False),
+            Field(label="Workload?", choices=scale),
+            Field(label="Longer list", choices=menu),
+            Field(label="Anything to add?"),
+        ),
+        submit_label="Send",
+        open_label="Answer",
+    )
+    event = answer_submitted(view_submission(form_modal(form), ["4", None, "v11", "Busy week"]), received_at=NOW)
+    # The picked option's value, and "" for the question left open, in the questions' order.
+    assert event.values == ("4", "", "v11", "Busy week")
 
 
 def test_a_modal_without_our_metadata_is_malformed() -> None:
