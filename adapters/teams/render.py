@@ -19,7 +19,7 @@ from typing import Any
 
 from adapters.mentions import defuse_mentions
 from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_COUNT, field_id
-from rituals.outbound import Button, ChannelPost, Form, Line, Prompt, Span, Text, ThreadReply, Update
+from rituals.outbound import Button, ChannelPost, Field, Form, Line, Prompt, Span, Text, ThreadReply, Update
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -101,17 +101,9 @@ def text_card(text: Text, buttons: Sequence[Button] = ()) -> Activity:
 
 
 def form_card(form: Form) -> Activity:
-    """A form as an Adaptive Card: its text, a text input per question (prefilled), and a submit button."""
-    inputs: list[Element] = [
-        {
-            "type": "Input.Text",
-            "id": field_id(index),
-            "label": _cut(field.label.strip() or str(index + 1), LABEL_LIMIT),
-            "isMultiline": field.multiline,
-            "value": _cut(field.value, INPUT_VALUE_LIMIT),
-        }
-        for index, field in enumerate(form.fields)
-    ]
+    """A form as an Adaptive Card: its text, an input per question (text, or options to pick from; prefilled), and a
+    submit button."""
+    inputs = [form_input(index, field) for index, field in enumerate(form.fields)]
     submit: Element = {
         "type": "Action.Submit",
         "title": _cut(form.submit_label, LABEL_LIMIT),
@@ -119,6 +111,34 @@ def form_card(form: Form) -> Activity:
     }
     lines = _fit(list(form.text.lines), lambda kept: _card_activity([*_text_blocks(kept), *inputs], [submit]))
     return _card_activity([*_text_blocks(lines), *inputs], [submit])
+
+
+def form_input(index: int, field: Field) -> Element:
+    """The card's input for one question: Input.Text, or with choices an Input.ChoiceSet shown as radio buttons."""
+    common: Element = {
+        "id": field_id(index),
+        "label": _cut(field.label.strip() or str(index + 1), LABEL_LIMIT),
+        # Teams then refuses to send the card until the question is answered.
+        "isRequired": not field.optional,
+    }
+    if not field.choices:
+        return {
+            "type": "Input.Text",
+            **common,
+            "isMultiline": field.multiline,
+            "value": _cut(field.value, INPUT_VALUE_LIMIT),
+        }
+    # "expanded" shows every option at once (radio buttons), so one tap answers; Teams sends back the value picked.
+    choice_set: Element = {
+        "type": "Input.ChoiceSet",
+        **common,
+        "style": "expanded",
+        "wrap": True,
+        "choices": [{"title": _cut(choice.label, LABEL_LIMIT), "value": choice.value} for choice in field.choices],
+    }
+    if any(choice.value == field.value for choice in field.choices):
+        choice_set["value"] = field.value
+    return choice_set
 
 
 def prompt_activity(prompt: Prompt) -> Activity:

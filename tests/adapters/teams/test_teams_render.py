@@ -14,6 +14,7 @@ from rituals.outbound import (
     Button,
     ChannelAddress,
     ChannelPost,
+    Choice,
     Field,
     Form,
     MemberAddress,
@@ -128,13 +129,73 @@ def test_a_form_is_a_card_with_a_prefilled_input_per_question_and_the_answer_dat
             "type": "Input.Text",
             "id": field_id(0),
             "label": "What did you do yesterday?",
+            "isRequired": False,
             "isMultiline": True,
             "value": "Shipped <b>it</b>",  # an input's value is plain text, shown as it is
         },
-        {"type": "Input.Text", "id": field_id(1), "label": "Blockers?", "isMultiline": False, "value": ""},
+        {
+            "type": "Input.Text",
+            "id": field_id(1),
+            "label": "Blockers?",
+            "isRequired": False,
+            "isMultiline": False,
+            "value": "",
+        },
     ]
     data = {DATA_KEY: ANSWER, "delivery": 7, FIELD_COUNT: 2}
     assert card["actions"] == [{"type": "Action.Submit", "title": "Send", "data": data}]
+
+
+FEELINGS = ("1 – very bad", "2 – bad", "3 – okay", "4 – good", "5 – very good")
+SCALE = tuple(Choice(value=str(n), label=label) for n, label in enumerate(FEELINGS, 1))
+
+
+def pulse(*fields: Field) -> Form:
+    return Form(
+        key="pulse:9",
+        to=ADA,
+        text=Text.plain("How was your week?"),
+        delivery_id=9,
+        fields=fields,
+        submit_label="Send",
+        open_label="Answer",
+    )
+
+
+def test_a_question_on_a_scale_is_a_set_of_radio_buttons_with_the_earlier_pick_selected() -> None:
+    card = card_of(
+        render.form_card(
+            pulse(
+                Field(label="How are you feeling this week?", choices=SCALE, optional=False, value="4"),
+                Field(label="How manageable is your workload?", choices=SCALE),
+                Field(label="Anything to add?"),
+            )
+        )
+    )
+    feeling, workload, comment = [element for element in card["body"] if element["type"].startswith("Input.")]
+    assert feeling == {
+        "type": "Input.ChoiceSet",
+        "id": field_id(0),
+        "label": "How are you feeling this week?",
+        "isRequired": True,  # Teams asks for a pick before the card can be sent
+        "style": "expanded",  # every option shown as a radio button: one tap answers
+        "wrap": True,
+        "choices": [{"title": label, "value": str(n)} for n, label in enumerate(FEELINGS, 1)],
+        "value": "4",
+    }
+    assert (workload["type"], workload["isRequired"]) == ("Input.ChoiceSet", False)
+    assert "value" not in workload  # nothing picked yet
+    assert (comment["type"], comment["isRequired"]) == ("Input.Text", False)
+    assert card["actions"][0]["data"] == {DATA_KEY: ANSWER, "delivery": 9, FIELD_COUNT: 3}
+
+
+def test_an_earlier_answer_that_is_no_option_selects_nothing_and_option_words_are_plain_text() -> None:
+    hostile = Choice(value="1", label="<at>everyone</at> **bold**")
+    card = card_of(render.form_card(pulse(Field(label="Feeling?", choices=(hostile, *SCALE[1:]), value="7"))))
+    [choice_set] = [element for element in card["body"] if element["type"] == "Input.ChoiceSet"]
+    assert "value" not in choice_set
+    # Like an input's label, a choice's title is plain text on a card (no markdown, no mention entity): kept as written.
+    assert choice_set["choices"][0]["title"] == "<at>everyone</at> **bold**"
 
 
 def test_a_prompt_without_buttons_is_a_markdown_message_and_with_buttons_a_card() -> None:

@@ -123,6 +123,15 @@ def test_empty_last_fields_teams_left_out_still_count_as_answers() -> None:
     assert isinstance(event, AnswerSubmitted) and event.values == ("Fine", "", "")
 
 
+def test_the_options_picked_on_a_pulse_card_are_its_answers() -> None:
+    # An expanded Input.ChoiceSet sends the picked choice's value as the input's value; one left open is left out.
+    value = {DATA_KEY: ANSWER, "delivery": 9, FIELD_COUNT: 3, field_id(0): "4", field_id(2): "Busy week"}
+    event = only(card_submit(value))
+    assert isinstance(event, AnswerSubmitted) and (event.delivery_id, event.values) == (9, ("4", "", "Busy week"))
+    event = only(card_execute({**value, field_id(1): ""}))
+    assert isinstance(event, AnswerSubmitted) and event.values == ("4", "", "Busy week")
+
+
 def test_an_action_execute_is_read_from_the_invoke() -> None:
     event = only(card_execute({DATA_KEY: ANSWER, "delivery": 42, field_id(0): "Fine", field_id(1): "Docs"}))
     assert isinstance(event, AnswerSubmitted) and event.values == ("Fine", "Docs")
