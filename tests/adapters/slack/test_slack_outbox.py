@@ -60,7 +60,7 @@ async def box(fake_slack: FakeSlack) -> AsyncIterator[Box]:
     clock = ManualClock()
     sleeps = SleepRecorder()
     transport = RetryingTransport(
-        slack_client("xoxb-test-token", api_url=fake_slack.url), backoff_seconds=0.5, timeout_seconds=0.3, sleep=sleeps
+        slack_client("xoxb-test-token", api_url=fake_slack.url), backoff_seconds=0.5, timeout_seconds=1.0, sleep=sleeps
     )
     messages = MemoryMessageLog()
     yield Box(fake_slack, SlackOutbox(transport, messages, clock=clock), messages, clock, sleeps)
