@@ -697,6 +697,11 @@ class Catalog:
         """A wall-clock time as HH:MM, the form both languages use."""
         return value.strftime("%H:%M")
 
+    def decimal(self, locale: str, value: float, places: int = 1) -> str:
+        """A number with `places` decimals as each language writes it: `3.8` / `3,8`."""
+        text = f"{value:.{places}f}"
+        return text.replace(".", ",") if supported(locale) == "nl" else text
+
     def names(self, locale: str, names: list[str]) -> str:
         """`A, B and C` / `A, B en C`."""
         if len(names) <= 1:
