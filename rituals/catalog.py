@@ -470,6 +470,128 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "language.en": ("English", "Engels"),
     "language.nl": ("Dutch", "Nederlands"),
     "list.and": ("and", "en"),
+    # The wellbeing pulse. Its questions: text, then the words at each end of the 1-5 scale.
+    "pulse.q.feeling": ("How are you feeling this week?", "Hoe voel je je deze week?"),
+    "pulse.q.feeling.low": ("very bad", "heel slecht"),
+    "pulse.q.feeling.high": ("very good", "heel goed"),
+    "pulse.q.workload": ("How manageable was your workload this week?", "Hoe goed was je werk deze week te behappen?"),
+    "pulse.q.workload.low": ("unmanageable", "niet te behappen"),
+    "pulse.q.workload.high": ("very manageable", "goed te behappen"),
+    "pulse.q.connected": (
+        "How connected do you feel to your colleagues?", "Hoe verbonden voel je je met je collega's?"
+    ),
+    "pulse.q.connected.low": ("not at all", "helemaal niet"),
+    "pulse.q.connected.high": ("very connected", "heel verbonden"),
+    "pulse.q.switch_off": (
+        "Could you switch off after work this week?", "Kon je deze week na werktijd het werk loslaten?"
+    ),
+    "pulse.q.switch_off.low": ("never", "nooit"),
+    "pulse.q.switch_off.high": ("every day", "elke dag"),
+    "pulse.q.overload": (
+        "How much did the stream of messages and information bother you this week?",
+        "Hoeveel last had je deze week van de stroom berichten en informatie?",
+    ),
+    "pulse.q.overload.low": ("not at all", "helemaal niet"),
+    "pulse.q.overload.high": ("a lot", "heel veel"),
+    "pulse.q.focus": (
+        "Could you work with focus, without constant interruptions?",
+        "Kon je geconcentreerd werken, zonder steeds gestoord te worden?",
+    ),
+    "pulse.q.focus.low": ("almost never", "bijna nooit"),
+    "pulse.q.focus.high": ("almost always", "bijna altijd"),
+    "pulse.q.support": (
+        "Do you feel supported by your manager and team?", "Voel je je gesteund door je manager en je team?"
+    ),
+    "pulse.q.support.low": ("not at all", "helemaal niet"),
+    "pulse.q.support.high": ("fully", "volledig"),
+    "pulse.q.energy": ("How much energy did you have this week?", "Hoeveel energie had je deze week?"),
+    "pulse.q.energy.low": ("very little", "heel weinig"),
+    "pulse.q.energy.high": ("plenty", "volop"),
+    "pulse.lower_better": (" (lower is better)", " (lager is beter)"),
+    "pulse.bank.header": (
+        "Questions the pulse can ask, each on a scale of 1 to 5. Pin one with its id, for example `pin workload`:",
+        "Vragen die de welzijnscheck kan stellen, elk op een schaal van 1 tot 5. Zet er een vast met zijn id, "
+        "bijvoorbeeld `pin workload`:",
+    ),
+    "pulse.bank.item": ("• `{id}` — {question}{note}", "• `{id}` — {question}{note}"),
+    # What a member gets.
+    "pulse.prompt": (
+        "Time for the wellbeing pulse of #{team}: one tap per question, until {deadline}. It's anonymous: your "
+        "answers are stored without your name, and results show only when at least {k} people have answered.",
+        "Tijd voor de welzijnscheck van #{team}: één tik per vraag, tot {deadline}. Het is anoniem: je antwoorden "
+        "worden zonder je naam bewaard, en de uitkomst verschijnt pas als minstens {k} mensen hebben geantwoord.",
+    ),
+    "pulse.comment": (
+        "Anything else? (optional; comments show only when at least {k} people write one)",
+        "Nog iets kwijt? (mag leeg blijven; opmerkingen verschijnen alleen als minstens {k} mensen er een schrijven)",
+    ),
+    "pulse.submit": ("Send anonymously", "Anoniem versturen"),
+    "pulse.open": ("Answer", "Invullen"),
+    "pulse.saved": (
+        "Thanks! Your answers are saved without your name. Results come when the round closes ({deadline}), if at "
+        "least {k} people answered.",
+        "Dank je! Je antwoorden zijn zonder je naam bewaard. De uitkomst volgt als de ronde sluit ({deadline}), als "
+        "minstens {k} mensen hebben geantwoord.",
+    ),
+    "pulse.reminder": (
+        "A gentle reminder: the wellbeing pulse of #{team} is open until {deadline}. It takes a minute, and it's "
+        "anonymous. Your form is above.",
+        "Een vriendelijke herinnering: de welzijnscheck van #{team} staat open tot {deadline}. Het kost een minuutje "
+        "en is anoniem. Je formulier staat hierboven.",
+    ),
+    "error.pulse_answered": (
+        "You already answered this round. Answers are stored without your name, so they can't be changed "
+        "afterwards; the next round is a new chance.",
+        "Je hebt deze ronde al geantwoord. Antwoorden worden zonder je naam bewaard, dus ze kunnen achteraf niet "
+        "meer veranderen; de volgende ronde is een nieuwe kans.",
+    ),
+    "error.pulse_value": (
+        "`{value}` is not a point on the scale of 1 to 5; nothing was saved. Tap a number from 1 to 5 in the "
+        "latest form.",
+        "`{value}` is geen punt op de schaal van 1 tot 5; er is niets opgeslagen. Tik een getal van 1 tot 5 aan in "
+        "het nieuwste formulier.",
+    ),
+    "error.pulse_empty": (
+        "Every question was left open, so nothing was saved. Tap a number on at least one question, for example "
+        "4 on the first.",
+        "Je hebt alle vragen opengelaten, dus er is niets opgeslagen. Tik bij minstens één vraag een getal aan, "
+        "bijvoorbeeld 4 bij de eerste.",
+    ),
+    # Asking for a talk: deliberately not anonymous, and it says so before anything is sent.
+    "pulse.talk.prompt": (
+        "Would you rather talk to someone? This button is not anonymous: it tells your manager you'd like a chat, "
+        "and shares nothing of your answers.",
+        "Praat je liever even met iemand? Deze knop is niet anoniem: je manager hoort dat je graag een gesprek wilt, "
+        "en krijgt niets van je antwoorden te zien.",
+    ),
+    "pulse.talk.button": ("I'd like a chat with my manager", "Ik wil graag praten met mijn manager"),
+    "pulse.talk.explain": (
+        "If you confirm, the managers of #{team} ({managers}) get a private message with your name and that you'd "
+        "like a chat. That is all: nothing of your pulse answers is shared, now or later. Not now? Just leave this "
+        "message.",
+        "Als je bevestigt, krijgen de managers van #{team} ({managers}) een privébericht met je naam en dat je "
+        "graag een gesprek wilt. Meer niet: niets van je antwoorden op de welzijnscheck wordt gedeeld, nu niet en "
+        "later ook niet. Toch niet? Laat dit bericht dan gewoon staan.",
+    ),
+    "pulse.talk.confirm": ("Yes, let them know", "Ja, laat het weten"),
+    "pulse.talk.no_managers": (
+        "#{team} has no manager in Ritme yet, so there is nobody to tell. A workspace admin can add one, for "
+        "example `/ritme manager add Sam`.",
+        "#{team} heeft nog geen manager in Ritme, dus er is niemand om het te laten weten. Een beheerder van de "
+        "werkruimte kan er een toevoegen, bijvoorbeeld `/ritme manager add Sam`.",
+    ),
+    "pulse.talk.request": (
+        "{name} from #{team} would like a chat with you. Nothing of their pulse answers is shared. A personal "
+        "message or a short call is a good start.",
+        "{name} van #{team} wil graag een gesprek met je. Er wordt niets van de antwoorden op de welzijnscheck "
+        "gedeeld. Een persoonlijk berichtje of een kort belletje is een goed begin.",
+    ),
+    "pulse.talk.sent": (
+        "Done: the managers of #{team} ({managers}) know you'd like a chat. They got your name only, none of your "
+        "answers.",
+        "Gedaan: de managers van #{team} ({managers}) weten nu dat je graag een gesprek wilt. Alleen je naam is "
+        "gedeeld, geen van je antwoorden.",
+    ),
     # The local browser chat's own words (menus, buttons, its errors) follow below, under "ui.".
     "ui.page.title": ("Ritme — local chat", "Ritme — lokale chat"),
     "ui.brand.note": ("local", "lokaal"),
