@@ -592,6 +592,101 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Gedaan: de managers van #{team} ({managers}) weten nu dat je graag een gesprek wilt. Alleen je naam is "
         "gedeeld, geen van je antwoorden.",
     ),
+    # Results of a round.
+    "pulse.results.title": ("Wellbeing pulse of #{team}, {date}", "Welzijnscheck van #{team}, {date}"),
+    "pulse.results.rate": (
+        "{responded} of {prompted} answered ({percent}%).",
+        "{responded} van de {prompted} hebben geantwoord ({percent}%).",
+    ),
+    "pulse.results.question": (
+        "Average {average} of 5 from {n} answers{change}. Per point 1 to 5: {distribution}. Trend: {trend}",
+        "Gemiddeld {average} van 5 uit {n} antwoorden{change}. Per punt 1 tot 5: {distribution}. Verloop: {trend}",
+    ),
+    "pulse.results.up": (", {delta} higher than recent rounds", ", {delta} hoger dan de vorige rondes"),
+    "pulse.results.down": (", {delta} lower than recent rounds", ", {delta} lager dan de vorige rondes"),
+    "pulse.results.same": (", the same as recent rounds", ", gelijk aan de vorige rondes"),
+    "pulse.results.legend": (
+        "Trend: the last rounds that asked the question, oldest first; · is a round with too few answers to show.",
+        "Verloop: de laatste rondes met die vraag, de oudste eerst; · is een ronde met te weinig antwoorden om te "
+        "tonen.",
+    ),
+    "pulse.question.too_few": (
+        "Not shown: {n} people answered this question, and a question shows from {k} answers, so nobody's answer "
+        "can be picked out.",
+        "Niet getoond: {n} mensen beantwoordden deze vraag, en een vraag verschijnt pas vanaf {k} antwoorden, zodat "
+        "niemands antwoord te herleiden is.",
+    ),
+    "pulse.comments.title": ("Comments, in random order:", "Opmerkingen, in willekeurige volgorde:"),
+    "pulse.comments.held": (
+        "Comments are not shown: they show only when at least {k} people write one, so nobody's words stand "
+        "out on their own.",
+        "Opmerkingen worden niet getoond: dat gebeurt pas als minstens {k} mensen er een schrijven, zodat niemands "
+        "woorden op zichzelf staan.",
+    ),
+    "pulse.withheld.too_few": (
+        "{responded} of {prompted} answered; results show from {k} answers, so nobody's answer can be picked out.",
+        "{responded} van de {prompted} hebben geantwoord; de uitkomst verschijnt vanaf {k} antwoorden, zodat "
+        "niemands antwoord te herleiden is.",
+    ),
+    "pulse.withheld.team_too_small": (
+        "This pulse reaches {prompted} people and results show from {k} answers, so nobody's answer can be picked "
+        "out. In a team this size they never show; that is on purpose.",
+        "Deze check bereikt {prompted} mensen en de uitkomst verschijnt pas vanaf {k} antwoorden, zodat niemands "
+        "antwoord te herleiden is. In een team van deze omvang verschijnt die dus nooit, en dat is met opzet.",
+    ),
+    "pulse.breakdown.too_few": (
+        "Not shown: part of it rests on {n} answers, and figures show from {k}, so nobody's answer can be picked "
+        "out.",
+        "Niet getoond: een deel ervan rust op {n} antwoorden, en cijfers verschijnen pas vanaf {k}, zodat niemands "
+        "antwoord te herleiden is.",
+    ),
+    "pulse.breakdown.difference": (
+        "Not shown: it differs from “{other}” by {n} answers, and subtracting the two would show what fewer than "
+        "{k} people answered.",
+        "Niet getoond: het verschilt {n} antwoorden van “{other}”, en door die twee van elkaar af te trekken zou "
+        "zichtbaar worden wat minder dan {k} mensen antwoordden.",
+    ),
+    # A private nudge to managers when a round signals trouble.
+    "pulse.signal.title": (
+        "A signal from the wellbeing pulse of #{team} ({date}), for managers only",
+        "Een signaal uit de welzijnscheck van #{team} ({date}), alleen voor managers",
+    ),
+    "pulse.signal.drop": (
+        "“{question}”{note}: {average} this round, against {baseline} on average in the rounds before.",
+        "“{question}”{note}: {average} deze ronde, tegen gemiddeld {baseline} in de rondes ervoor.",
+    ),
+    "pulse.signal.low": (
+        "“{question}”{note}: {percent}% of the answers were a {ends}.",
+        "“{question}”{note}: {percent}% van de antwoorden was een {ends}.",
+    ),
+    "pulse.signal.ends_low": ("1 or 2", "1 of 2"),
+    "pulse.signal.ends_high": ("4 or 5", "4 of 5"),
+    "pulse.signal.tips": ("What could help:", "Wat kan helpen:"),
+    "pulse.tip.checkins": (
+        "Plan 1-on-1 check-ins this week and ask “how are you really?” — then listen.",
+        "Plan deze week één-op-één-gesprekken en vraag “hoe gaat het nu echt met je?” — en luister dan.",
+    ),
+    "pulse.tip.workload": (
+        "Look at the workload together: what can wait, be dropped or be shared?",
+        "Bekijk samen de werkdruk: wat kan wachten, vervallen of verdeeld worden?",
+    ),
+    "pulse.tip.social": (
+        "Plan a social moment on purpose: an hour's virtual borrel each week, or coffee pairings.",
+        "Plan bewust een sociaal moment: een uur per week een digitale borrel, of koffiekoppels.",
+    ),
+    "pulse.tip.quiet": (
+        "Protect a no-meeting window (say 12:00-13:00, so people can get outside) and agree on core hours.",
+        "Bescherm een vergadervrij blok (bijvoorbeeld 12:00-13:00, zodat mensen naar buiten kunnen) en spreek "
+        "kerntijden af.",
+    ),
+    "pulse.tip.after_hours": (
+        "Respect free time: no messages after hours, and say out loud that replies can wait until tomorrow.",
+        "Respecteer vrije tijd: geen berichten na werktijd, en zeg hardop dat een antwoord tot morgen kan wachten.",
+    ),
+    "pulse.signal.privacy": (
+        "This is about the team, not about anyone in it: please don't try to find out who answered what.",
+        "Dit gaat over het team, niet over iemand in het bijzonder: probeer niet uit te zoeken wie wat antwoordde.",
+    ),
     # The local browser chat's own words (menus, buttons, its errors) follow below, under "ui.".
     "ui.page.title": ("Ritme — local chat", "Ritme — lokale chat"),
     "ui.brand.note": ("local", "lokaal"),

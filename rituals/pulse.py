@@ -9,14 +9,15 @@ they are when it is safe to; regular check-ins help. So the pulse gives the team
 from __future__ import annotations
 
 import hashlib
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rituals.catalog import Catalog
-from rituals.model import Member
-from rituals.outbound import Button, Choice, Field, Form, MemberAddress, Prompt, Span, Text
+from rituals.model import Member, QuestionCounts, RoundCounts
+from rituals.outbound import Button, Choice, Field, Form, Line, MemberAddress, Prompt, Span, Text
 from rituals.schedule import local_date, local_time
 
 SCALE = (1, 2, 3, 4, 5)
@@ -307,3 +308,376 @@ def pick_questions(
     picked = set(rest[: count - len(chosen)])
     # Pinned first, then the bank's own order, so the form reads the same way round after round.
     return (*chosen, *(qid for qid in bank_ids if qid in picked))
+
+
+# --- Results ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionResult:
+    """One question of a round, shown: it had at least k answers."""
+
+    question_id: str
+    n: int
+    average: float
+    distribution: tuple[int, int, int, int, int]
+    change: float | None  # against the mean of up to BASELINE_ROUNDS earlier shown rounds; None for a first
+    trend: str  # a sparkline over the last TREND_ROUNDS rounds that asked it, oldest first
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionWithheld:
+    """One question of a round that fewer than k people answered: only that it is held back, and why."""
+
+    question_id: str
+    n: int
+    k: int
+    reason: str = "pulse.question.too_few"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundSummary:
+    """A round's results, every figure resting on at least k answers."""
+
+    occurrence_id: int
+    local_date: date
+    prompted: int
+    responded: int
+    k: int
+    questions: tuple[QuestionResult | QuestionWithheld, ...]
+    comments: tuple[str, ...]  # empty when held back
+    comments_held: bool
+
+    @property
+    def response_rate(self) -> float:
+        """The share of people prompted who answered, 0 to 1."""
+        return self.responded / self.prompted if self.prompted else 0.0
+
+    def result(self, question_id: str) -> QuestionResult | None:
+        """The shown result of one question, or None when it was not asked or held back."""
+        for item in self.questions:
+            if isinstance(item, QuestionResult) and item.question_id == question_id:
+                return item
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withheld:
+    """A round with fewer than k answers: nothing of it shows but how many answered, and why."""
+
+    occurrence_id: int
+    local_date: date
+    prompted: int
+    responded: int
+    k: int
+    reason: str
+
+
+def _average(counts: Sequence[int]) -> float:
+    return sum(point * count for point, count in zip(SCALE, counts, strict=True)) / sum(counts)
+
+
+def _counts(rnd: RoundCounts, question_id: str) -> QuestionCounts | None:
+    return next((q for q in rnd.questions if q.question_id == question_id), None)
+
+
+def _shown_average(rnd: RoundCounts, question_id: str, k: int) -> float | None:
+    """A round's average for a question when that round showed it (k answers in the round and to the question)."""
+    counts = _counts(rnd, question_id)
+    if counts is None or rnd.responded < k or sum(counts.counts) < k:
+        return None
+    return _average(counts.counts)
+
+
+def spark(average: float | None) -> str:
+    """One sparkline character on the fixed 1-5 scale, or the gap for a round that showed nothing."""
+    if average is None:
+        return GAP
+    # A fixed scale, not the range of the data: stretching 3.9-4.1 to full height would make noise look like news.
+    step = (average - SCALE[0]) / (SCALE[-1] - SCALE[0]) * (len(SPARK) - 1)
+    return SPARK[max(0, min(len(SPARK) - 1, round(step)))]
+
+
+def summarize(
+    current: RoundCounts, previous: Sequence[RoundCounts] = (), k: int = DEFAULT_K
+) -> RoundSummary | Withheld:
+    """A round's results when at least k answered, else Withheld; `previous` are earlier rounds, oldest first."""
+    check_k(k)
+    if current.responded < k:
+        reason = "pulse.withheld.team_too_small" if current.prompted < k else "pulse.withheld.too_few"
+        return Withheld(occurrence_id=current.occurrence_id, local_date=current.local_date, prompted=current.prompted,
+                        responded=current.responded, k=k, reason=reason)
+    items: list[QuestionResult | QuestionWithheld] = []
+    for counts in current.questions:
+        n = sum(counts.counts)
+        qid = counts.question_id
+        if n < k:
+            # Members may skip a question; a question few answered would show those few.
+            items.append(QuestionWithheld(question_id=qid, n=n, k=k))
+            continue
+        average = _average(counts.counts)
+        asked_before = [rnd for rnd in previous if _counts(rnd, qid) is not None]
+        earlier = [a for a in (_shown_average(rnd, qid, k) for rnd in asked_before) if a is not None]
+        baseline = earlier[-BASELINE_ROUNDS:]
+        change = average - statistics.fmean(baseline) if baseline else None
+        trend = "".join(spark(_shown_average(rnd, qid, k)) for rnd in asked_before[-(TREND_ROUNDS - 1):])
+        items.append(QuestionResult(question_id=qid, n=n, average=average, distribution=counts.counts,
+                                    change=change, trend=trend + spark(average)))
+    # Few comments would be few voices, recognisable by their words: they show only when k people wrote one.
+    written = tuple(comment.strip() for comment in current.comments if comment.strip())
+    shown = len(written) >= k
+    return RoundSummary(occurrence_id=current.occurrence_id, local_date=current.local_date,
+                        prompted=current.prompted, responded=current.responded, k=k, questions=tuple(items),
+                        comments=written if shown else (), comments_held=not shown)
+
+
+# --- Breakdowns and differencing ----------------------------------------------------------------------------
+
+Pool = tuple[int, str]  # (occurrence id, question id): the answers one round gave to one question
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aggregate:
+    """A figure a view would like to show, described by how many answers it takes from each pool."""
+
+    key: str
+    counts: tuple[tuple[Pool, int], ...]
+
+    def by_pool(self) -> dict[Pool, int]:
+        """Answers per pool, leaving out pools it takes nothing from."""
+        return {pool: n for pool, n in self.counts if n}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Suppression:
+    """A figure that must not show, with the catalog key saying why, the group size it would expose, and k."""
+
+    key: str
+    reason: str
+    n: int
+    k: int
+    other: str = ""  # the shown figure it would be subtracted from, for "pulse.breakdown.difference"
+
+
+def period_aggregate(key: str, rounds: Sequence[RoundCounts], question_id: str) -> Aggregate:
+    """The figure "this question over these rounds": every answer each round gave to it."""
+    counts = tuple(
+        ((rnd.occurrence_id, question_id), sum(qc.counts)) for rnd in rounds if (qc := _counts(rnd, question_id))
+    )
+    return Aggregate(key=key, counts=counts)
+
+
+def safe_breakdowns(
+    candidates: Sequence[Aggregate], k: int = DEFAULT_K
+) -> tuple[tuple[Aggregate, ...], tuple[Suppression, ...]]:
+    """Which candidate figures may show together, earlier candidates first; the rest with the reason why.
+
+    The rule, for any view that shows several figures (a dashboard, by period or by question):
+    1. Every pool a figure draws on holds at least k answers. Pools, not totals: the same person answers round
+       after round, so "8 answers over 4 rounds" may be two people; only one round's count is sure to be people.
+       A round that was withheld (or a question fewer than k answered) therefore never feeds a bigger figure.
+    2. Any two shown figures differ, in every pool, by nothing or by at least k answers. Subtracting "last 4
+       rounds" from "last 3", or a round counted at close from the same round counted later, or a subgroup from
+       its whole, leaves exactly that difference; fewer than k answers there would be few people exposed.
+    Within one pool, of two figures the smaller is assumed to be part of the larger (a later count, a subgroup).
+    """
+    check_k(k)
+    shown: list[Aggregate] = []
+    suppressed: list[Suppression] = []
+    for candidate in candidates:
+        pools = candidate.by_pool()
+        smallest = min(pools.values(), default=0)
+        if smallest < k:
+            suppressed.append(Suppression(key=candidate.key, reason="pulse.breakdown.too_few", n=smallest, k=k))
+            continue
+        clash = _first_clash(pools, shown, k)
+        if clash is not None:
+            other, gap = clash
+            suppressed.append(Suppression(key=candidate.key, reason="pulse.breakdown.difference", n=gap, k=k,
+                                          other=other))
+            continue
+        shown.append(candidate)
+    return tuple(shown), tuple(suppressed)
+
+
+def _first_clash(pools: Mapping[Pool, int], shown: Sequence[Aggregate], k: int) -> tuple[str, int] | None:
+    for other in shown:
+        theirs = other.by_pool()
+        gaps = [abs(pools.get(pool, 0) - theirs.get(pool, 0)) for pool in pools.keys() | theirs.keys()]
+        small = [gap for gap in gaps if 0 < gap < k]
+        if small:
+            return other.key, min(small)
+    return None
+
+
+def suppression_text(catalog: Catalog, locale: str, suppression: Suppression, other_label: str = "") -> str:
+    """Why a figure is not shown, in `locale`; `other_label` names the figure it would be subtracted from."""
+    return catalog.text(locale, suppression.reason, n=suppression.n, k=suppression.k, other=other_label)
+
+
+# --- Signals for managers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignalThresholds:
+    """When a round is worth a private nudge to managers; sensible defaults, settings may override them."""
+
+    drop: float = 0.5  # points below the recent rounds' mean, on a "higher is better" basis
+    spread: float = 1.5  # ...and more than this many standard deviations of those rounds: beyond normal wobble
+    low_share: float = 0.4  # share of answers at the hard end of the scale (1-2; 4-5 where lower is better)
+    rounds: int = BASELINE_ROUNDS  # how many recent shown rounds make the baseline
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drop:
+    """A question whose average fell clearly against the team's own recent rounds."""
+
+    question_id: str
+    average: float
+    baseline: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class LowShare:
+    """A question where many answers sat at the hard end of the scale."""
+
+    question_id: str
+    share: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signal:
+    """Why a round deserves the managers' attention, and the research's suggestions that fit (catalog keys)."""
+
+    occurrence_id: int
+    local_date: date
+    drops: tuple[Drop, ...]
+    low_shares: tuple[LowShare, ...]
+    tips: tuple[str, ...]
+
+
+def signal(
+    current: RoundSummary | Withheld,
+    recent: Sequence[RoundSummary | Withheld] = (),
+    thresholds: SignalThresholds | None = None,
+) -> Signal | None:
+    """A Signal when a shown question dropped clearly or many answers were low; None otherwise.
+
+    `recent` are earlier rounds, oldest first. Only figures that showed count: a withheld round or question
+    (fewer than k answers) never fires a signal nor serves as a baseline.
+    """
+    limits = thresholds or SignalThresholds()
+    if isinstance(current, Withheld):
+        return None
+    drops: list[Drop] = []
+    lows: list[LowShare] = []
+    for item in current.questions:
+        if not isinstance(item, QuestionResult):
+            continue
+        question = QUESTIONS[item.question_id]
+        before = [r.result(item.question_id) for r in recent if isinstance(r, RoundSummary)]
+        history = [question.goodness(r.average) for r in before if r is not None][-limits.rounds:]
+        if history:
+            baseline = statistics.fmean(history)
+            wobble = statistics.stdev(history) if len(history) > 1 else 0.0
+            fall = baseline - question.goodness(item.average)
+            if fall >= limits.drop and fall > limits.spread * wobble:
+                # goodness() is its own inverse, so flipping the baseline back gives it on the question's scale.
+                drops.append(Drop(question_id=item.question_id, average=item.average,
+                                  baseline=question.goodness(baseline)))
+        share = question.difficult(item.distribution) / item.n
+        if share >= limits.low_share:
+            lows.append(LowShare(question_id=item.question_id, share=share))
+    if not drops and not lows:
+        return None
+    tips = [CHECKINS_TIP]  # always first: "how are you really?" in a 1-on-1 is where a manager learns more
+    for qid in [drop.question_id for drop in drops] + [low.question_id for low in lows]:
+        tips.extend(tip for tip in QUESTIONS[qid].tips if tip not in tips)
+    return Signal(occurrence_id=current.occurrence_id, local_date=current.local_date, drops=tuple(drops),
+                  low_shares=tuple(lows), tips=tuple(tips))
+
+
+# --- Texts for the channel and the managers -----------------------------------------------------------------
+
+
+def _percent(share: float) -> int:
+    # Half up, as people round: 5 of 8 is 63%, where Python's round() would say 62.
+    return int(100 * share + 0.5)
+
+
+def _title(catalog: Catalog, locale: str, key: str, team_name: str, day: date) -> Line:
+    return (Span(text=catalog.text(locale, key, team=team_name, date=catalog.date(locale, day)), bold=True),)
+
+
+def withheld_text(withheld: Withheld, *, catalog: Catalog, locale: str, team_name: str) -> Text:
+    """The post for a round with too few answers: how many answered, and why nothing shows."""
+    reason = catalog.text(locale, withheld.reason, responded=withheld.responded, prompted=withheld.prompted,
+                          k=withheld.k)
+    return Text((_title(catalog, locale, "pulse.results.title", team_name, withheld.local_date),
+                 (Span(text=reason),)))
+
+
+def _change(catalog: Catalog, locale: str, change: float | None) -> str:
+    if change is None:
+        return ""
+    delta = catalog.decimal(locale, abs(change))
+    if delta == catalog.decimal(locale, 0.0):
+        return catalog.text(locale, "pulse.results.same")
+    return catalog.text(locale, "pulse.results.up" if change > 0 else "pulse.results.down", delta=delta)
+
+
+def results_text(summary: RoundSummary | Withheld, *, catalog: Catalog, locale: str, team_name: str) -> Text:
+    """The post when a round closes: response rate, then per question average, change, spread and trend."""
+    if isinstance(summary, Withheld):
+        return withheld_text(summary, catalog=catalog, locale=locale, team_name=team_name)
+    lines: list[Line] = [
+        _title(catalog, locale, "pulse.results.title", team_name, summary.local_date),
+        (Span(text=catalog.text(locale, "pulse.results.rate", responded=summary.responded,
+                                prompted=summary.prompted, percent=_percent(summary.response_rate))),),
+    ]
+    for item in summary.questions:
+        question = QUESTIONS[item.question_id]
+        lines.append((Span(text=question.text(catalog, locale) + question.note(catalog, locale), bold=True),))
+        if isinstance(item, QuestionWithheld):
+            lines.append((Span(text=catalog.text(locale, item.reason, n=item.n, k=item.k)),))
+            continue
+        lines.append((Span(text=catalog.text(
+            locale,
+            "pulse.results.question",
+            average=catalog.decimal(locale, item.average),
+            n=item.n,
+            change=_change(catalog, locale, item.change),
+            distribution=" · ".join(str(count) for count in item.distribution),
+            trend=item.trend,
+        )),))
+    if any(isinstance(item, QuestionResult) for item in summary.questions):
+        lines.append((Span(text=catalog.text(locale, "pulse.results.legend")),))
+    if summary.comments_held:
+        lines.append((Span(text=catalog.text(locale, "pulse.comments.held", k=summary.k)),))
+    else:
+        lines.append((Span(text=catalog.text(locale, "pulse.comments.title"), bold=True),))
+        # Members' own words: user spans, escaped and defused by every renderer.
+        lines.extend((Span(text="• "), Span(text=comment, user=True)) for comment in summary.comments)
+    return Text(tuple(lines))
+
+
+def signal_text(found: Signal, *, catalog: Catalog, locale: str, team_name: str) -> Text:
+    """The managers' private nudge: what stood out, concrete suggestions, and a word on respecting anonymity."""
+    lines: list[Line] = [_title(catalog, locale, "pulse.signal.title", team_name, found.local_date)]
+    for drop in found.drops:
+        question = QUESTIONS[drop.question_id]
+        lines.append((Span(text="• " + catalog.text(
+            locale, "pulse.signal.drop", question=question.text(catalog, locale), note=question.note(catalog, locale),
+            average=catalog.decimal(locale, drop.average), baseline=catalog.decimal(locale, drop.baseline),
+        )),))
+    for low in found.low_shares:
+        question = QUESTIONS[low.question_id]
+        ends = "pulse.signal.ends_low" if question.higher_is_better else "pulse.signal.ends_high"
+        lines.append((Span(text="• " + catalog.text(
+            locale, "pulse.signal.low", question=question.text(catalog, locale), note=question.note(catalog, locale),
+            percent=_percent(low.share), ends=catalog.text(locale, ends),
+        )),))
+    lines.append((Span(text=catalog.text(locale, "pulse.signal.tips"), bold=True),))
+    lines.extend((Span(text="• " + catalog.text(locale, tip)),) for tip in found.tips)
+    lines.append((Span(text=catalog.text(locale, "pulse.signal.privacy")),))
+    return Text(tuple(lines))
