@@ -411,6 +411,23 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Managers stellen de rituelen van een kanaal in. Wie als eerste iets instelt, wordt manager.\n"
         "`/ritme manager list` · `/ritme manager add Sam`",
     ),
+    "help.pulse": (
+        "Wellbeing pulse (managers configure, everyone answers anonymously):\n"
+        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "Everyone gets 1 to 3 questions on a scale of 1 to 5, taking turns through the bank; pinned ones are always "
+        "asked. Results go to this channel (or `to managers` only), and only from k answers: 5 unless you raise it, "
+        "never below 3.\n"
+        "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
+        "`/ritme pulse results` (the latest round) · `/ritme pulse questions` (the bank, with ids to pin)",
+        "Welzijnscheck (managers stellen in, iedereen antwoordt anoniem):\n"
+        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "Iedereen krijgt 1 tot 3 vragen op een schaal van 1 tot 5, om de beurt uit de vragenbank; vastgezette "
+        "vragen komen altijd. De uitkomst komt in dit kanaal (of met `to managers` alleen bij de managers), en pas "
+        "vanaf k antwoorden: 5, tenzij je het verhoogt, en nooit minder dan 3.\n"
+        "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
+        "`/ritme pulse results` (de laatste ronde) · `/ritme pulse questions` (de vragenbank, met ids om vast te "
+        "zetten)",
+    ),
     "demo.welcome": (
         "Welcome to the Ritme demo! Anna, Ben, Lucas and Priya are a team in four time zones with a morning "
         "stand-up. Pick a person on the left and press \"Run stand-up now\": everyone who is working gets a "

@@ -491,3 +491,15 @@ def test_a_high_share_of_hard_answers_fires_even_without_history_on_either_kind_
     assert "(lower is better)" in text and "50% of the answers were a 4 or 5." in text
     assert "no-meeting window" in text
     assert pulse.signal(pulse.summarize(_round(1, 6, {"overload": (3, 2, 0, 0, 1)}))) is None
+
+
+# --- Help ----------------------------------------------------------------------------------------------------
+
+
+def test_pulse_help_proposes_the_commands_in_both_languages() -> None:
+    english, dutch = CATALOG.text("en", "help.pulse"), CATALOG.text("nl", "help.pulse")
+    for text in (english, dutch):
+        assert "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] " \
+               "[to managers]`" in text
+        assert "`/ritme pulse results`" in text and "`/ritme pulse questions`" in text
+    assert "never below 3" in english and "nooit minder dan 3" in dutch
