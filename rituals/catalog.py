@@ -411,6 +411,23 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Managers stellen de rituelen van een kanaal in. Wie als eerste iets instelt, wordt manager.\n"
         "`/ritme manager list` · `/ritme manager add Sam`",
     ),
+    "help.pulse": (
+        "Wellbeing pulse (managers configure, everyone answers anonymously):\n"
+        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "Everyone gets 1 to 3 questions on a scale of 1 to 5, taking turns through the bank; pinned ones are always "
+        "asked. Results go to this channel (or `to managers` only), and only from k answers: 5 unless you raise it, "
+        "never below 3.\n"
+        "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
+        "`/ritme pulse results` (the latest round) · `/ritme pulse questions` (the bank, with ids to pin)",
+        "Welzijnscheck (managers stellen in, iedereen antwoordt anoniem):\n"
+        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "Iedereen krijgt 1 tot 3 vragen op een schaal van 1 tot 5, om de beurt uit de vragenbank; vastgezette "
+        "vragen komen altijd. De uitkomst komt in dit kanaal (of met `to managers` alleen bij de managers), en pas "
+        "vanaf k antwoorden: 5, tenzij je het verhoogt, en nooit minder dan 3.\n"
+        "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
+        "`/ritme pulse results` (de laatste ronde) · `/ritme pulse questions` (de vragenbank, met ids om vast te "
+        "zetten)",
+    ),
     "demo.welcome": (
         "Welcome to the Ritme demo! Anna, Ben, Lucas and Priya are a team in four time zones with a morning "
         "stand-up. Pick a person on the left and press \"Run stand-up now\": everyone who is working gets a "
@@ -470,6 +487,223 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "language.en": ("English", "Engels"),
     "language.nl": ("Dutch", "Nederlands"),
     "list.and": ("and", "en"),
+    # The wellbeing pulse. Its questions: text, then the words at each end of the 1-5 scale.
+    "pulse.q.feeling": ("How are you feeling this week?", "Hoe voel je je deze week?"),
+    "pulse.q.feeling.low": ("very bad", "heel slecht"),
+    "pulse.q.feeling.high": ("very good", "heel goed"),
+    "pulse.q.workload": ("How manageable was your workload this week?", "Hoe goed was je werk deze week te behappen?"),
+    "pulse.q.workload.low": ("unmanageable", "niet te behappen"),
+    "pulse.q.workload.high": ("very manageable", "goed te behappen"),
+    "pulse.q.connected": (
+        "How connected do you feel to your colleagues?", "Hoe verbonden voel je je met je collega's?"
+    ),
+    "pulse.q.connected.low": ("not at all", "helemaal niet"),
+    "pulse.q.connected.high": ("very connected", "heel verbonden"),
+    "pulse.q.switch_off": (
+        "Could you switch off after work this week?", "Kon je deze week na werktijd het werk loslaten?"
+    ),
+    "pulse.q.switch_off.low": ("never", "nooit"),
+    "pulse.q.switch_off.high": ("every day", "elke dag"),
+    "pulse.q.overload": (
+        "How much did the stream of messages and information bother you this week?",
+        "Hoeveel last had je deze week van de stroom berichten en informatie?",
+    ),
+    "pulse.q.overload.low": ("not at all", "helemaal niet"),
+    "pulse.q.overload.high": ("a lot", "heel veel"),
+    "pulse.q.focus": (
+        "Could you work with focus, without constant interruptions?",
+        "Kon je geconcentreerd werken, zonder steeds gestoord te worden?",
+    ),
+    "pulse.q.focus.low": ("almost never", "bijna nooit"),
+    "pulse.q.focus.high": ("almost always", "bijna altijd"),
+    "pulse.q.support": (
+        "Do you feel supported by your manager and team?", "Voel je je gesteund door je manager en je team?"
+    ),
+    "pulse.q.support.low": ("not at all", "helemaal niet"),
+    "pulse.q.support.high": ("fully", "volledig"),
+    "pulse.q.energy": ("How much energy did you have this week?", "Hoeveel energie had je deze week?"),
+    "pulse.q.energy.low": ("very little", "heel weinig"),
+    "pulse.q.energy.high": ("plenty", "volop"),
+    "pulse.lower_better": (" (lower is better)", " (lager is beter)"),
+    "pulse.bank.header": (
+        "Questions the pulse can ask, each on a scale of 1 to 5. Pin one with its id, for example `pin workload`:",
+        "Vragen die de welzijnscheck kan stellen, elk op een schaal van 1 tot 5. Zet er een vast met zijn id, "
+        "bijvoorbeeld `pin workload`:",
+    ),
+    "pulse.bank.item": ("• `{id}` — {question}{note}", "• `{id}` — {question}{note}"),
+    # What a member gets.
+    "pulse.prompt": (
+        "Time for the wellbeing pulse of #{team}: one tap per question, until {deadline}. It's anonymous: your "
+        "answers are stored without your name, and results show only when at least {k} people have answered.",
+        "Tijd voor de welzijnscheck van #{team}: één tik per vraag, tot {deadline}. Het is anoniem: je antwoorden "
+        "worden zonder je naam bewaard, en de uitkomst verschijnt pas als minstens {k} mensen hebben geantwoord.",
+    ),
+    "pulse.comment": (
+        "Anything else? (optional; comments show only when at least {k} people write one)",
+        "Nog iets kwijt? (mag leeg blijven; opmerkingen verschijnen alleen als minstens {k} mensen er een schrijven)",
+    ),
+    "pulse.submit": ("Send anonymously", "Anoniem versturen"),
+    "pulse.open": ("Answer", "Invullen"),
+    "pulse.saved": (
+        "Thanks! Your answers are saved without your name. Results come when the round closes ({deadline}), if at "
+        "least {k} people answered.",
+        "Dank je! Je antwoorden zijn zonder je naam bewaard. De uitkomst volgt als de ronde sluit ({deadline}), als "
+        "minstens {k} mensen hebben geantwoord.",
+    ),
+    "pulse.reminder": (
+        "A gentle reminder: the wellbeing pulse of #{team} is open until {deadline}. It takes a minute, and it's "
+        "anonymous. Your form is above.",
+        "Een vriendelijke herinnering: de welzijnscheck van #{team} staat open tot {deadline}. Het kost een minuutje "
+        "en is anoniem. Je formulier staat hierboven.",
+    ),
+    "error.pulse_answered": (
+        "You already answered this round. Answers are stored without your name, so they can't be changed "
+        "afterwards; the next round is a new chance.",
+        "Je hebt deze ronde al geantwoord. Antwoorden worden zonder je naam bewaard, dus ze kunnen achteraf niet "
+        "meer veranderen; de volgende ronde is een nieuwe kans.",
+    ),
+    "error.pulse_value": (
+        "`{value}` is not a point on the scale of 1 to 5; nothing was saved. Tap a number from 1 to 5 in the "
+        "latest form.",
+        "`{value}` is geen punt op de schaal van 1 tot 5; er is niets opgeslagen. Tik een getal van 1 tot 5 aan in "
+        "het nieuwste formulier.",
+    ),
+    "error.pulse_empty": (
+        "Every question was left open, so nothing was saved. Tap a number on at least one question, for example "
+        "4 on the first.",
+        "Je hebt alle vragen opengelaten, dus er is niets opgeslagen. Tik bij minstens één vraag een getal aan, "
+        "bijvoorbeeld 4 bij de eerste.",
+    ),
+    # Asking for a talk: deliberately not anonymous, and it says so before anything is sent.
+    "pulse.talk.prompt": (
+        "Would you rather talk to someone? This button is not anonymous: it tells your manager you'd like a chat, "
+        "and shares nothing of your answers.",
+        "Praat je liever even met iemand? Deze knop is niet anoniem: je manager hoort dat je graag een gesprek wilt, "
+        "en krijgt niets van je antwoorden te zien.",
+    ),
+    "pulse.talk.button": ("I'd like a chat with my manager", "Ik wil graag praten met mijn manager"),
+    "pulse.talk.explain": (
+        "If you confirm, the managers of #{team} ({managers}) get a private message with your name and that you'd "
+        "like a chat. That is all: nothing of your pulse answers is shared, now or later. Not now? Just leave this "
+        "message.",
+        "Als je bevestigt, krijgen de managers van #{team} ({managers}) een privébericht met je naam en dat je "
+        "graag een gesprek wilt. Meer niet: niets van je antwoorden op de welzijnscheck wordt gedeeld, nu niet en "
+        "later ook niet. Toch niet? Laat dit bericht dan gewoon staan.",
+    ),
+    "pulse.talk.confirm": ("Yes, let them know", "Ja, laat het weten"),
+    "pulse.talk.no_managers": (
+        "#{team} has no manager in Ritme yet, so there is nobody to tell. A workspace admin can add one, for "
+        "example `/ritme manager add Sam`.",
+        "#{team} heeft nog geen manager in Ritme, dus er is niemand om het te laten weten. Een beheerder van de "
+        "werkruimte kan er een toevoegen, bijvoorbeeld `/ritme manager add Sam`.",
+    ),
+    "pulse.talk.request": (
+        "{name} from #{team} would like a chat with you. Nothing of their pulse answers is shared. A personal "
+        "message or a short call is a good start.",
+        "{name} van #{team} wil graag een gesprek met je. Er wordt niets van de antwoorden op de welzijnscheck "
+        "gedeeld. Een persoonlijk berichtje of een kort belletje is een goed begin.",
+    ),
+    "pulse.talk.sent": (
+        "Done: the managers of #{team} ({managers}) know you'd like a chat. They got your name only, none of your "
+        "answers.",
+        "Gedaan: de managers van #{team} ({managers}) weten nu dat je graag een gesprek wilt. Alleen je naam is "
+        "gedeeld, geen van je antwoorden.",
+    ),
+    # Results of a round.
+    "pulse.results.title": ("Wellbeing pulse of #{team}, {date}", "Welzijnscheck van #{team}, {date}"),
+    "pulse.results.rate": (
+        "{responded} of {prompted} answered ({percent}%).",
+        "{responded} van de {prompted} hebben geantwoord ({percent}%).",
+    ),
+    "pulse.results.question": (
+        "Average {average} of 5 from {n} answers{change}. Per point 1 to 5: {distribution}. Trend: {trend}",
+        "Gemiddeld {average} van 5 uit {n} antwoorden{change}. Per punt 1 tot 5: {distribution}. Verloop: {trend}",
+    ),
+    "pulse.results.up": (", {delta} higher than recent rounds", ", {delta} hoger dan de vorige rondes"),
+    "pulse.results.down": (", {delta} lower than recent rounds", ", {delta} lager dan de vorige rondes"),
+    "pulse.results.same": (", the same as recent rounds", ", gelijk aan de vorige rondes"),
+    "pulse.results.legend": (
+        "Trend: the last rounds that asked the question, oldest first; · is a round with too few answers to show.",
+        "Verloop: de laatste rondes met die vraag, de oudste eerst; · is een ronde met te weinig antwoorden om te "
+        "tonen.",
+    ),
+    "pulse.question.too_few": (
+        "Not shown: {n} people answered this question, and a question shows from {k} answers, so nobody's answer "
+        "can be picked out.",
+        "Niet getoond: {n} mensen beantwoordden deze vraag, en een vraag verschijnt pas vanaf {k} antwoorden, zodat "
+        "niemands antwoord te herleiden is.",
+    ),
+    "pulse.comments.title": ("Comments, in random order:", "Opmerkingen, in willekeurige volgorde:"),
+    "pulse.comments.held": (
+        "Comments are not shown: they show only when at least {k} people write one, so nobody's words stand "
+        "out on their own.",
+        "Opmerkingen worden niet getoond: dat gebeurt pas als minstens {k} mensen er een schrijven, zodat niemands "
+        "woorden op zichzelf staan.",
+    ),
+    "pulse.withheld.too_few": (
+        "{responded} of {prompted} answered; results show from {k} answers, so nobody's answer can be picked out.",
+        "{responded} van de {prompted} hebben geantwoord; de uitkomst verschijnt vanaf {k} antwoorden, zodat "
+        "niemands antwoord te herleiden is.",
+    ),
+    "pulse.withheld.team_too_small": (
+        "This pulse reaches {prompted} people and results show from {k} answers, so nobody's answer can be picked "
+        "out. In a team this size they never show; that is on purpose.",
+        "Deze check bereikt {prompted} mensen en de uitkomst verschijnt pas vanaf {k} antwoorden, zodat niemands "
+        "antwoord te herleiden is. In een team van deze omvang verschijnt die dus nooit, en dat is met opzet.",
+    ),
+    "pulse.breakdown.too_few": (
+        "Not shown: part of it rests on {n} answers, and figures show from {k}, so nobody's answer can be picked "
+        "out.",
+        "Niet getoond: een deel ervan rust op {n} antwoorden, en cijfers verschijnen pas vanaf {k}, zodat niemands "
+        "antwoord te herleiden is.",
+    ),
+    "pulse.breakdown.difference": (
+        "Not shown: it differs from “{other}” by {n} answers, and subtracting the two would show what fewer than "
+        "{k} people answered.",
+        "Niet getoond: het verschilt {n} antwoorden van “{other}”, en door die twee van elkaar af te trekken zou "
+        "zichtbaar worden wat minder dan {k} mensen antwoordden.",
+    ),
+    # A private nudge to managers when a round signals trouble.
+    "pulse.signal.title": (
+        "A signal from the wellbeing pulse of #{team} ({date}), for managers only",
+        "Een signaal uit de welzijnscheck van #{team} ({date}), alleen voor managers",
+    ),
+    "pulse.signal.drop": (
+        "“{question}”{note}: {average} this round, against {baseline} on average in the rounds before.",
+        "“{question}”{note}: {average} deze ronde, tegen gemiddeld {baseline} in de rondes ervoor.",
+    ),
+    "pulse.signal.low": (
+        "“{question}”{note}: {percent}% of the answers were a {ends}.",
+        "“{question}”{note}: {percent}% van de antwoorden was een {ends}.",
+    ),
+    "pulse.signal.ends_low": ("1 or 2", "1 of 2"),
+    "pulse.signal.ends_high": ("4 or 5", "4 of 5"),
+    "pulse.signal.tips": ("What could help:", "Wat kan helpen:"),
+    "pulse.tip.checkins": (
+        "Plan 1-on-1 check-ins this week and ask “how are you really?” — then listen.",
+        "Plan deze week één-op-één-gesprekken en vraag “hoe gaat het nu echt met je?” — en luister dan.",
+    ),
+    "pulse.tip.workload": (
+        "Look at the workload together: what can wait, be dropped or be shared?",
+        "Bekijk samen de werkdruk: wat kan wachten, vervallen of verdeeld worden?",
+    ),
+    "pulse.tip.social": (
+        "Plan a social moment on purpose: an hour's virtual borrel each week, or coffee pairings.",
+        "Plan bewust een sociaal moment: een uur per week een digitale borrel, of koffiekoppels.",
+    ),
+    "pulse.tip.quiet": (
+        "Protect a no-meeting window (say 12:00-13:00, so people can get outside) and agree on core hours.",
+        "Bescherm een vergadervrij blok (bijvoorbeeld 12:00-13:00, zodat mensen naar buiten kunnen) en spreek "
+        "kerntijden af.",
+    ),
+    "pulse.tip.after_hours": (
+        "Respect free time: no messages after hours, and say out loud that replies can wait until tomorrow.",
+        "Respecteer vrije tijd: geen berichten na werktijd, en zeg hardop dat een antwoord tot morgen kan wachten.",
+    ),
+    "pulse.signal.privacy": (
+        "This is about the team, not about anyone in it: please don't try to find out who answered what.",
+        "Dit gaat over het team, niet over iemand in het bijzonder: probeer niet uit te zoeken wie wat antwoordde.",
+    ),
     # The local browser chat's own words (menus, buttons, its errors) follow below, under "ui.".
     "ui.page.title": ("Ritme — local chat", "Ritme — lokale chat"),
     "ui.brand.note": ("local", "lokaal"),
@@ -696,6 +930,11 @@ class Catalog:
     def time(self, value: time) -> str:
         """A wall-clock time as HH:MM, the form both languages use."""
         return value.strftime("%H:%M")
+
+    def decimal(self, locale: str, value: float, places: int = 1) -> str:
+        """A number with `places` decimals as each language writes it: `3.8` / `3,8`."""
+        text = f"{value:.{places}f}"
+        return text.replace(".", ",") if supported(locale) == "nl" else text
 
     def names(self, locale: str, names: list[str]) -> str:
         """`A, B and C` / `A, B en C`."""

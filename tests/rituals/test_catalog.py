@@ -34,6 +34,8 @@ def test_dates_days_and_names_read_naturally() -> None:
     assert catalog.days("nl", (0, 2, 4)) == "ma, wo, vr"
     assert catalog.names("nl", ["Anna", "Ben", "Lucas"]) == "Anna, Ben en Lucas"
     assert catalog.time(time(9, 5)) == "09:05"
+    assert catalog.decimal("en", 3.75) == "3.8" and catalog.decimal("nl", 3.75) == "3,8"
+    assert catalog.decimal("nl-BE", 4, places=2) == "4,00"
 
 
 def test_words_people_typed_come_out_as_pieces_of_their_own() -> None:
