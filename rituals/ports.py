@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -18,6 +18,7 @@ from rituals.model import (
     Ritual,
     RitualKind,
     Role,
+    RoundCounts,
     StandupSettings,
     Team,
 )
@@ -397,4 +398,65 @@ class Store(Protocol):
         An on-time answer (late=False) is saved only while the occurrence's digest is not posted, in the same
         transaction; False means the digest went out first and nothing was saved.
         """
+        ...
+
+
+class PulseStore(Protocol):
+    """Anonymous pulse rounds; a round is one occurrence of a pulse ritual, and its id is the occurrence's.
+
+    No method takes or returns one person's answers: responding records that the member responded apart from what
+    they answered, and totals are all that can be read back. Closing a round freezes it and forgets who responded.
+    """
+
+    async def set_round_questions(self, occurrence_id: int, question_ids: Sequence[str]) -> tuple[str, ...]:
+        """Start the round with these distinct questions; the first call wins and the round's questions come back."""
+        ...
+
+    async def round_questions(self, occurrence_id: int) -> tuple[str, ...]:
+        """The round's questions in order; empty when the round has not started."""
+        ...
+
+    async def recent_questions(self, ritual_id: int, before: date, limit: int) -> list[tuple[str, ...]]:
+        """The questions of the ritual's last `limit` rounds on local dates before `before`, newest first (rotation)."""
+        ...
+
+    async def respond(self, occurrence_id: int, member_id: int, scores: Mapping[str, int], comment: str = "") -> bool:
+        """Record that the member responded and, apart from that, their scores and comment; False if not recorded.
+
+        One transaction: False, with nothing written, when the member already responded or the round is closed;
+        ValueError, with nothing written, for a score outside 1-5, a question the round does not ask, or a response
+        with neither a score nor a comment. The comment is trimmed and cut to the store's length limit.
+        """
+        ...
+
+    async def has_responded(self, occurrence_id: int, member_id: int) -> bool:
+        """True when the member responded in the round while it is open; a closed round has forgotten who did."""
+        ...
+
+    async def unresponded(self, occurrence_id: int, member_ids: Collection[int]) -> set[int]:
+        """Those of `member_ids` who have not responded in the open round (to remind); empty once it is closed."""
+        ...
+
+    async def counts(self, occurrence_id: int, prompted: int) -> RoundCounts:
+        """The round's totals so far with `prompted` as given; a closed round's, with what was frozen when it closed.
+
+        Comments come in an order unrelated to when they arrived. An open round's totals are exact, so two reads
+        around one response differ by exactly that response: show only a closed round's counts, to anyone.
+        """
+        ...
+
+    async def close_round(self, occurrence_id: int, prompted: int) -> RoundCounts | None:
+        """Close the round and return its final counts; None when it was closed already (by another worker).
+
+        Answers are folded into per-question totals, comments are stored again under new keys, and who responded is
+        forgotten, all in one transaction; a closed round takes no more responses.
+        """
+        ...
+
+    async def is_closed(self, occurrence_id: int) -> bool:
+        """True once the round has been closed."""
+        ...
+
+    async def history(self, ritual_id: int, before: date, limit: int = 8) -> list[RoundCounts]:
+        """The ritual's closed rounds on local dates before `before`, newest first, for trends; without comments."""
         ...

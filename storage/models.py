@@ -378,3 +378,97 @@ class TeamsConversationRow(Base):
     team_name: Mapped[str] = mapped_column(String(255), default="")
     channel_name: Mapped[str] = mapped_column(String(255), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Pulse rounds. Who responded and what was answered live in separate tables that share only the round: nothing
+# in an answer, a comment or a tally names a member, a time or an arrival order (see storage/pulse.py).
+
+PULSE_QUESTION_ID = 64
+PULSE_COMMENT_MAX = 1000
+
+
+class PulseRoundRow(Base):
+    """A pulse ritual's occurrence as a round: the questions it asks, and once closed, how many took part.
+
+    `prompted` and `responded` are written when the round closes (both NULL while it is open); after that the round
+    takes no more responses, so its totals never change and no later result can be subtracted from an earlier one.
+    """
+
+    __tablename__ = "pulse_rounds"
+    __table_args__ = (
+        CheckConstraint(
+            "(prompted IS NULL AND responded IS NULL) OR (prompted IS NOT NULL AND responded IS NOT NULL)",
+            name="closed",
+        ),
+    )
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("occurrences.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    questions: Mapped[list[str]] = mapped_column(JSON())
+    prompted: Mapped[int | None] = mapped_column(Integer())
+    responded: Mapped[int | None] = mapped_column(Integer())
+
+
+class PulseResponderRow(Base):
+    """That a member responded in an open round, for reminders and one response each: no score, text or time.
+
+    WITHOUT ROWID on SQLite, so no hidden rowid records the order members responded in; deleted when the round closes.
+    """
+
+    __tablename__ = "pulse_responders"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("pulse_rounds.occurrence_id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+class PulseAnswerRow(Base):
+    """One score to one question of an open round, by nobody in particular.
+
+    The key is random, not a sequence, and on SQLite the table has no rowid, so neither the key nor the row's place
+    follows arrival order. Folded into pulse_tallies and deleted when the round closes.
+    """
+
+    __tablename__ = "pulse_answers"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"), {"sqlite_with_rowid": False})
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("pulse_rounds.occurrence_id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    id: Mapped[int] = mapped_column(BigInteger(), primary_key=True, autoincrement=False)
+    question_id: Mapped[str] = mapped_column(String(PULSE_QUESTION_ID))
+    score: Mapped[int] = mapped_column(Integer())
+
+
+class PulseCommentRow(Base):
+    """One free-text comment of a round, by nobody in particular, under a random key; rewritten when it closes."""
+
+    __tablename__ = "pulse_comments"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("pulse_rounds.occurrence_id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    id: Mapped[int] = mapped_column(BigInteger(), primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(String(PULSE_COMMENT_MAX))
+
+
+class PulseTallyRow(Base):
+    """How a closed round answered one question: how many picked each point of the 1-5 scale; kept for trends."""
+
+    __tablename__ = "pulse_tallies"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("pulse_rounds.occurrence_id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    question_id: Mapped[str] = mapped_column(String(PULSE_QUESTION_ID), primary_key=True)
+    score_1: Mapped[int] = mapped_column(Integer())
+    score_2: Mapped[int] = mapped_column(Integer())
+    score_3: Mapped[int] = mapped_column(Integer())
+    score_4: Mapped[int] = mapped_column(Integer())
+    score_5: Mapped[int] = mapped_column(Integer())
