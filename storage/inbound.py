@@ -1,8 +1,9 @@
 """SqlInboundLedger: every inbound event in Ritme's own database, from its acknowledgement until it is handled.
 
-An event is stored with its payload as pending and held by the process that accepted it. Once handled it is
-done and its payload is dropped. If that process stops first, the hold runs out and any process claims it
-again: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two replicas never claim the same event.
+An event is stored with its payload as pending and held by the process that accepted it. Once handled (or given
+up on) its payload is dropped, so what members typed or picked is kept no longer than it takes to handle it. If
+the process stops first, the hold runs out and any process claims the event again: on PostgreSQL with
+`FOR UPDATE SKIP LOCKED`, so two replicas never claim the same event.
 """
 
 from __future__ import annotations
@@ -135,11 +136,12 @@ class SqlInboundLedger:
             exhausted = await conn.execute(
                 update(_inbound)
                 .where(loose, _inbound.c.attempts >= max_attempts)
-                .values(status=FAILED)
+                # The payload goes: it may hold what a member answered (a pulse's scores next to their id), and
+                # nothing will read it again. The log names the event for whoever looks into the failure.
+                .values(status=FAILED, payload=null())
                 .returning(_inbound.c.platform, _inbound.c.event_id)
             )
             for platform, event_id in exhausted:
-                # The payload stays on the row, so an admin can see what was given up on.
                 log.error("gave up on %s event %s after %d attempts", platform, event_id, max_attempts)
             # SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already keeps other writers out until the commit.
             ids = (

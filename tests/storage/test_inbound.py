@@ -94,13 +94,7 @@ async def test_finished_events_are_never_claimed_and_keep_no_payload(
     await ledger.finish([("slack", "done")])
     later = NOW + 2 * HOLD
     assert [event.event_id for event in await ledger.claim(later, later, limit=10, max_attempts=3)] == ["open"]
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            row = (await conn.execute(select(InboundEventRow).where(InboundEventRow.event_id == "done"))).one()
-    finally:
-        await engine.dispose()
-    assert (row.status, row.payload, row.held_until) == ("done", None, None)
+    assert await _row(database_url, "done") == ("done", None)
 
 
 @pytest.mark.asyncio
@@ -121,7 +115,7 @@ async def test_claims_come_in_batches(ledger: SqlInboundLedger) -> None:
 
 @pytest.mark.asyncio
 async def test_an_event_is_given_up_after_its_last_attempt(
-    ledger: SqlInboundLedger, caplog: pytest.LogCaptureFixture
+    ledger: SqlInboundLedger, caplog: pytest.LogCaptureFixture, database_url: str
 ) -> None:
     await ledger.record([command("poison")], NOW)  # attempt 1 was the live one
     assert len(await ledger.claim(NOW, NOW, limit=10, max_attempts=3)) == 1  # attempt 2
@@ -129,6 +123,7 @@ async def test_an_event_is_given_up_after_its_last_attempt(
     with caplog.at_level(logging.ERROR, logger="storage.inbound"):
         assert await ledger.claim(NOW, NOW, limit=10, max_attempts=3) == []
     assert "gave up on slack event poison after 3 attempts" in caplog.text
+    assert await _row(database_url, "poison") == ("failed", None)  # what the event said is not kept
     assert await ledger.claim(NOW + HOLD, NOW + HOLD, limit=10, max_attempts=3) == []
     assert await ledger.record([command("poison")], NOW) == set()  # still known: a retry stays a repeat
 
@@ -158,3 +153,14 @@ async def test_pruning_forgets_old_handled_events_but_never_pending_ones(ledger:
     assert await ledger.prune(NOW - timedelta(days=1)) == 1  # e2; e3 is older but still pending; e1 is not older
     assert await ledger.record([command("e2")], NOW + HOLD) == {("slack", "e2")}  # forgotten, so new again
     assert await ledger.record([command("e3")], NOW + HOLD) == set()
+
+
+async def _row(database_url: str, event_id: str) -> tuple[str, object]:
+    """An event's status and stored payload, read straight from the table."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            row = (await conn.execute(select(InboundEventRow).where(InboundEventRow.event_id == event_id))).one()
+    finally:
+        await engine.dispose()
+    return row.status, row.payload
