@@ -388,10 +388,10 @@ class Engine:
             return [reply("standup.run_done", id=ritual.id)]
         # The digest keeps its time if that is still ahead; otherwise members get the stand-up's usual window.
         digest_due = occurrence.digest_due_at if occurrence else local_instant(
-            today, ritual.settings.digest_at, ritual.timezone
+            today, ritual.standup.digest_at, ritual.timezone
         )
         if digest_due <= now:
-            digest_due = now + timedelta(minutes=_minutes(ritual.settings.digest_at) - _minutes(ritual.at))
+            digest_due = now + timedelta(minutes=_minutes(ritual.standup.digest_at) - _minutes(ritual.at))
         ready: list[Member] = []
         resting: list[str] = []
         for member in await self._store.team_members(team.id):
@@ -489,7 +489,7 @@ class Engine:
         while day <= last:
             if day.weekday() in ritual.days and member.works_on(day) and not member.is_away_on(day):
                 due = self._due_at(ritual, member, day)
-                digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+                digest_due = local_instant(day, ritual.standup.digest_at, ritual.timezone)
                 if due is not None and now <= due < digest_due:
                     return due
             day += timedelta(days=1)
@@ -591,7 +591,7 @@ class Engine:
         for day in dates_around(now, ritual.timezone, self._settings.plan_days_ahead):
             if day.weekday() not in ritual.days:
                 continue
-            digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+            digest_due = local_instant(day, ritual.standup.digest_at, ritual.timezone)
             if digest_due <= now:
                 continue
             deliveries = []
@@ -666,7 +666,7 @@ class Engine:
 
     def _sent(self, due: DuePrompt, now: datetime) -> SentPrompt:
         """A delivered prompt with its one reminder, counted from when it really went out and before the digest."""
-        minutes = due.ritual.settings.remind_after_minutes
+        minutes = due.ritual.standup.remind_after_minutes
         remind = now + timedelta(minutes=minutes) if minutes else None
         if remind is not None and remind >= due.digest_due_at:
             remind = None

@@ -86,7 +86,7 @@ def _rituals(catalog: Catalog, member: Member, yours: Sequence[YourRitual], now:
                 template=standup.template_name(catalog, locale, ritual),
                 days=catalog.days(locale, ritual.days),
                 at=catalog.time(ritual.at),
-                digest=catalog.time(ritual.settings.digest_at),
+                digest=catalog.time(ritual.standup.digest_at),
                 zone=ritual.timezone,
             )
         )

@@ -16,14 +16,14 @@ from datetime import date, datetime
 from typing import Any
 
 from rituals.catalog import Catalog
-from rituals.model import Member, QuestionCounts, RoundCounts
+from rituals.model import PULSE_DEFAULT_K, PULSE_MAX_QUESTIONS, PULSE_MIN_K, Member, QuestionCounts, RoundCounts
 from rituals.outbound import Button, Choice, Field, Form, Line, MemberAddress, Prompt, Span, Text
 from rituals.schedule import local_date, local_time
 
 SCALE = (1, 2, 3, 4, 5)
-MIN_K = 3  # with two, either person reads the other's answer off the average: never
-DEFAULT_K = 5
-MAX_QUESTIONS_PER_ROUND = 3  # the issue asks one to three: a pulse people answer is a short one
+MIN_K = PULSE_MIN_K  # with two, either person reads the other's answer off the average: never
+DEFAULT_K = PULSE_DEFAULT_K
+MAX_QUESTIONS_PER_ROUND = PULSE_MAX_QUESTIONS  # the issue asks one to three: a pulse people answer is a short one
 TREND_ROUNDS = 8
 BASELINE_ROUNDS = 4
 MAX_COMMENT_LENGTH = 1000

@@ -25,8 +25,8 @@ from rituals.model import (
     Ritual,
     RitualKind,
     Role,
-    StandupSettings,
     Team,
+    ritual_settings,
 )
 from rituals.ports import (
     AnswerContext,
@@ -193,7 +193,7 @@ def _ritual(row: Sequence[Any], i: int = 0) -> Ritual:
         timezone=row[i + 5],
         locale=row[i + 6],
         paused=bool(row[i + 7]),
-        settings=StandupSettings.model_validate(row[i + 8]),
+        settings=ritual_settings(row[i + 8]),
         created_by=row[i + 9],
     )
 
