@@ -448,6 +448,11 @@ class SqlStore:
         self._clock: Clock = clock or SystemClock()
         self._postgres = engine.dialect.name == "postgresql"
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database it works on, so stores of other tables (the pulse's) share its connections."""
+        return self._engine
+
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
         try:
