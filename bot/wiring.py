@@ -44,6 +44,7 @@ from storage.database import create_engine, is_sqlite, migrate, pending_migratio
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
 from storage.messages import SqlMessageLog
+from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
 from storage.teams_references import SqlConversationReferences
@@ -94,6 +95,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 grace=timedelta(minutes=settings.grace_minutes),
             ),
             failures=failures,
+            pulses=SqlPulseStore(database),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

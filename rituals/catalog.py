@@ -362,17 +362,19 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Ritme keeps your team's rituals going. Try:\n"
         "`/ritme standup create at 09:30 on mon-fri` — a daily stand-up for this channel\n"
         "`/ritme standup list` — the stand-ups of this channel\n"
+        "`/ritme pulse create weekly fri 14:00` — an anonymous wellbeing pulse for this channel\n"
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
-        "More: `/ritme standup help`, `/ritme me help`, `/ritme manager help`.",
+        "More: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
         "Ritme houdt de rituelen van je team gaande. Probeer:\n"
         "`/ritme standup create at 09:30 on mon-fri` — een dagelijkse stand-up voor dit kanaal\n"
         "`/ritme standup list` — de stand-ups van dit kanaal\n"
+        "`/ritme pulse create weekly fri 14:00` — een anonieme welzijnscheck voor dit kanaal\n"
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
-        "Meer: `/ritme standup help`, `/ritme me help`, `/ritme manager help`.",
+        "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
     ),
     "help.standup": (
         "Stand-ups (managers configure, everyone answers):\n"
@@ -413,20 +415,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help.pulse": (
         "Wellbeing pulse (managers configure, everyone answers anonymously):\n"
-        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "`/ritme pulse create [weekly|biweekly] [on] fri [at] 14:00 [questions 2] [pin workload] [k 5] "
+        "[to managers] [open 3d] [remind off]`\n"
         "Everyone gets 1 to 3 questions on a scale of 1 to 5, taking turns through the bank; pinned ones are always "
-        "asked. Results go to this channel (or `to managers` only), and only from k answers: 5 unless you raise it, "
-        "never below 3.\n"
+        "asked. A round stays open 3 days unless you say `open 1d` to `open 6d`. Results go to this channel (or "
+        "`to managers` only), and only from k answers: 5 unless you raise it, never below 3.\n"
         "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
-        "`/ritme pulse results` (the latest round) · `/ritme pulse questions` (the bank, with ids to pin)",
+        "`/ritme pulse questions` (the bank, with ids to pin)",
         "Welzijnscheck (managers stellen in, iedereen antwoordt anoniem):\n"
-        "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] [to managers]`\n"
+        "`/ritme pulse create [weekly|biweekly] [on] fri [at] 14:00 [questions 2] [pin workload] [k 5] "
+        "[to managers] [open 3d] [remind off]`\n"
         "Iedereen krijgt 1 tot 3 vragen op een schaal van 1 tot 5, om de beurt uit de vragenbank; vastgezette "
-        "vragen komen altijd. De uitkomst komt in dit kanaal (of met `to managers` alleen bij de managers), en pas "
-        "vanaf k antwoorden: 5, tenzij je het verhoogt, en nooit minder dan 3.\n"
+        "vragen komen altijd. Een ronde staat 3 dagen open, tenzij je `open 1d` tot `open 6d` zegt. De uitkomst "
+        "komt in dit kanaal (of met `to managers` alleen bij de managers), en pas vanaf k antwoorden: 5, tenzij je "
+        "het verhoogt, en nooit minder dan 3.\n"
         "`/ritme pulse list` · `/ritme pulse pause 1` · `/ritme pulse resume 1` · `/ritme pulse delete 1` · "
-        "`/ritme pulse results` (de laatste ronde) · `/ritme pulse questions` (de vragenbank, met ids om vast te "
-        "zetten)",
+        "`/ritme pulse questions` (de vragenbank, met ids om vast te zetten)",
     ),
     "demo.welcome": (
         "Welcome to the Ritme demo! Anna, Ben, Lucas and Priya are a team in four time zones with a morning "
@@ -487,6 +491,135 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "language.en": ("English", "Engels"),
     "language.nl": ("Dutch", "Nederlands"),
     "list.and": ("and", "en"),
+    # Pulse commands.
+    "error.pulse_when": (
+        "Say on which day and at what time a round opens, for example `{example}`.",
+        "Zeg op welke dag en hoe laat een ronde opent, bijvoorbeeld `{example}`.",
+    ),
+    "error.pulse_day": (
+        "`{value}` is not a day of the week; a pulse opens on one day (mon, tue, wed, thu, fri, sat or sun), for "
+        "example `{example}`.",
+        "`{value}` is geen dag van de week; een welzijnscheck opent op één dag (mon, tue, wed, thu, fri, sat of "
+        "sun), bijvoorbeeld `{example}`.",
+    ),
+    "error.pulse_option": (
+        "I don't know the option `{word}`. After the day and time come questions, pin, k, to, open and remind, "
+        "for example `{example}`.",
+        "De optie `{word}` ken ik niet. Na de dag en tijd komen questions, pin, k, to, open en remind, "
+        "bijvoorbeeld `{example}`.",
+    ),
+    "error.pulse_repeated": (
+        "`{option}` is given twice; give each option once, for example `{example}`.",
+        "`{option}` staat er twee keer; geef elke optie één keer, bijvoorbeeld `{example}`.",
+    ),
+    "error.pulse_missing": (
+        "`{option}` needs a value, for example `{example}`.",
+        "`{option}` heeft een waarde nodig, bijvoorbeeld `{example}`.",
+    ),
+    "error.pulse_count": (
+        "`questions {value}`: a round asks {low} to {high} questions, for example "
+        "`/ritme pulse create weekly fri 14:00 questions 2`.",
+        "`questions {value}`: een ronde stelt {low} tot {high} vragen, bijvoorbeeld "
+        "`/ritme pulse create weekly fri 14:00 questions 2`.",
+    ),
+    "error.pulse_k": (
+        "`k {value}`: results show from k answers, a whole number from {low} to {high} (fewer would let people "
+        "work out each other's answers), for example `/ritme pulse create weekly fri 14:00 k 5`.",
+        "`k {value}`: de uitkomst verschijnt vanaf k antwoorden, een heel getal van {low} tot {high} (minder zou "
+        "elkaars antwoorden te raden geven), bijvoorbeeld `/ritme pulse create weekly fri 14:00 k 5`.",
+    ),
+    "error.pulse_open": (
+        "`open {value}`: a round stays open {low} to {high} days, for example "
+        "`/ritme pulse create weekly fri 14:00 open 3d`.",
+        "`open {value}`: een ronde staat {low} tot {high} dagen open, bijvoorbeeld "
+        "`/ritme pulse create weekly fri 14:00 open 3d`.",
+    ),
+    "error.pulse_pin": (
+        "`{value}` is not a question to pin. `/ritme pulse questions` shows the ids, for example "
+        "`/ritme pulse create weekly fri 14:00 pin workload`.",
+        "`{value}` is geen vraag om vast te zetten. `/ritme pulse questions` toont de ids, bijvoorbeeld "
+        "`/ritme pulse create weekly fri 14:00 pin workload`.",
+    ),
+    "error.pulse_pins_many": (
+        "{count} pinned questions, but a round asks {per_round}; pinned questions are always asked, so pin at most "
+        "as many, for example `/ritme pulse create weekly fri 14:00 questions 2 pin workload,feeling`.",
+        "{count} vastgezette vragen, maar een ronde stelt er {per_round}; vastgezette vragen komen altijd, dus zet "
+        "er hooguit zoveel vast, bijvoorbeeld `/ritme pulse create weekly fri 14:00 questions 2 pin "
+        "workload,feeling`.",
+    ),
+    "error.pulse_audience": (
+        "`to {value}`: results go to the channel or to the managers only, for example "
+        "`/ritme pulse create weekly fri 14:00 to managers`.",
+        "`to {value}`: de uitkomst gaat naar het kanaal of alleen naar de managers, bijvoorbeeld "
+        "`/ritme pulse create weekly fri 14:00 to managers`.",
+    ),
+    "error.pulse_remind": (
+        "`remind {value}`: the one reminder is on or off, for example "
+        "`/ritme pulse create weekly fri 14:00 remind off`.",
+        "`remind {value}`: de ene herinnering staat aan (on) of uit (off), bijvoorbeeld "
+        "`/ritme pulse create weekly fri 14:00 remind off`.",
+    ),
+    "error.pulse_extra": (
+        "`pulse {verb}` takes nothing after it (`{value}` was given); for example `/ritme pulse {verb}`.",
+        "`pulse {verb}` heeft niets erachter nodig (`{value}` stond er); bijvoorbeeld `/ritme pulse {verb}`.",
+    ),
+    "error.pulse_id": (
+        "`{value}` is not a pulse number. Use a number from `/ritme pulse list`, for example `/ritme pulse {verb} 1`.",
+        "`{value}` is geen nummer van een welzijnscheck. Gebruik een nummer uit `/ritme pulse list`, bijvoorbeeld "
+        "`/ritme pulse {verb} 1`.",
+    ),
+    "error.no_pulse": (
+        "#{team} has no pulse yet. Create one with `/ritme pulse create weekly fri 14:00`.",
+        "#{team} heeft nog geen welzijnscheck. Maak er een met `/ritme pulse create weekly fri 14:00`.",
+    ),
+    "error.which_pulse": (
+        "#{team} has several pulses; say which one, for example `/ritme pulse {verb} {example}`. "
+        "`/ritme pulse list` shows them.",
+        "#{team} heeft meerdere welzijnschecks; zeg welke, bijvoorbeeld `/ritme pulse {verb} {example}`. "
+        "`/ritme pulse list` toont ze.",
+    ),
+    "error.unknown_pulse": (
+        "#{team} has no pulse {id}; it has {ids}. For example `/ritme pulse {verb} {example}`.",
+        "#{team} heeft geen welzijnscheck {id}; wel {ids}. Bijvoorbeeld `/ritme pulse {verb} {example}`.",
+    ),
+    "pulse.created": (
+        "Pulse {id} is set for #{team}: {every} on {day} at {at} ({zone}), {count} questions a round{pinned}. A "
+        "round stays open until {close_day} {close_at}; results go to {audience}, only when at least {k} answered. "
+        "{remind}",
+        "Welzijnscheck {id} staat klaar voor #{team}: {every} op {day} om {at} ({zone}), {count} vragen per "
+        "ronde{pinned}. Een ronde staat open tot {close_day} {close_at}; de uitkomst gaat naar {audience}, alleen "
+        "als minstens {k} mensen antwoordden. {remind}",
+    ),
+    "pulse.every.1": ("every week", "elke week"),
+    "pulse.every.2": ("every other week", "om de week"),
+    "pulse.pinned": (", always asking {ids}", ", altijd met {ids}"),
+    "pulse.audience.channel": ("this channel", "dit kanaal"),
+    "pulse.audience.managers": ("the managers only", "alleen de managers"),
+    "pulse.remind_on": (
+        "Who hasn't answered gets one reminder before it closes, within their working hours.",
+        "Wie nog niet antwoordde, krijgt één herinnering voor het sluiten, binnen de eigen werktijden.",
+    ),
+    "pulse.remind_off": ("No reminders.", "Geen herinneringen."),
+    "pulse.list_header": ("Pulses of #{team}:", "Welzijnschecks van #{team}:"),
+    "pulse.list_item": (
+        "{id}. {every} on {day} at {at} until {close_day} {close_at} ({zone}), {count} questions, k {k}, to "
+        "{audience}{paused}",
+        "{id}. {every} op {day} om {at} tot {close_day} {close_at} ({zone}), {count} vragen, k {k}, naar "
+        "{audience}{paused}",
+    ),
+    "pulse.list_empty": (
+        "#{team} has no pulses yet. Create one with `/ritme pulse create weekly fri 14:00`.",
+        "#{team} heeft nog geen welzijnschecks. Maak er een met `/ritme pulse create weekly fri 14:00`.",
+    ),
+    "pulse.paused": (
+        "Pulse {id} is paused; nobody is asked until you `/ritme pulse resume {id}`.",
+        "Welzijnscheck {id} is gepauzeerd; niemand krijgt een vraag tot je `/ritme pulse resume {id}` doet.",
+    ),
+    "pulse.resumed": ("Pulse {id} runs again.", "Welzijnscheck {id} loopt weer."),
+    "pulse.deleted": (
+        "Pulse {id} is deleted; the totals of closed rounds are kept.",
+        "Welzijnscheck {id} is verwijderd; de totalen van gesloten rondes blijven bewaard.",
+    ),
     # The wellbeing pulse. Its questions: text, then the words at each end of the 1-5 scale.
     "pulse.q.feeling": ("How are you feeling this week?", "Hoe voel je je deze week?"),
     "pulse.q.feeling.low": ("very bad", "heel slecht"),
@@ -561,6 +694,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "afterwards; the next round is a new chance.",
         "Je hebt deze ronde al geantwoord. Antwoorden worden zonder je naam bewaard, dus ze kunnen achteraf niet "
         "meer veranderen; de volgende ronde is een nieuwe kans.",
+    ),
+    "error.pulse_closed": (
+        "The pulse round of {date} has closed, so this answer was not saved. The next round is a new chance.",
+        "De ronde van de welzijnscheck van {date} is gesloten, dus dit antwoord is niet opgeslagen. De volgende "
+        "ronde is een nieuwe kans.",
     ),
     "error.pulse_value": (
         "`{value}` is not a point on the scale of 1 to 5; nothing was saved. Tap a number from 1 to 5 in the "

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from rituals import standup
+from rituals import pulse, standup
 from rituals.catalog import LOCALES
-from rituals.model import MAX_QUESTIONS, WEEKDAYS
+from rituals.model import MAX_QUESTIONS, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
 
 MAX_COMMAND_LENGTH = 2000
@@ -69,6 +69,40 @@ class StandupFailures:
 @dataclass(frozen=True)
 class StandupAction:
     """`standup pause|resume|delete|run|digest [id]`; without an id the team's only stand-up is meant."""
+
+    action: str
+    ritual_id: int | None
+
+
+@dataclass(frozen=True)
+class PulseCreate:
+    """`pulse create [weekly|biweekly] [on] <day> [at] HH:MM [questions N] [pin ID[,ID]] [k N] [to managers|channel]
+    [open Nd] [remind off]`; None leaves a setting at its default."""
+
+    day: int
+    at: time
+    every_weeks: int = 1
+    questions_per_round: int = 2
+    pinned: tuple[str, ...] = ()
+    k: int | None = None
+    audience: Literal["channel", "managers"] = "channel"
+    open_days: int | None = None
+    remind: bool = True
+
+
+@dataclass(frozen=True)
+class PulseList:
+    """`pulse list`."""
+
+
+@dataclass(frozen=True)
+class PulseQuestions:
+    """`pulse questions`: the question bank, with the ids a manager can pin."""
+
+
+@dataclass(frozen=True)
+class PulseAction:
+    """`pulse pause|resume|delete [id]`; without an id the team's only pulse is meant."""
 
     action: str
     ritual_id: int | None
@@ -133,6 +167,10 @@ Command = (
     | StandupList
     | StandupFailures
     | StandupAction
+    | PulseCreate
+    | PulseList
+    | PulseQuestions
+    | PulseAction
     | MeShow
     | MeTimezone
     | MeHours
@@ -143,7 +181,10 @@ Command = (
     | ManagerList
 )
 
-MANAGER_COMMANDS = (StandupCreate, StandupAction, StandupFailures, ManagerAdd)
+MANAGER_COMMANDS = (StandupCreate, StandupAction, StandupFailures, PulseCreate, PulseAction, ManagerAdd)
+PULSE_EXAMPLE = "/ritme pulse create weekly fri 14:00"
+_PULSE_FREQUENCIES = {"weekly": 1, "wekelijks": 1, "biweekly": 2, "tweewekelijks": 2}
+_PULSE_OPTIONS = ("questions", "pin", "k", "to", "open", "remind")
 
 
 def parse(text: str, today: date) -> Command:
@@ -160,6 +201,8 @@ def parse(text: str, today: date) -> Command:
         return Help(rest[0].lower() if rest else "")
     if area == "standup":
         return _parse_standup(rest, text)
+    if area == "pulse":
+        return _parse_pulse(rest)
     if area == "me":
         return _parse_me(rest, today)
     if area == "manager":
@@ -223,6 +266,109 @@ def _parse_create(raw: str) -> StandupCreate:
     if marker:
         options["questions"] = parse_questions(raw[marker.end() :])
     return StandupCreate(**options)
+
+
+def _parse_pulse(words: list[str]) -> Command:
+    if not words or words[0].lower() in ("help", "hulp"):
+        return Help("pulse")
+    verb, rest = words[0].lower(), words[1:]
+    if verb == "create":
+        return _parse_pulse_create(rest)
+    if verb in ("list", "questions") and rest:
+        raise CommandError("error.pulse_extra", verb=verb, value=" ".join(rest))
+    if verb == "list":
+        return PulseList()
+    if verb == "questions":
+        return PulseQuestions()
+    if verb in ("pause", "resume", "delete"):
+        if not rest:
+            return PulseAction(verb, None)
+        if len(rest) > 1 or not rest[0].lstrip("#").isdigit():
+            raise CommandError("error.pulse_id", value=" ".join(rest), verb=verb)
+        return PulseAction(verb, int(rest[0].lstrip("#")))
+    raise CommandError("error.unknown_subcommand", area="pulse", word=words[0], example=PULSE_EXAMPLE)
+
+
+def _parse_pulse_create(words: list[str]) -> PulseCreate:
+    words = list(words)
+    every_weeks = 1
+    if words and words[0].lower() in _PULSE_FREQUENCIES:
+        every_weeks = _PULSE_FREQUENCIES[words.pop(0).lower()]
+    # The day and time that open a round come first, each optionally after its little word: "on fri at 14:00".
+    if words and words[0].lower() in ("on", "op"):
+        words.pop(0)
+    if not words:
+        raise CommandError("error.pulse_when", example=PULSE_EXAMPLE)
+    day_text = words.pop(0)
+    if day_text.lower() not in WEEKDAYS:
+        raise CommandError("error.pulse_day", value=day_text, example=PULSE_EXAMPLE)
+    if words and words[0].lower() in ("at", "om"):
+        words.pop(0)
+    if not words:
+        raise CommandError("error.pulse_when", example=PULSE_EXAMPLE)
+    at = parse_time(words.pop(0), PULSE_EXAMPLE)
+    options: dict[str, Any] = {}
+    seen: set[str] = set()
+    while words:
+        option = words.pop(0).lower()
+        if option not in _PULSE_OPTIONS:
+            raise CommandError("error.pulse_option", word=option, example=f"{PULSE_EXAMPLE} questions 2 k 5")
+        if option in seen:
+            raise CommandError("error.pulse_repeated", option=option, example=f"{PULSE_EXAMPLE} questions 2")
+        seen.add(option)
+        if not words:
+            raise CommandError("error.pulse_missing", option=option, example=_PULSE_OPTION_EXAMPLES[option])
+        value = words.pop(0)
+        if option == "questions":
+            options["questions_per_round"] = _bounded(value, 1, pulse.MAX_QUESTIONS_PER_ROUND, "error.pulse_count")
+        elif option == "k":
+            options["k"] = _bounded(value, pulse.MIN_K, PULSE_MAX_K, "error.pulse_k")
+        elif option == "open":
+            options["open_days"] = _bounded(value.lower().removesuffix("d"), 1, 6, "error.pulse_open")
+        elif option == "pin":
+            options["pinned"] = _parse_pins(value)
+        elif option == "to":
+            if value.lower() not in ("managers", "channel"):
+                raise CommandError("error.pulse_audience", value=value)
+            options["audience"] = "managers" if value.lower() == "managers" else "channel"
+        elif value.lower() in ("off", "uit", "on", "aan"):
+            options["remind"] = value.lower() in ("on", "aan")
+        else:
+            raise CommandError("error.pulse_remind", value=value)
+    pinned = options.get("pinned", ())
+    # Pins alone raise the count to fit them; a count given explicitly must leave room for every pin.
+    options.setdefault("questions_per_round", max(len(pinned), 2))
+    if len(pinned) > options["questions_per_round"]:
+        raise CommandError("error.pulse_pins_many", count=len(pinned), per_round=options["questions_per_round"])
+    return PulseCreate(day=WEEKDAYS.index(day_text.lower()), at=at, every_weeks=every_weeks, **options)
+
+
+_PULSE_OPTION_EXAMPLES = {
+    "questions": f"{PULSE_EXAMPLE} questions 2",
+    "pin": f"{PULSE_EXAMPLE} pin workload",
+    "k": f"{PULSE_EXAMPLE} k 5",
+    "to": f"{PULSE_EXAMPLE} to managers",
+    "open": f"{PULSE_EXAMPLE} open 3d",
+    "remind": f"{PULSE_EXAMPLE} remind off",
+}
+
+
+def _bounded(value: str, low: int, high: int, key: str) -> int:
+    """A whole number from `low` to `high`, or the CommandError `key` (its message names the range)."""
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise CommandError(key, value=value, low=low, high=high)
+    return int(value)
+
+
+def _parse_pins(value: str) -> tuple[str, ...]:
+    """`workload,feeling` as question ids of the bank, each once."""
+    pins = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    for pin in pins:
+        if pin not in pulse.QUESTIONS:
+            raise CommandError("error.pulse_pin", value=pin)
+    if not pins or len(set(pins)) != len(pins):
+        raise CommandError("error.pulse_pin", value=value)
+    return pins
 
 
 def _parse_me(words: list[str], today: date) -> Command:

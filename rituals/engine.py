@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import failures, home, standup
+from rituals import failures, home, pulse, standup
 from rituals.catalog import Catalog, supported
 from rituals.commands import (
     Command,
@@ -21,6 +21,10 @@ from rituals.commands import (
     MeLanguage,
     MeShow,
     MeTimezone,
+    PulseAction,
+    PulseCreate,
+    PulseList,
+    PulseQuestions,
     StandupAction,
     StandupCreate,
     StandupFailures,
@@ -38,10 +42,14 @@ from rituals.events import (
 )
 from rituals.model import (
     DEFAULT_REMIND_MINUTES,
+    PULSE_DEFAULT_K,
+    PULSE_DEFAULT_OPEN_DAYS,
     Answer,
     DeliveryStatus,
     DuePrompt,
     Member,
+    Occurrence,
+    PulseSettings,
     Ritual,
     RitualKind,
     Role,
@@ -69,6 +77,7 @@ from rituals.ports import (
     NewRitual,
     PlannedDelivery,
     PlannedOccurrence,
+    PulseStore,
     SentPrompt,
     Store,
 )
@@ -143,8 +152,11 @@ class Engine:
         catalog: Catalog,
         settings: EngineSettings,
         failures: FailureLog | None = None,
+        pulses: PulseStore | None = None,
     ) -> None:
         self._store = store
+        # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
+        self._pulses = pulses
         self._clock = clock
         self._catalog = catalog
         self._settings = settings
@@ -215,23 +227,27 @@ class Engine:
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
-            topic = command.topic if command.topic in ("standup", "me", "manager") else "main"
+            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager") else "main"
             return [reply(f"help.{topic}")]
+        if isinstance(command, PulseQuestions):
+            return [reply.text(pulse.bank_text(self._catalog, member.locale))]
         if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage)):
             return [await self._on_me(command, member, reply, now)]
         if event.direct:
             raise CommandError("error.no_team")
         name = team.name if team else (event.channel_name or event.channel_id)
         managers = await self._store.managers(team.id) if team else []
-        if isinstance(command, StandupList):
-            return [self._list_standups(await self._store.rituals(team.id) if team else [], name, reply)]
+        if isinstance(command, (StandupList, PulseList)):
+            kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
+            rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []
+            return [self._list_rituals(kind, rituals, name, reply)]
         if isinstance(command, ManagerList):
             if not managers:
                 return [reply("manager.none", team=name)]
             names = self._catalog.names(member.locale, [m.display_name for m in managers])
             return [reply("manager.list", team=name, names=names)]
         # Only managers get past here, and the first person to set a team up becomes its manager.
-        first = isinstance(command, StandupCreate) and not managers
+        first = isinstance(command, (StandupCreate, PulseCreate)) and not managers
         if not first and not member.is_admin and not any(m.id == member.id for m in managers):
             who = self._catalog.names(member.locale, [m.display_name for m in managers])
             raise CommandError(
@@ -239,10 +255,14 @@ class Engine:
             )
         if isinstance(command, StandupCreate):
             return await self._create_standup(command, member, event, first, reply, now)
+        if isinstance(command, PulseCreate):
+            return await self._create_pulse(command, member, event, first, reply, now)
         if isinstance(command, ManagerAdd):
             return [await self._add_manager(command, member, event, reply)]
         if team is None:
-            raise CommandError("error.no_standup", team=name)
+            raise CommandError("error.no_pulse" if isinstance(command, PulseAction) else "error.no_standup", team=name)
+        if isinstance(command, PulseAction):
+            return await self._pulse_action(command, team, reply, now)
         if isinstance(command, StandupFailures):
             return [await self._failures_report(team, reply, now)]
         return await self._standup_action(command, team, reply, now)
@@ -321,31 +341,88 @@ class Engine:
         )
         return replies
 
-    def _list_standups(self, rituals: list[Ritual], team_name: str, reply: _Reply) -> Prompt:
+    def _list_rituals(self, kind: RitualKind, rituals: list[Ritual], team_name: str, reply: _Reply) -> Prompt:
+        """`standup list` or `pulse list`: the team's rituals of that kind."""
         if not rituals:
-            return reply("standup.list_empty", team=team_name)
+            return reply(f"{kind.value}.list_empty", team=team_name)
         locale = reply.member.locale
-        lines = [self._catalog.text(locale, "standup.list_header", team=team_name)]
-        lines.extend(standup.list_item(self._catalog, locale, ritual) for ritual in rituals)
+        lines = [self._catalog.text(locale, f"{kind.value}.list_header", team=team_name)]
+        describe = pulse.list_item if kind is RitualKind.PULSE else standup.list_item
+        lines.extend(describe(self._catalog, locale, ritual) for ritual in rituals)
         return reply.plain("\n".join(lines))
 
-    async def _pick_ritual(self, command: StandupAction, team: Team) -> Ritual:
-        rituals = await self._store.rituals(team.id)
+    async def _pick_ritual(self, command: StandupAction | PulseAction, team: Team) -> Ritual:
+        # Stand-ups and pulses share ids but not commands: `standup pause 3` never pauses pulse 3.
+        kind = RitualKind.PULSE if isinstance(command, PulseAction) else RitualKind.STANDUP
+        rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind]
         if not rituals:
-            raise CommandError("error.no_standup", team=team.name)
+            raise CommandError(f"error.no_{kind.value}", team=team.name)
         if command.ritual_id is None:
             if command.action in ("run", "digest"):
                 # The demo's buttons and a hurried manager mean the stand-up they set up last.
                 return ([r for r in rituals if not r.paused] or rituals)[-1]
             if len(rituals) > 1:
-                raise CommandError("error.which_standup", team=team.name, verb=command.action, example=rituals[0].id)
+                raise CommandError(f"error.which_{kind.value}", team=team.name, verb=command.action,
+                                   example=rituals[0].id)
             return rituals[0]
         for ritual in rituals:
             if ritual.id == command.ritual_id:
                 return ritual
         ids = ", ".join(str(r.id) for r in rituals)
-        raise CommandError("error.unknown_standup", team=team.name, id=command.ritual_id, ids=ids,
+        raise CommandError(f"error.unknown_{kind.value}", team=team.name, id=command.ritual_id, ids=ids,
                            verb=command.action, example=rituals[0].id)
+
+    async def _create_pulse(
+        self, command: PulseCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
+        now: datetime,
+    ) -> list[Message]:
+        today = local_date(now, member.timezone)
+        settings = PulseSettings(
+            questions_per_round=command.questions_per_round,
+            pinned=command.pinned,
+            k=command.k or PULSE_DEFAULT_K,
+            audience=command.audience,
+            every_weeks=command.every_weeks,
+            anchor=today - timedelta(days=today.weekday()),
+            open_days=command.open_days or PULSE_DEFAULT_OPEN_DAYS,
+            # A round closes at the hour it opened: "Friday 14:00 to Monday 14:00" is easy to remember.
+            closes_at=command.at,
+            remind=command.remind,
+        )
+        team = await self._store.upsert_team(
+            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
+        )
+        await self._store.join_team(team.id, member.id)
+        replies: list[Message] = []
+        if first:
+            await self._store.set_role(team.id, member.id, Role.MANAGER)
+            replies.append(reply("manager.first", team=team.name))
+        ritual = await self._store.add_ritual(
+            NewRitual(team_id=team.id, kind=RitualKind.PULSE, at=command.at, days=(command.day,),
+                      timezone=member.timezone, locale=member.locale, settings=settings, created_by=member.id)
+        )
+        await self.plan(now, ritual_id=ritual.id)
+        locale = member.locale
+        pinned = ", ".join(f"`{qid}`" for qid in settings.pinned)
+        replies.append(reply(
+            "pulse.created", team=team.name,
+            pinned=self._catalog.text(locale, "pulse.pinned", ids=pinned) if pinned else "",
+            remind=self._catalog.text(locale, "pulse.remind_on" if settings.remind else "pulse.remind_off"),
+            **pulse.describe(self._catalog, locale, ritual),
+        ))
+        return replies
+
+    async def _pulse_action(self, command: PulseAction, team: Team, reply: _Reply, now: datetime) -> list[Message]:
+        ritual = await self._pick_ritual(command, team)
+        if command.action == "pause":
+            await self._store.set_paused(ritual.id, True)
+            return [reply("pulse.paused", id=ritual.id)]
+        if command.action == "resume":
+            await self._store.set_paused(ritual.id, False)
+            await self.plan(now, ritual_id=ritual.id)
+            return [reply("pulse.resumed", id=ritual.id)]
+        await self._store.delete_ritual(ritual.id)
+        return [reply("pulse.deleted", id=ritual.id)]
 
     async def _standup_action(
         self, command: Command, team: Team, reply: _Reply, now: datetime
@@ -388,10 +465,10 @@ class Engine:
             return [reply("standup.run_done", id=ritual.id)]
         # The digest keeps its time if that is still ahead; otherwise members get the stand-up's usual window.
         digest_due = occurrence.digest_due_at if occurrence else local_instant(
-            today, ritual.settings.digest_at, ritual.timezone
+            today, ritual.standup.digest_at, ritual.timezone
         )
         if digest_due <= now:
-            digest_due = now + timedelta(minutes=_minutes(ritual.settings.digest_at) - _minutes(ritual.at))
+            digest_due = now + timedelta(minutes=_minutes(ritual.standup.digest_at) - _minutes(ritual.at))
         ready: list[Member] = []
         resting: list[str] = []
         for member in await self._store.team_members(team.id):
@@ -459,6 +536,8 @@ class Engine:
             )
             for membership in memberships
             for ritual in membership.rituals
+            # The overview's line for a ritual of yours reads like a stand-up (time, digest); pulses show to managers.
+            if ritual.kind is RitualKind.STANDUP
         ]
         managed: list[home.ManagedTeam] = []
         for membership in memberships:
@@ -489,7 +568,7 @@ class Engine:
         while day <= last:
             if day.weekday() in ritual.days and member.works_on(day) and not member.is_away_on(day):
                 due = self._due_at(ritual, member, day)
-                digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+                digest_due = local_instant(day, ritual.standup.digest_at, ritual.timezone)
                 if due is not None and now <= due < digest_due:
                     return due
             day += timedelta(days=1)
@@ -518,6 +597,9 @@ class Engine:
         delivered = context is not None and context.delivery.status in (DeliveryStatus.CLAIMED, DeliveryStatus.SENT)
         if context is None or context.member.id != member.id or not delivered:
             return refuse("error.answer_unknown")
+        if context.ritual.kind is RitualKind.PULSE:
+            return await self._pulse_answer(context.ritual, context.occurrence, context.delivery.id, member,
+                                            event.values, refuse)
         expected = len(standup.questions(context.ritual, self._catalog, member.locale))
         values = tuple(value.strip() for value in event.values)
         if len(values) != expected:
@@ -560,6 +642,26 @@ class Engine:
             )
         ]
 
+    async def _pulse_answer(
+        self, ritual: Ritual, occurrence: Occurrence, delivery_id: int, member: Member, values: Sequence[str],
+        refuse: Callable[..., list[Message]],
+    ) -> list[Message]:
+        """Take a pulse answer: scores and comment go to the store without a name; never logged, never echoed."""
+        pulses = self._pulse_store()
+        closed = self._catalog.date(member.locale, occurrence.local_date)
+        if occurrence.digest_posted_at is not None:
+            return refuse("error.pulse_closed", date=closed)
+        try:
+            answer = pulse.read_answer(await pulses.round_questions(occurrence.id), values)
+        except pulse.AnswerRefused as refused:
+            return refuse(refused.key, **refused.params)
+        if not await pulses.respond(occurrence.id, member.id, dict(answer.scores), answer.comment):
+            if await pulses.is_closed(occurrence.id):
+                return refuse("error.pulse_closed", date=closed)
+            return refuse("error.pulse_answered")
+        saved = pulse.saved_text(self._catalog, member, deadline=occurrence.digest_due_at, k=ritual.pulse.k)
+        return [Update(key=pulse.form_key(delivery_id), to=address_of(member), text=saved)]
+
     async def _on_button(self, event: ButtonClicked) -> list[Message]:
         member = await self._member(event.actor)
         if event.action == standup.EDIT_ACTION and event.value.isdigit():
@@ -587,11 +689,13 @@ class Engine:
         return await self._store.plan(planned) if planned else 0
 
     def _plan_ritual(self, ritual: Ritual, members: Sequence[Member], now: datetime) -> list[PlannedOccurrence]:
+        if ritual.kind is RitualKind.PULSE:
+            return self._plan_pulse(ritual, members, now)
         occurrences = []
         for day in dates_around(now, ritual.timezone, self._settings.plan_days_ahead):
             if day.weekday() not in ritual.days:
                 continue
-            digest_due = local_instant(day, ritual.settings.digest_at, ritual.timezone)
+            digest_due = local_instant(day, ritual.standup.digest_at, ritual.timezone)
             if digest_due <= now:
                 continue
             deliveries = []
@@ -606,6 +710,48 @@ class Engine:
                 )
             )
         return occurrences
+
+    def _plan_pulse(self, ritual: Ritual, members: Sequence[Member], now: datetime) -> list[PlannedOccurrence]:
+        """A pulse's rounds that are open now or open soon; the round's "digest" is its close.
+
+        A round is open for days, so rounds that opened up to a week ago are planned too: a member back from time
+        away, or joining mid-round, is still asked while it is open (the store keeps one prompt per member a round).
+        """
+        settings = ritual.pulse
+        today = local_date(now, ritual.timezone)
+        occurrences = []
+        for offset in range(-settings.open_days, self._settings.plan_days_ahead + 1):
+            day = today + timedelta(days=offset)
+            weeks = (day - settings.anchor).days // 7
+            if day.weekday() not in ritual.days or weeks % settings.every_weeks:
+                continue
+            close = local_instant(pulse.close_day(ritual, day), settings.closes_at, ritual.timezone)
+            if close <= now:
+                continue
+            deliveries = []
+            for member in members:
+                due = self._pulse_due_at(ritual, member, day, close, now)
+                if due is not None:
+                    deliveries.append(PlannedDelivery(member_id=member.id, due_at=due))
+            occurrences.append(
+                PlannedOccurrence(
+                    ritual_id=ritual.id, local_date=day, digest_due_at=close, deliveries=tuple(deliveries)
+                )
+            )
+        return occurrences
+
+    def _pulse_due_at(
+        self, ritual: Ritual, member: Member, opens: date, close: datetime, now: datetime
+    ) -> datetime | None:
+        """The member's first working moment from the round's opening until it closes, not away and not already
+        past the grace; None when the member has no such moment in the round."""
+        day = opens
+        while day <= pulse.close_day(ritual, opens):
+            due = self._due_at(ritual, member, day) if member.works_on(day) and not member.is_away_on(day) else None
+            if due is not None and now - self._settings.grace <= due < close:
+                return due
+            day += timedelta(days=1)
+        return None
 
     def _due_at(self, ritual: Ritual, member: Member, day: date) -> datetime | None:
         """When a member is prompted on their local `day`: the ritual's time, or their start if that is later."""
@@ -648,7 +794,10 @@ class Engine:
                 if not self._reachable(due.member, now):
                     skipped.append(due.delivery.id)
                     continue
-                messages.append(self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at))
+                if due.ritual.kind is RitualKind.PULSE:
+                    messages.extend(await self._pulse_prompt(due))
+                else:
+                    messages.append(self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at))
                 sent.append(due)
             yield messages, sent
             await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
@@ -664,9 +813,54 @@ class Engine:
             delivery_id=delivery_id, deadline=deadline, values=values,
         )
 
+    def _pulse_store(self) -> PulseStore:
+        if self._pulses is None:
+            raise RuntimeError("a pulse ritual exists but the engine was built without a PulseStore")
+        return self._pulses
+
+    async def _round_questions(self, ritual: Ritual, occurrence_id: int, opens: date) -> tuple[str, ...]:
+        """The round's questions, picked once (the first prompt of the round) and the same for everyone after."""
+        pulses = self._pulse_store()
+        asked = await pulses.round_questions(occurrence_id)
+        if asked:
+            return asked
+        settings = ritual.pulse
+        recent = await pulses.recent_questions(ritual.id, opens, len(pulse.BANK_IDS))
+        picked = pulse.pick_questions(
+            pulse.BANK_IDS, pinned=settings.pinned, recent_rounds=list(reversed(recent)),
+            count=settings.questions_per_round, seed=occurrence_id,
+        )
+        # Two workers may pick at once; the store keeps the first and both send what it kept.
+        return await pulses.set_round_questions(occurrence_id, picked)
+
+    async def _pulse_prompt(self, due: DuePrompt) -> list[Message]:
+        """The anonymous form and, apart from it, the talk button."""
+        questions = await self._round_questions(due.ritual, due.delivery.occurrence_id, due.delivery.local_date)
+        return list(pulse.prompt_messages(
+            catalog=self._catalog, member=due.member, address=address_of(due.member), team_name=due.team.name,
+            delivery_id=due.delivery.id, question_ids=questions, deadline=due.digest_due_at, k=due.ritual.pulse.k,
+        ))
+
+    def _pulse_remind_at(self, due: DuePrompt, now: datetime) -> datetime | None:
+        """The start of the member's last working day of the round, at least an hour after the prompt and before
+        the close, so the one reminder lands in their hours when it helps most; None when there is no such day."""
+        member = due.member
+        day = local_date(due.digest_due_at, member.timezone)
+        first = local_date(now, member.timezone)
+        while day >= first:
+            if member.works_on(day) and not member.is_away_on(day):
+                at = local_instant(day, member.work_start, member.timezone)
+                if now + timedelta(hours=1) <= at <= due.digest_due_at - timedelta(hours=1):
+                    return at
+            day -= timedelta(days=1)
+        return None
+
     def _sent(self, due: DuePrompt, now: datetime) -> SentPrompt:
         """A delivered prompt with its one reminder, counted from when it really went out and before the digest."""
-        minutes = due.ritual.settings.remind_after_minutes
+        if due.ritual.kind is RitualKind.PULSE:
+            remind_at = self._pulse_remind_at(due, now) if due.ritual.pulse.remind else None
+            return SentPrompt(delivery_id=due.delivery.id, remind_at=remind_at)
+        minutes = due.ritual.standup.remind_after_minutes
         remind = now + timedelta(minutes=minutes) if minutes else None
         if remind is not None and remind >= due.digest_due_at:
             remind = None
@@ -676,6 +870,17 @@ class Engine:
         """The forms still open on a platform that keeps no history of its own (the local chat after a restart)."""
         forms: list[Form] = []
         for due in await self._store.open_prompts(platform):
+            if due.ritual.kind is RitualKind.PULSE:
+                # A member who answered has no form to come back to: an answer cannot be changed, it has no name.
+                if not await self._pulse_store().has_responded(due.delivery.occurrence_id, due.member.id):
+                    forms.append(pulse.prompt_form(
+                        catalog=self._catalog, member=due.member, address=address_of(due.member),
+                        team_name=due.team.name, delivery_id=due.delivery.id, deadline=due.digest_due_at,
+                        question_ids=await self._round_questions(due.ritual, due.delivery.occurrence_id,
+                                                                 due.delivery.local_date),
+                        k=due.ritual.pulse.k,
+                    ))
+                continue
             context = await self._store.answer_context(due.delivery.id)
             previous = context.previous.values if context and context.previous else ()
             forms.append(
@@ -689,6 +894,14 @@ class Engine:
         for due in due_list:
             if not self._reachable(due.member, now):
                 continue
+            if due.ritual.kind is RitualKind.PULSE:
+                # Whether someone answered lives only in the pulse store, apart from what they answered.
+                if await self._pulse_store().unresponded(due.delivery.occurrence_id, [due.member.id]):
+                    text_ = pulse.reminder_text(self._catalog, due.member, team_name=due.team.name,
+                                                deadline=due.digest_due_at)
+                    messages.append(Prompt(key=f"pulse-reminder:{due.delivery.id}", to=address_of(due.member),
+                                           text=text_))
+                continue
             deadline = self._catalog.time(local_time(due.digest_due_at, due.member.timezone))
             text = self._catalog.text(due.member.locale, "standup.reminder", team=due.team.name, deadline=deadline)
             messages.append(
@@ -698,8 +911,47 @@ class Engine:
             await self._store.mark_reminded([due.delivery.id for due in due_list], now)
         return messages
 
+    async def _close_round(
+        self, ritual: Ritual, team: Team, occurrence_id: int, opened: date, prompted: int
+    ) -> list[Message]:
+        """Close a pulse round once (claim_digest already made this worker the only one) and share its results."""
+        pulses = self._pulse_store()
+        if not await pulses.round_questions(occurrence_id):
+            return []  # nobody was ever prompted, so nothing was asked and there is nothing to say
+        counts = await pulses.close_round(occurrence_id, prompted)
+        if counts is None:
+            return []
+        k = ritual.pulse.k
+        history = list(reversed(await pulses.history(ritual.id, opened, pulse.TREND_ROUNDS)))  # oldest first
+        summary = pulse.summarize(counts, history, k)
+        earlier = [pulse.summarize(rnd, history[:i], k) for i, rnd in enumerate(history)]
+        managers = await self._store.managers(team.id)
+        messages: list[Message] = []
+        if ritual.pulse.audience == "channel":
+            text_ = pulse.results_text(summary, catalog=self._catalog, locale=ritual.locale, team_name=team.name)
+            messages.append(ChannelPost(key=pulse.results_key(occurrence_id), to=channel_of(team), text=text_))
+        else:
+            messages.extend(
+                Prompt(key=pulse.results_key(occurrence_id), to=address_of(manager),
+                       text=pulse.results_text(summary, catalog=self._catalog, locale=manager.locale,
+                                               team_name=team.name))
+                for manager in managers
+            )
+        found = pulse.signal(summary, earlier)
+        if found is not None:
+            messages.extend(
+                Prompt(key=f"pulse-signal:{occurrence_id}", to=address_of(manager),
+                       text=pulse.signal_text(found, catalog=self._catalog, locale=manager.locale,
+                                              team_name=team.name))
+                for manager in managers
+            )
+        return messages
+
     async def _post_digest(self, occurrence_id: int, now: datetime) -> list[Message]:
         context = await self._store.claim_digest(occurrence_id, now)
+        if context is not None and context.ritual.kind is RitualKind.PULSE:
+            return await self._close_round(context.ritual, context.team, context.occurrence.id,
+                                           context.occurrence.local_date, len(context.entries))
         if context is None or not context.entries:
             # Nobody was prompted (all away, paused, or missed after downtime): an empty post would only be noise.
             return []

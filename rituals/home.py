@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rituals import failures, standup
+from rituals import failures, pulse, standup
 from rituals.catalog import Catalog
-from rituals.model import Member, Ritual, Team
+from rituals.model import Member, Ritual, RitualKind, Team
 from rituals.outbound import HomeView, Line, MemberAddress, Section, Span, Text
 from rituals.ports import DeliveryFailure
 from rituals.schedule import local_date, local_time
@@ -86,7 +86,7 @@ def _rituals(catalog: Catalog, member: Member, yours: Sequence[YourRitual], now:
                 template=standup.template_name(catalog, locale, ritual),
                 days=catalog.days(locale, ritual.days),
                 at=catalog.time(ritual.at),
-                digest=catalog.time(ritual.settings.digest_at),
+                digest=catalog.time(ritual.standup.digest_at),
                 zone=ritual.timezone,
             )
         )
@@ -136,7 +136,10 @@ def _managed(catalog: Catalog, member: Member, managed: Sequence[ManagedTeam], n
             lines.append((Span(text=""),))
         lines.append((Span(text=f"#{team.name}", bold=True, user=True),))
         if entry.rituals:
-            lines.extend((Span(text=standup.list_item(catalog, locale, ritual)),) for ritual in entry.rituals)
+            lines.extend(
+                (Span(text=(pulse if ritual.kind is RitualKind.PULSE else standup).list_item(catalog, locale, ritual)),)
+                for ritual in entry.rituals
+            )
         else:
             lines.append(_line(catalog, locale, "home.managed.no_rituals", {"team": team.name}))
         lines.append(_failures(catalog, member, entry))

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_QUESTIONS = 8
 DEFAULT_REMIND_MINUTES = 60
+# The pulse's limits live here so settings can validate them; rituals.pulse builds on the model, not the reverse.
+PULSE_MAX_QUESTIONS = 3
+PULSE_MIN_K = 3
+PULSE_DEFAULT_K = 5
+PULSE_MAX_K = 50
+PULSE_DEFAULT_OPEN_DAYS = 3
 
 
 class Role(StrEnum):
@@ -24,6 +32,7 @@ class RitualKind(StrEnum):
     """The kinds of ritual the engine runs."""
 
     STANDUP = "standup"
+    PULSE = "pulse"
 
 
 class DeliveryStatus(StrEnum):
@@ -78,10 +87,55 @@ class StandupSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # Rows stored before the pulse existed carry no kind: they are stand-ups, hence the default.
+    kind: Literal["standup"] = "standup"
     template: str = "morning"
     questions: tuple[str, ...] = Field(default=(), max_length=MAX_QUESTIONS)
     digest_at: time
     remind_after_minutes: int | None = Field(default=DEFAULT_REMIND_MINUTES, ge=5, le=720)
+
+
+class PulseSettings(BaseModel):
+    """Per-kind settings of a wellbeing pulse, validated when stored and when read back.
+
+    A round opens on one of the ritual's days at its time and stays open `open_days` days, closing at `closes_at`
+    (team-local): "opens Friday 14:00, closes Monday 12:00" is something a team lead can say and check.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["pulse"] = "pulse"
+    questions_per_round: int = Field(default=2, ge=1, le=PULSE_MAX_QUESTIONS)
+    pinned: tuple[str, ...] = Field(default=(), max_length=PULSE_MAX_QUESTIONS)
+    k: int = Field(default=PULSE_DEFAULT_K, ge=PULSE_MIN_K, le=PULSE_MAX_K)
+    audience: Literal["channel", "managers"] = "channel"
+    every_weeks: int = Field(default=1, ge=1, le=2)
+    # Biweekly rounds fall in the weeks an even number of weeks after this Monday (the week it was created).
+    anchor: date
+    open_days: int = Field(default=PULSE_DEFAULT_OPEN_DAYS, ge=1, le=6)
+    closes_at: time
+    remind: bool = True
+
+    @model_validator(mode="after")
+    def _pins_fit(self) -> PulseSettings:
+        # A pinned question is always asked, so more pins than questions per round could never all be asked.
+        if len(self.pinned) > self.questions_per_round:
+            raise ValueError(f"{len(self.pinned)} pinned questions but {self.questions_per_round} per round")
+        if len(set(self.pinned)) != len(self.pinned):
+            raise ValueError("a question is pinned twice")
+        return self
+
+
+RitualSettings = StandupSettings | PulseSettings
+
+
+def ritual_settings(value: RitualSettings | Mapping[str, Any]) -> RitualSettings:
+    """Settings of either kind from stored JSON; JSON without a kind is a stand-up's (stored before pulses)."""
+    if isinstance(value, (StandupSettings, PulseSettings)):
+        return value
+    if value.get("kind") == RitualKind.PULSE.value:
+        return PulseSettings.model_validate(value)
+    return StandupSettings.model_validate(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,8 +150,22 @@ class Ritual:
     timezone: str
     locale: str
     paused: bool
-    settings: StandupSettings
+    settings: RitualSettings
     created_by: int
+
+    @property
+    def standup(self) -> StandupSettings:
+        """The settings of a stand-up; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, StandupSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not a stand-up")
+        return self.settings
+
+    @property
+    def pulse(self) -> PulseSettings:
+        """The settings of a pulse; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, PulseSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not a pulse")
+        return self.settings
 
 
 @dataclass(frozen=True, kw_only=True)

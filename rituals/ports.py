@@ -17,9 +17,9 @@ from rituals.model import (
     Occurrence,
     Ritual,
     RitualKind,
+    RitualSettings,
     Role,
     RoundCounts,
-    StandupSettings,
     Team,
 )
 from rituals.outbound import Message
@@ -199,7 +199,7 @@ class NewRitual:
     days: tuple[int, ...]
     timezone: str
     locale: str
-    settings: StandupSettings
+    settings: RitualSettings
     created_by: int
 
 

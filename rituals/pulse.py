@@ -12,18 +12,26 @@ import hashlib
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rituals.catalog import Catalog
-from rituals.model import Member, QuestionCounts, RoundCounts
+from rituals.model import (
+    PULSE_DEFAULT_K,
+    PULSE_MAX_QUESTIONS,
+    PULSE_MIN_K,
+    Member,
+    QuestionCounts,
+    Ritual,
+    RoundCounts,
+)
 from rituals.outbound import Button, Choice, Field, Form, Line, MemberAddress, Prompt, Span, Text
 from rituals.schedule import local_date, local_time
 
 SCALE = (1, 2, 3, 4, 5)
-MIN_K = 3  # with two, either person reads the other's answer off the average: never
-DEFAULT_K = 5
-MAX_QUESTIONS_PER_ROUND = 3  # the issue asks one to three: a pulse people answer is a short one
+MIN_K = PULSE_MIN_K  # with two, either person reads the other's answer off the average: never
+DEFAULT_K = PULSE_DEFAULT_K
+MAX_QUESTIONS_PER_ROUND = PULSE_MAX_QUESTIONS  # the issue asks one to three: a pulse people answer is a short one
 TREND_ROUNDS = 8
 BASELINE_ROUNDS = 4
 MAX_COMMENT_LENGTH = 1000
@@ -142,6 +150,36 @@ def prompt_form(
         submit_label=catalog.text(locale, "pulse.submit"),
         open_label=catalog.text(locale, "pulse.open"),
     )
+
+
+def close_day(ritual: Ritual, opens: date) -> date:
+    """The team-local date a round that opens on `opens` closes."""
+    return opens + timedelta(days=ritual.pulse.open_days)
+
+
+def describe(catalog: Catalog, locale: str, ritual: Ritual) -> dict[str, Any]:
+    """A pulse's settings as the words `pulse.created` and `pulse.list_item` fill in."""
+    settings = ritual.pulse
+    opens = ritual.days[0]
+    closes = (opens + settings.open_days) % 7
+    return {
+        "id": ritual.id,
+        "every": catalog.text(locale, f"pulse.every.{settings.every_weeks}"),
+        "day": catalog.days(locale, (opens,)),
+        "at": catalog.time(ritual.at),
+        "close_day": catalog.days(locale, (closes,)),
+        "close_at": catalog.time(settings.closes_at),
+        "zone": ritual.timezone,
+        "count": settings.questions_per_round,
+        "k": settings.k,
+        "audience": catalog.text(locale, f"pulse.audience.{settings.audience}"),
+    }
+
+
+def list_item(catalog: Catalog, locale: str, ritual: Ritual) -> str:
+    """One pulse as `pulse list` and a manager's overview show it."""
+    paused = catalog.text(locale, "standup.list_paused") if ritual.paused else ""
+    return catalog.text(locale, "pulse.list_item", paused=paused, **describe(catalog, locale, ritual))
 
 
 def talk_button(catalog: Catalog, locale: str, delivery_id: int) -> Button:

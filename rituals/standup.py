@@ -34,17 +34,17 @@ TEMPLATES = {
 
 def questions(ritual: Ritual, catalog: Catalog, locale: str) -> tuple[str, ...]:
     """The ritual's questions in `locale`: custom ones as written, template ones translated."""
-    if ritual.settings.questions:
-        return ritual.settings.questions
-    template = ritual.settings.template
+    if ritual.standup.questions:
+        return ritual.standup.questions
+    template = ritual.standup.template
     return tuple(catalog.text(locale, f"q.{template}.{n}") for n in (1, 2, 3))
 
 
 def blocker_index(ritual: Ritual) -> int | None:
     """Which question asks about blockers, so the digest can highlight its answers."""
-    if not ritual.settings.questions:
+    if not ritual.standup.questions:
         return 2
-    for index, question in enumerate(ritual.settings.questions):
+    for index, question in enumerate(ritual.standup.questions):
         lowered = question.lower()
         if "block" in lowered or "blok" in lowered or "vast" in lowered or "stuck" in lowered:
             return index
@@ -64,7 +64,7 @@ def is_blocker(answer: str) -> bool:
 
 def template_name(catalog: Catalog, locale: str, ritual: Ritual) -> str:
     """What kind of stand-up it is, in `locale`: its template, or just "stand-up" with questions of its own."""
-    template = "custom" if ritual.settings.questions else ritual.settings.template
+    template = "custom" if ritual.standup.questions else ritual.standup.template
     return catalog.text(locale, f"template.{template}")
 
 
@@ -77,7 +77,7 @@ def list_item(catalog: Catalog, locale: str, ritual: Ritual) -> str:
         template=template_name(catalog, locale, ritual),
         days=catalog.days(locale, ritual.days),
         at=catalog.time(ritual.at),
-        digest=catalog.time(ritual.settings.digest_at),
+        digest=catalog.time(ritual.standup.digest_at),
         zone=ritual.timezone,
         paused=catalog.text(locale, "standup.list_paused") if ritual.paused else "",
     )
@@ -108,7 +108,7 @@ def prompt_form(
     locale = member.locale
     labels = questions(ritual, catalog, locale)
     deadline_text = catalog.time(local_time(deadline, member.timezone))
-    template = TEMPLATES.get(ritual.settings.template, TEMPLATES["morning"])
+    template = TEMPLATES.get(ritual.standup.template, TEMPLATES["morning"])
     intro = catalog.text(locale, template.prompt_key, team=team_name, deadline=deadline_text)
     filled = values if len(values) == len(labels) else ("",) * len(labels)
     return Form(
@@ -129,7 +129,7 @@ def edit_button(catalog: Catalog, locale: str, delivery_id: int) -> Button:
 
 def _answer_lines(ritual: Ritual, labels: tuple[str, ...], values: tuple[str, ...]) -> list[tuple[Span, ...]]:
     # A manager typed custom questions, so they are re-posted as a person's words, like the answers.
-    typed = bool(ritual.settings.questions)
+    typed = bool(ritual.standup.questions)
     lines: list[tuple[Span, ...]] = []
     for label, value in zip(labels, values, strict=False):
         if value.strip():

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from rituals.model import StandupSettings
+from rituals.model import RitualSettings, ritual_settings
 
 # Stable constraint names let Alembic (and SQLite batch mode) find constraints to alter later.
 NAMING_CONVENTION = {
@@ -71,26 +71,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class SettingsJSON(TypeDecorator[StandupSettings]):
-    """Ritual settings as JSON, validated through StandupSettings on the way in and out."""
+class SettingsJSON(TypeDecorator[RitualSettings]):
+    """Ritual settings as JSON, validated through their kind's model (StandupSettings, PulseSettings) both ways."""
 
     impl = JSON
     cache_ok = True
 
-    def process_bind_param(self, value: StandupSettings | dict[str, Any] | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: RitualSettings | dict[str, Any] | None, dialect: Dialect) -> Any:
         """Validate and dump settings to plain JSON."""
         if value is None:
             return None
-        if not isinstance(value, StandupSettings):
-            value = StandupSettings.model_validate(value)
-        return value.model_dump(mode="json")
+        return ritual_settings(value).model_dump(mode="json")
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> StandupSettings | None:
-        """Validate stored JSON back into StandupSettings."""
+    def process_result_value(self, value: Any, dialect: Dialect) -> RitualSettings | None:
+        """Validate stored JSON back into the settings of its kind."""
         if value is None:
             return None
         try:
-            return StandupSettings.model_validate(value)
+            return ritual_settings(value)
         except ValidationError as error:
             raise ValueError(f"stored ritual settings are invalid: {error}") from error
 
@@ -177,7 +175,7 @@ class RitualRow(Base):
     locale: Mapped[str] = mapped_column(String(16))
     paused: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    settings: Mapped[StandupSettings] = mapped_column(SettingsJSON())
+    settings: Mapped[RitualSettings] = mapped_column(SettingsJSON())
     created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -25,8 +25,8 @@ from rituals.model import (
     Ritual,
     RitualKind,
     Role,
-    StandupSettings,
     Team,
+    ritual_settings,
 )
 from rituals.ports import (
     AnswerContext,
@@ -193,7 +193,7 @@ def _ritual(row: Sequence[Any], i: int = 0) -> Ritual:
         timezone=row[i + 5],
         locale=row[i + 6],
         paused=bool(row[i + 7]),
-        settings=StandupSettings.model_validate(row[i + 8]),
+        settings=ritual_settings(row[i + 8]),
         created_by=row[i + 9],
     )
 
@@ -447,6 +447,11 @@ class SqlStore:
         self._engine = engine
         self._clock: Clock = clock or SystemClock()
         self._postgres = engine.dialect.name == "postgresql"
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database it works on, so stores of other tables (the pulse's) share its connections."""
+        return self._engine
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:

@@ -16,6 +16,7 @@ from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from rituals.ports import DeliveryFailure
 from storage.database import create_engine
+from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
 
 
@@ -197,7 +198,8 @@ MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 def make_engine(
     store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: FakeFailureLog | None = None
 ) -> Engine:
-    return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace), failures=failures)
+    return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace), failures=failures,
+                  pulses=SqlPulseStore(store.engine))
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")

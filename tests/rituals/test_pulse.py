@@ -496,10 +496,12 @@ def test_a_high_share_of_hard_answers_fires_even_without_history_on_either_kind_
 # --- Help ----------------------------------------------------------------------------------------------------
 
 
-def test_pulse_help_proposes_the_commands_in_both_languages() -> None:
+def test_pulse_help_shows_the_commands_in_both_languages() -> None:
     english, dutch = CATALOG.text("en", "help.pulse"), CATALOG.text("nl", "help.pulse")
     for text in (english, dutch):
-        assert "`/ritme pulse create weekly fri 14:00 [every 2 weeks] [questions 2] [pin workload] [k 5] " \
-               "[to managers]`" in text
-        assert "`/ritme pulse results`" in text and "`/ritme pulse questions`" in text
+        assert "`/ritme pulse create [weekly|biweekly] [on] fri [at] 14:00 [questions 2] [pin workload] [k 5] " \
+               "[to managers] [open 3d] [remind off]`" in text
+        assert "`/ritme pulse questions`" in text
+        # Only what the parser takes: a command in the help that answers "unknown" would teach people to distrust it.
+        assert "results" not in text
     assert "never below 3" in english and "nooit minder dan 3" in dutch

@@ -16,6 +16,7 @@ from rituals.model import (
     DeliveryStatus,
     DuePrompt,
     Member,
+    PulseSettings,
     Ritual,
     RitualKind,
     Role,
@@ -271,6 +272,31 @@ async def test_rituals_round_trip_settings_and_hide_deleted(store: SqlStore) -> 
     assert await store.planning_view() == []
     with pytest.raises(LookupError):
         await store.delete_ritual(ritual.id + 1000)
+
+
+@pytest.mark.asyncio
+async def test_pulse_settings_round_trip_next_to_a_stand_up(store: SqlStore, database_url: str) -> None:
+    world = await make_world(store)
+    settings = PulseSettings(questions_per_round=3, pinned=("workload",), k=6, audience="managers", every_weeks=2,
+                             anchor=date(2026, 11, 23), open_days=3, closes_at=time(12, 0), remind=False)
+    pulse = await store.add_ritual(
+        NewRitual(team_id=world.team.id, kind=RitualKind.PULSE, at=time(14, 0), days=(4,),
+                  timezone="Europe/Amsterdam", locale="nl", settings=settings, created_by=world.manager.id)
+    )
+    assert await store.rituals(world.team.id) == [world.ritual, pulse]
+    assert pulse.pulse == settings
+    with pytest.raises(TypeError):
+        _ = pulse.standup
+    # A stand-up stored before settings had a kind still reads back as a stand-up.
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE rituals SET settings = :old WHERE id = :id"),
+                                     {"old": '{"digest_at": "11:00:00"}', "id": world.ritual.id})
+    finally:
+        await engine.dispose()
+    [old, _] = await store.rituals(world.team.id)
+    assert old.standup.digest_at == time(11, 0)
 
 
 @pytest.mark.asyncio

@@ -1,0 +1,139 @@
+"""The pulse through the engine: commands, a round from prompt to results, anonymity rules that show to people."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from rituals.commands import CommandError, PulseAction, PulseCreate, PulseList, PulseQuestions, parse
+from rituals.outbound import ChannelPost, Form, Prompt
+from tests.rituals.harness import MONDAY_0800, Harness, Person, forms, posts, prompts, to, updates
+
+TODAY = date(2026, 11, 23)
+LEAD = Person("lead", "Lea", "Europe/Amsterdam", "en")
+TEAM = [LEAD, *(Person(f"m{n}", f"Member {n}") for n in range(1, 5))]
+
+
+def test_pulse_create_parses_every_option() -> None:
+    command = parse("/ritme pulse create biweekly on fri at 14:00 questions 3 pin workload,feeling k 6 "
+                    "to managers open 2d remind off", TODAY)
+    assert command == PulseCreate(day=4, at=time(14, 0), every_weeks=2, questions_per_round=3,
+                                  pinned=("workload", "feeling"), k=6, audience="managers", open_days=2, remind=False)
+    assert parse("pulse create weekly fri 14:00", TODAY) == PulseCreate(day=4, at=time(14, 0))
+    assert parse("pulse create mon 9:30 pin feeling,workload,focus", TODAY).questions_per_round == 3
+    assert parse("pulse list", TODAY) == PulseList()
+    assert parse("pulse questions", TODAY) == PulseQuestions()
+    assert parse("pulse pause #2", TODAY) == PulseAction("pause", 2)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("pulse create", "error.pulse_when"),
+    ("pulse create weekly friday 14:00", "error.pulse_day"),
+    ("pulse create fri", "error.pulse_when"),
+    ("pulse create fri noon", "error.time"),
+    ("pulse create fri 14:00 questions 4", "error.pulse_count"),
+    ("pulse create fri 14:00 k 2", "error.pulse_k"),
+    ("pulse create fri 14:00 pin sleep", "error.pulse_pin"),
+    ("pulse create fri 14:00 questions 1 pin workload,feeling", "error.pulse_pins_many"),
+    ("pulse create fri 14:00 to everyone", "error.pulse_audience"),
+    ("pulse create fri 14:00 open 9d", "error.pulse_open"),
+    ("pulse create fri 14:00 remind maybe", "error.pulse_remind"),
+    ("pulse create fri 14:00 k 5 k 6", "error.pulse_repeated"),
+    ("pulse create fri 14:00 k", "error.pulse_missing"),
+    ("pulse create fri 14:00 colour blue", "error.pulse_option"),
+    ("pulse pause one", "error.pulse_id"),
+    ("pulse dance", "error.unknown_subcommand"),
+])
+def test_malformed_pulse_commands_are_refused(text: str, key: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(text, TODAY)
+    assert caught.value.key == key
+
+
+@pytest.mark.asyncio
+async def test_refused_pulse_command_changes_nothing_and_shows_an_example_in_dutch(harness: Harness) -> None:
+    dutch = Person("anna", "Anna", "Europe/Amsterdam", "nl")
+    await harness.join(dutch)
+    before = await harness.snapshot()
+    text = await harness.reply_text(dutch, "pulse create fri 14:00 k 2")
+    assert "`/ritme pulse create weekly fri 14:00 k 5`" in text
+    assert "heel getal van 3 tot 50" in text
+    assert await harness.snapshot() == before
+
+
+async def _start(harness: Harness, people: list[Person], command: str) -> None:
+    for person in people:
+        await harness.join(person)
+    created = await harness.reply_text(LEAD, command)
+    assert "Pulse" in created, created
+
+
+async def _round(harness: Harness, people: list[Person]) -> list[Form]:
+    harness.clock.set(MONDAY_0800 + timedelta(hours=2))  # Monday 10:00 in Amsterdam
+    sent = await harness.due()
+    mine = forms(sent)
+    assert len(mine) == len(people)
+    # The talk button comes apart from the anonymous form.
+    assert [p for p in prompts(sent) if p.buttons and p.buttons[0].action == "pulse:talk"]
+    return mine
+
+
+@pytest.mark.asyncio
+async def test_a_full_round_with_five_shows_results_in_the_channel(harness: Harness) -> None:
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 questions 2 open 1d")
+    sent = await _round(harness, TEAM)
+    for index, person in enumerate(TEAM):
+        form = to(sent, person)[0]
+        assert isinstance(form, Form) and len(form.fields) == 3
+        replies = await harness.answer(person, form.delivery_id, [str(3 + index % 2), "4", ""])
+        assert "saved without your name" in updates(replies)[0].text.as_plain()
+    # A second answer from the same person is refused, and nothing is counted twice.
+    again = await harness.answer(TEAM[0], forms(to(sent, TEAM[0]))[0].delivery_id, ["1", "1", ""])
+    assert "already answered" in prompts(again)[0].text.as_plain()
+    harness.clock.advance(timedelta(days=1))
+    closed = await harness.due()
+    [post] = posts(closed)
+    text = post.text.as_plain()
+    assert "5 of 5" in text and "4.0" in text
+    # Closing happens once: a later tick posts nothing more.
+    assert posts(await harness.due()) == []
+    late = await harness.answer(TEAM[1], forms(to(sent, TEAM[1]))[0].delivery_id, ["2", "2", ""])
+    assert "closed" in prompts(late)[0].text.as_plain()
+
+
+@pytest.mark.asyncio
+async def test_a_team_of_four_sees_no_results_and_is_told_why(harness: Harness) -> None:
+    four = TEAM[:4]
+    await _start(harness, four, "pulse create weekly mon 10:00 open 1d")
+    sent = await _round(harness, four)
+    for person in four:
+        await harness.answer(person, forms(to(sent, person))[0].delivery_id, ["5", "5", "all good"])
+    harness.clock.advance(timedelta(days=1))
+    [post] = posts(await harness.due())
+    assert isinstance(post, ChannelPost)
+    text = post.text.as_plain()
+    assert "4" in text and "5" in text and "all good" not in text and "5.0" not in text
+
+
+@pytest.mark.asyncio
+async def test_results_to_managers_only_and_in_dutch(harness: Harness) -> None:
+    anna = Person("lead", "Lea", "Europe/Amsterdam", "nl")
+    team = [anna, *TEAM[1:]]
+    await _start_dutch(harness, team)
+    sent = await _round(harness, team)
+    assert "welzijnscheck" in forms(to(sent, anna))[0].text.as_plain()
+    for person in team:
+        await harness.answer(person, forms(to(sent, person))[0].delivery_id, ["4", "4", ""])
+    harness.clock.advance(timedelta(days=1))
+    closed = await harness.due()
+    assert posts(closed) == []
+    [result] = [m for m in to(closed, anna) if isinstance(m, Prompt)]
+    assert "Welzijnscheck van #team" in result.text.as_plain()
+
+
+async def _start_dutch(harness: Harness, people: list[Person]) -> None:
+    for person in people:
+        await harness.join(person)
+    created = await harness.reply_text(people[0], "pulse create weekly mon 10:00 open 1d to managers")
+    assert "Welzijnscheck" in created and "alleen de managers" in created, created
