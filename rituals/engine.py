@@ -675,8 +675,41 @@ class Engine:
                 previous = context.previous.values if context.previous else ()
                 deadline = context.occurrence.digest_due_at
                 return [self._form(context.ritual, member, context.team, context.delivery.id, deadline, previous)]
+        if event.action in (pulse.TALK_ACTION, pulse.TALK_CONFIRM_ACTION) and event.value.isdigit():
+            talk = await self._on_talk(member, int(event.value), confirmed=event.action == pulse.TALK_CONFIRM_ACTION)
+            if talk:
+                return talk
         text = self._catalog.text(member.locale, "error.unknown_button")
         return [Prompt(to=address_of(member), text=Text.plain(text))]
+
+    async def _on_talk(self, member: Member, delivery_id: int, *, confirmed: bool) -> list[Message]:
+        """"I'd like a chat": first say exactly what will be shared, then, once confirmed, tell the managers.
+
+        Nothing of the pulse goes with it: not the member's answers, not whether they answered at all.
+        """
+        context = await self._store.answer_context(delivery_id)
+        if context is None or context.member.id != member.id or context.ritual.kind is not RitualKind.PULSE:
+            return []
+        team, locale = context.team, member.locale
+        managers = [m for m in await self._store.managers(team.id) if m.id != member.id]
+        names = [m.display_name for m in managers]
+        key = pulse.talk_key(delivery_id)
+        if not confirmed or not managers:
+            explanation = pulse.talk_explanation(self._catalog, locale, team_name=team.name, manager_names=names)
+            buttons = (pulse.talk_confirm_button(self._catalog, locale, delivery_id),) if managers else ()
+            return [Update(key=key, to=address_of(member), text=explanation, buttons=buttons)]
+        requests: list[Message] = [
+            Prompt(
+                key=f"{key}:{manager.id}",
+                to=address_of(manager),
+                text=pulse.talk_request_text(
+                    self._catalog, manager.locale, name=member.display_name, team_name=team.name
+                ),
+            )
+            for manager in managers
+        ]
+        sent = pulse.talk_sent_text(self._catalog, locale, team_name=team.name, manager_names=names)
+        return [*requests, Update(key=key, to=address_of(member), text=sent)]
 
     # Time ---------------------------------------------------------------------------------------------------
 

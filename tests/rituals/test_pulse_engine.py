@@ -137,3 +137,41 @@ async def _start_dutch(harness: Harness, people: list[Person]) -> None:
         await harness.join(person)
     created = await harness.reply_text(people[0], "pulse create weekly mon 10:00 open 1d to managers")
     assert "Welzijnscheck" in created and "alleen de managers" in created, created
+
+
+@pytest.mark.asyncio
+async def test_the_talk_button_says_what_is_shared_then_reaches_the_managers_without_a_score(
+    harness: Harness,
+) -> None:
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d")
+    harness.clock.set(MONDAY_0800 + timedelta(hours=2))
+    sent = await harness.due()
+    member = TEAM[2]
+    form = forms(to(sent, member))[0]
+    await harness.answer(member, form.delivery_id, ["1", "2", "rough week"])
+    [talk] = [p for p in prompts(to(sent, member)) if p.buttons]
+
+    asked = await harness.click(member, talk.buttons[0].action, talk.buttons[0].value)
+    [explanation] = updates(asked)
+    assert "Lea" in explanation.text.as_plain() and "nothing of your pulse answers" in explanation.text.as_plain()
+    assert to(asked, LEAD) == []  # nothing reaches the manager before the member confirms
+
+    confirm = explanation.buttons[0]
+    told = await harness.click(member, confirm.action, confirm.value)
+    [request] = [m for m in to(told, LEAD) if isinstance(m, Prompt)]
+    text = request.text.as_plain()
+    assert "Member 2" in text and "would like a chat" in text
+    for answer in ("1", "2", "rough week"):
+        assert answer not in text.replace("Member 2", "")
+    assert "none of your answers" in updates(to(told, member))[0].text.as_plain()
+
+
+@pytest.mark.asyncio
+async def test_someone_elses_talk_button_does_nothing_for_the_presser(harness: Harness) -> None:
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d")
+    harness.clock.set(MONDAY_0800 + timedelta(hours=2))
+    sent = await harness.due()
+    [talk] = [p for p in prompts(to(sent, TEAM[1])) if p.buttons]
+    pressed = await harness.click(TEAM[2], "pulse:talk_confirm", talk.buttons[0].value)
+    assert to(pressed, LEAD) == []
+    assert "button" in prompts(pressed)[0].text.as_plain().lower()
