@@ -69,6 +69,7 @@ from rituals.outbound import (
     Update,
 )
 from rituals.ports import (
+    AnswerContext,
     Clock,
     DeliveryFailure,
     FailureLog,
@@ -666,6 +667,9 @@ class Engine:
         member = await self._member(event.actor)
         if event.action == standup.EDIT_ACTION and event.value.isdigit():
             context = await self._store.answer_context(int(event.value))
+            if context is not None and context.member.id == member.id and context.ritual.kind is RitualKind.PULSE:
+                # Slack's "Answer" button on a pulse DM asks for the pulse form itself, while the round takes one.
+                return await self._pulse_form_again(context, member)
             if context is not None and context.member.id == member.id:
                 # After the digest only a first answer is still taken (into its thread); a given one is final.
                 if context.occurrence.digest_posted_at is not None and context.previous is not None:
@@ -681,6 +685,24 @@ class Engine:
                 return talk
         text = self._catalog.text(member.locale, "error.unknown_button")
         return [Prompt(to=address_of(member), text=Text.plain(text))]
+
+    async def _pulse_form_again(self, context: AnswerContext, member: Member) -> list[Message]:
+        """A member's pulse form once more (to open it as a modal), or why there is none: closed, or answered."""
+        pulses = self._pulse_store()
+        occurrence = context.occurrence
+        if occurrence.digest_posted_at is not None or await pulses.is_closed(occurrence.id):
+            day = self._catalog.date(member.locale, occurrence.local_date)
+            text = self._catalog.text(member.locale, "error.pulse_closed", date=day)
+            return [Prompt(to=address_of(member), text=Text.plain(text))]
+        if await pulses.has_responded(occurrence.id, member.id):
+            text = self._catalog.text(member.locale, "error.pulse_answered")
+            return [Prompt(to=address_of(member), text=Text.plain(text))]
+        questions = await self._round_questions(context.ritual, occurrence.id, context.delivery.local_date)
+        return [pulse.prompt_form(
+            catalog=self._catalog, member=member, address=address_of(member), team_name=context.team.name,
+            delivery_id=context.delivery.id, question_ids=questions, deadline=occurrence.digest_due_at,
+            k=context.ritual.pulse.k,
+        )]
 
     async def _on_talk(self, member: Member, delivery_id: int, *, confirmed: bool) -> list[Message]:
         """"I'd like a chat": first say exactly what will be shared, then, once confirmed, tell the managers.

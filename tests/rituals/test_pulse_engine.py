@@ -8,6 +8,7 @@ import pytest
 
 from rituals.commands import CommandError, PulseAction, PulseCreate, PulseList, PulseQuestions, parse
 from rituals.outbound import ChannelPost, Form, Prompt
+from rituals.standup import EDIT_ACTION
 from tests.rituals.harness import MONDAY_0800, Harness, Person, forms, posts, prompts, to, updates
 
 TODAY = date(2026, 11, 23)
@@ -175,3 +176,21 @@ async def test_someone_elses_talk_button_does_nothing_for_the_presser(harness: H
     pressed = await harness.click(TEAM[2], "pulse:talk_confirm", talk.buttons[0].value)
     assert to(pressed, LEAD) == []
     assert "button" in prompts(pressed)[0].text.as_plain().lower()
+
+
+@pytest.mark.asyncio
+async def test_asking_for_the_pulse_form_again_gives_it_while_it_can_still_be_answered(harness: Harness) -> None:
+    # Slack's "Answer" button on the pulse DM comes back as standup.EDIT_ACTION: it must open the pulse form.
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d")
+    sent = await _round(harness, TEAM)
+    member = TEAM[1]
+    form = forms(to(sent, member))[0]
+    [again] = forms(await harness.click(member, EDIT_ACTION, str(form.delivery_id)))
+    assert again.fields == form.fields and again.key == form.key
+    await harness.answer(member, form.delivery_id, ["4", "4", ""])
+    answered = await harness.click(member, EDIT_ACTION, str(form.delivery_id))
+    assert forms(answered) == [] and "already answered" in prompts(answered)[0].text.as_plain()
+    harness.clock.advance(timedelta(days=1))
+    await harness.due()
+    closed = await harness.click(TEAM[2], EDIT_ACTION, str(forms(to(sent, TEAM[2]))[0].delivery_id))
+    assert forms(closed) == [] and "closed" in prompts(closed)[0].text.as_plain()
