@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from rituals.commands import CommandError, PulseAction, PulseCreate, PulseList, PulseQuestions, parse
-from rituals.outbound import ChannelPost, Form, Prompt
+from rituals.outbound import ChannelPost, Form, Message, Prompt
 from rituals.standup import EDIT_ACTION
 from tests.rituals.harness import MONDAY_0800, Harness, Person, forms, posts, prompts, to, updates
 
@@ -194,3 +194,33 @@ async def test_asking_for_the_pulse_form_again_gives_it_while_it_can_still_be_an
     await harness.due()
     closed = await harness.click(TEAM[2], EDIT_ACTION, str(forms(to(sent, TEAM[2]))[0].delivery_id))
     assert forms(closed) == [] and "closed" in prompts(closed)[0].text.as_plain()
+
+
+async def _weekly_round(harness: Harness, week: int, scores: list[int]) -> list[Message]:
+    """One weekly round: everyone answers every question with their score; what closing the round sent."""
+    harness.clock.set(MONDAY_0800 + timedelta(weeks=week, hours=2))  # Monday 10:00 in Amsterdam
+    sent = await harness.due()
+    for person, score in zip(TEAM, scores, strict=True):
+        form = forms(to(sent, person))[0]
+        await harness.answer(person, form.delivery_id, [str(score)] * (len(form.fields) - 1) + [""])
+    harness.clock.set(MONDAY_0800 + timedelta(weeks=week, days=1, hours=2))
+    return await harness.due()
+
+
+def _signals(closed: list[Message]) -> list[str]:
+    return [m.text.as_plain() for m in prompts(to(closed, LEAD)) if "for managers only" in m.text.as_plain()]
+
+
+@pytest.mark.asyncio
+async def test_managers_hear_of_a_clear_drop_and_not_of_noise(harness: Harness) -> None:
+    # Pinned questions, so every round asks the same two and each can be compared with the rounds before.
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d pin feeling,workload")
+    steady = [[4, 4, 5, 4, 4], [4, 5, 4, 4, 4], [5, 4, 4, 4, 4]]
+    for week, scores in enumerate(steady):
+        assert _signals(await _weekly_round(harness, week, scores)) == []
+    # Noise: a little lower than usual, well within how the team's rounds vary.
+    assert _signals(await _weekly_round(harness, 3, [4, 4, 4, 4, 4])) == []
+    # A clear drop: most answers are 1 or 2.
+    [signal] = _signals(await _weekly_round(harness, 4, [2, 1, 2, 3, 2]))
+    assert "#team" in signal and "1-on-1" in signal
+    assert "Member" not in signal and "Lea" not in signal  # it never names anyone
