@@ -224,3 +224,23 @@ async def test_managers_hear_of_a_clear_drop_and_not_of_noise(harness: Harness) 
     [signal] = _signals(await _weekly_round(harness, 4, [2, 1, 2, 3, 2]))
     assert "#team" in signal and "1-on-1" in signal
     assert "Member" not in signal and "Lea" not in signal  # it never names anyone
+
+
+@pytest.mark.asyncio
+async def test_one_reminder_on_the_last_working_morning_only_to_who_has_not_answered(harness: Harness) -> None:
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 3d")  # closes Thursday 10:00
+    harness.clock.set(MONDAY_0800 + timedelta(hours=2))
+    sent = await harness.due()
+    for person in TEAM[:3]:
+        form = forms(to(sent, person))[0]
+        await harness.answer(person, form.delivery_id, ["4"] * (len(form.fields) - 1) + [""])
+
+    def reminded(messages: list[Message]) -> set[str]:
+        return {m.to.user_id for m in prompts(messages) if m.key.startswith("pulse-reminder:")}
+
+    harness.clock.set(MONDAY_0800 + timedelta(days=2, hours=4))  # Wednesday midday: not yet
+    assert reminded(await harness.due()) == set()
+    harness.clock.set(MONDAY_0800 + timedelta(days=3, hours=1))  # Thursday 09:00, the start of their day
+    assert reminded(await harness.due()) == {person.user_id for person in TEAM[3:]}
+    harness.clock.advance(timedelta(minutes=30))
+    assert reminded(await harness.due()) == set()  # one reminder, never two
