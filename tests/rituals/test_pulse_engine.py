@@ -244,3 +244,18 @@ async def test_one_reminder_on_the_last_working_morning_only_to_who_has_not_answ
     assert reminded(await harness.due()) == {person.user_id for person in TEAM[3:]}
     harness.clock.advance(timedelta(minutes=30))
     assert reminded(await harness.due()) == set()  # one reminder, never two
+
+
+@pytest.mark.asyncio
+async def test_one_answer_short_of_k_shows_nothing_but_how_many_answered_and_why(harness: Harness) -> None:
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d")
+    harness.clock.set(MONDAY_0800 + timedelta(hours=2))
+    sent = await harness.due()
+    for person in TEAM[:4]:
+        form = forms(to(sent, person))[0]
+        await harness.answer(person, form.delivery_id, ["2"] * (len(form.fields) - 1) + ["hard week for me"])
+    harness.clock.advance(timedelta(days=1))
+    [post] = posts(await harness.due())
+    text = post.text.as_plain()
+    assert "4 of 5 answered; results show from 5 answers, so nobody's answer can be picked out." in text
+    assert "2.0" not in text and "hard week" not in text
