@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         default=600, ge=1, le=6000, description="messages per minute per Slack workspace, from 1 to 6000, e.g. 600"
     )
 
+    pulse_signal_drop: float = Field(
+        default=0.5, gt=0, le=4, description="points on the 1-5 scale, above 0 and at most 4, e.g. 0.5"
+    )
+    pulse_signal_low_share: float = Field(
+        default=0.4, gt=0, le=1, description="a share of answers above 0 and at most 1, e.g. 0.4"
+    )
     teams_app_id: str | None = Field(
         default=None, description="the bot's Microsoft app id (Entra app registration), a GUID"
     )

@@ -40,6 +40,7 @@ from bot.settings import Settings
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
+from rituals.pulse import SignalThresholds
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
@@ -93,6 +94,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_timezone=settings.default_timezone,
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
+                pulse_signal=SignalThresholds(
+                    drop=settings.pulse_signal_drop, low_share=settings.pulse_signal_low_share
+                ),
             ),
             failures=failures,
             pulses=SqlPulseStore(database),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -95,6 +95,7 @@ class EngineSettings:
     lease: timedelta = timedelta(minutes=2)
     batch_size: int = 1000
     plan_days_ahead: int = 1
+    pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
 
 
 def address_of(member: Member) -> MemberAddress:
@@ -992,7 +993,7 @@ class Engine:
                                                team_name=team.name))
                 for manager in managers
             )
-        found = pulse.signal(summary, earlier)
+        found = pulse.signal(summary, earlier, self._settings.pulse_signal)
         if found is not None:
             messages.extend(
                 Prompt(key=f"pulse-signal:{occurrence_id}", to=address_of(manager),

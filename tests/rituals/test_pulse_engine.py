@@ -6,10 +6,15 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from rituals.catalog import Catalog
 from rituals.commands import CommandError, PulseAction, PulseCreate, PulseList, PulseQuestions, parse
+from rituals.engine import Engine, EngineSettings
 from rituals.outbound import ChannelPost, Form, Message, Prompt
+from rituals.pulse import SignalThresholds
 from rituals.standup import EDIT_ACTION
-from tests.rituals.harness import MONDAY_0800, Harness, Person, forms, posts, prompts, to, updates
+from storage.pulse import SqlPulseStore
+from storage.repository import SqlStore
+from tests.rituals.harness import MONDAY_0800, FakeClock, Harness, Person, forms, posts, prompts, to, updates
 
 TODAY = date(2026, 11, 23)
 LEAD = Person("lead", "Lea", "Europe/Amsterdam", "en")
@@ -259,3 +264,15 @@ async def test_one_answer_short_of_k_shows_nothing_but_how_many_answered_and_why
     text = post.text.as_plain()
     assert "4 of 5 answered; results show from 5 answers, so nobody's answer can be picked out." in text
     assert "2.0" not in text and "hard week" not in text
+
+
+@pytest.mark.asyncio
+async def test_the_signal_thresholds_are_an_admins_to_set(store: SqlStore, clock: FakeClock, database_url: str) -> None:
+    # An admin who only wants to hear of a collapse (RITME_PULSE_SIGNAL_DROP=3, ..._LOW_SHARE=1): the drop above
+    # stays below that.
+    strict = EngineSettings(pulse_signal=SignalThresholds(drop=3.0, low_share=1.0))
+    engine = Engine(store=store, clock=clock, catalog=Catalog(), settings=strict, pulses=SqlPulseStore(store.engine))
+    harness = Harness(engine, clock, store, database_url)
+    await _start(harness, TEAM, "pulse create weekly mon 10:00 open 1d pin feeling,workload")
+    for week, scores in enumerate([[4, 4, 5, 4, 4], [4, 5, 4, 4, 4], [5, 4, 4, 4, 4], [2, 1, 2, 3, 2]]):
+        assert _signals(await _weekly_round(harness, week, scores)) == []
