@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+# aiosqlite logs every statement with its parameters at DEBUG. Those parameters include what members answered,
+# written in the same transaction as who answered, so its log stops at INFO whatever level the rest is at.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # An arbitrary constant naming Ritme's migration lock among PostgreSQL advisory locks.

@@ -27,9 +27,11 @@ from adapters.slack.tokens import RedactTokens
 
 log = logging.getLogger(__name__)
 
-# slack_sdk's Socket Mode client logs through this (envelopes at DEBUG); tokens never reach the log.
+# slack_sdk's Socket Mode client logs through this; tokens never reach the log. It logs whole envelopes at DEBUG,
+# which would put a member's pulse answers next to their user id, so this logger stops at INFO whatever the level.
 _SOCKET_LOG = logging.getLogger("adapters.slack.socket")
 _SOCKET_LOG.addFilter(RedactTokens())
+_SOCKET_LOG.setLevel(logging.INFO)
 
 
 class SocketModeUnavailable(RuntimeError):

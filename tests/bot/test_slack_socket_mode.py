@@ -103,6 +103,9 @@ async def test_a_slash_command_over_the_socket_is_acked_and_answered(
 
     assert "Slack Socket Mode is on" in caplog.text
     assert APP_TOKEN not in caplog.text
+    # Neither envelopes nor the statements recording them are logged, even at DEBUG: they carry what members
+    # typed and picked (a pulse's answers next to who gave them).
+    assert "1337.1.help" not in caplog.text
 
 
 async def test_an_event_delivered_again_over_the_socket_has_one_effect(
