@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from adapters.failures import record_failure
 from adapters.slack import render
 from adapters.slack.protocol import PLATFORM
 from adapters.slack.transport import SlackRefused, SlackUnavailable, WebApi
@@ -22,7 +23,7 @@ from rituals.outbound import (
     ThreadReply,
     Update,
 )
-from rituals.ports import Clock, DeliveryFailure, FailureLog, MessageLog, PostedMessage
+from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,6 @@ _MODAL_FALLBACK = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigge
 _UPDATE_FALLBACK = {"message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"}
 
 
-_KINDS: dict[type, str] = {
-    Prompt: "prompt",
-    Form: "form",
-    Update: "update",
-    ChannelPost: "channel_post",
-    ThreadReply: "thread_reply",
-    HomeView: "home",
-}
 
 
 class UndeliverableMessage(LookupError):
@@ -126,24 +119,7 @@ class SlackOutbox:
                 raise
 
     async def _record_failure(self, message: Message, error: Exception) -> None:
-        if self._failures is None:
-            return
-        address: MemberAddress | ChannelAddress = message.to
-        failure = DeliveryFailure(
-            platform=PLATFORM,
-            workspace_id=address.workspace_id,
-            recipient=address.user_id if isinstance(address, MemberAddress) else address.channel_id,
-            kind=_KINDS.get(type(message), type(message).__name__),
-            key=message.key,
-            # The errors name the method and Slack's error code or the HTTP status; never a token or the text.
-            error=str(error),
-            failed_at=self._clock.now(),
-        )
-        try:
-            await self._failures.record(failure)
-        except Exception:
-            # The caller still gets (and logs) the delivery error; a failing failure log must not hide it.
-            log.exception("could not record the failed %s for %s", failure.kind, failure.recipient)
+        await record_failure(self._failures, platform=PLATFORM, message=message, error=error, at=self._clock.now())
 
     async def _send(self, message: Message) -> None:
         if isinstance(message, Prompt):

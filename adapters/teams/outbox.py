@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from adapters.failures import record_failure
 from adapters.teams import render
 from adapters.teams.client import TeamsRefused, TeamsUnavailable
 from adapters.teams.connector import TeamsConnector
@@ -16,25 +17,16 @@ from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
     Form,
-    HomeView,
     MemberAddress,
     Message,
     Prompt,
     ThreadReply,
     Update,
 )
-from rituals.ports import Clock, DeliveryFailure, FailureLog, MessageLog, PostedMessage
+from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
 
 log = logging.getLogger(__name__)
 
-_KINDS: dict[type, str] = {
-    Prompt: "prompt",
-    Form: "form",
-    Update: "update",
-    ChannelPost: "channel_post",
-    ThreadReply: "thread_reply",
-    HomeView: "home",
-}
 # An update of a message that is gone (deleted, or its chat with it) is sent as a new message instead.
 _GONE = frozenset({404})
 # Command threads offered and not withdrawn are forgotten past this many, oldest first.
@@ -215,24 +207,7 @@ class TeamsOutbox:
         )
 
     async def _record_failure(self, message: Message, error: Exception) -> None:
-        if self._failures is None:
-            return
-        address: MemberAddress | ChannelAddress = message.to
-        failure = DeliveryFailure(
-            platform=PLATFORM,
-            workspace_id=address.workspace_id,
-            recipient=address.user_id if isinstance(address, MemberAddress) else address.channel_id,
-            kind=_KINDS.get(type(message), type(message).__name__),
-            key=message.key,
-            # The errors name the operation and Teams' status and error code; never a token or the message's text.
-            error=str(error),
-            failed_at=self._clock.now(),
-        )
-        try:
-            await self._failures.record(failure)
-        except Exception:
-            # The caller still gets (and logs) the delivery error; a failing failure log must not hide it.
-            log.exception("could not record the failed %s for %s", failure.kind, failure.recipient)
+        await record_failure(self._failures, platform=PLATFORM, message=message, error=error, at=self._clock.now())
 
 
 def _check(message: Message) -> None:
