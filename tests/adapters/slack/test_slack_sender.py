@@ -4,8 +4,6 @@ recorded by the outbox after the retries give up (the outbox still raises)."""
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,38 +18,11 @@ from rituals.ports import DeliveryFailure
 from tests.adapters.slack.conftest import SleepRecorder
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted
 from tests.adapters.slack.harness import TEAM_ID, ManualClock, MemoryMessageLog
+from tests.virtual_time import VirtualTime
 
 Job = Coroutine[Any, Any, Any]
 ADA = MemberAddress(platform="slack", workspace_id=TEAM_ID, user_id="U1")
 TEAM = ChannelAddress(platform="slack", workspace_id=TEAM_ID, channel_id="C1")
-
-
-class VirtualTime:
-    """A clock and a sleep for many tasks: time moves only when every task waits, to the earliest wake-up."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), future))
-        await future
-
-    async def run(self, *work: Coroutine[Any, Any, Any]) -> list[Any]:
-        tasks = [asyncio.create_task(job) for job in work]
-        while True:
-            for _ in range(20):  # let every task run until it sleeps or ends
-                await asyncio.sleep(0)
-            if all(task.done() for task in tasks):
-                return [task.result() for task in tasks]
-            assert self._sleepers, "tasks wait for something other than time"
-            self.now, _, future = heapq.heappop(self._sleepers)
-            future.set_result(None)
 
 
 @dataclass
