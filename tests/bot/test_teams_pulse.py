@@ -8,18 +8,13 @@ tests/bot/test_teams_stand_up.py).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
 from tests.adapters.teams.activities import (
     ADA,
     BRAM,
@@ -27,12 +22,10 @@ from tests.adapters.teams.activities import (
     card_submit,
     channel_mention,
     installed_in_team,
-    personal,
 )
-from tests.adapters.teams.fake_connector import Call, FakeConnector
-from tests.adapters.teams.harness import TeamsSender
+from tests.adapters.teams.fake_connector import Call
 from tests.bot.pulse_dump import assert_no_member_answer_link
-from tests.rituals.harness import FakeClock
+from tests.bot.teams_rig import TeamsRig, teams_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MONDAY_1000_AMSTERDAM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -47,69 +40,10 @@ SCORES = {ADA: ("4", "3"), BRAM: ("5", "4"), CHRIS: ("2", "4"), DANA: ("4", "5")
 COMMENTS = {user: f"note 9c1e-{index}" for index, user in enumerate(NAMES)}
 
 
-@dataclass
-class TeamsRig:
-    ritme: Ritme
-    fake: FakeConnector
-    clock: FakeClock
-    teams: TeamsSender
-
-    async def post(self, activity: dict[str, Any]) -> None:
-        """Deliver an activity as Teams would, from the fake's service URL."""
-        activity["serviceUrl"] = self.fake.url
-        response = await self.teams.post(activity)
-        assert response.status in (200, 202), await response.text()
-
-    async def until(self, found: Callable[[], list[Call]], count: int = 1) -> list[Call]:
-        """Wait (a few seconds at most) for work done after Teams got its answer to reach the connector."""
-        for _ in range(250):
-            calls = found()
-            if len(calls) >= count:
-                return calls
-            await asyncio.sleep(0.02)
-        seen = [(call.operation, call.conversation_id) for call in self.fake.calls]
-        raise AssertionError(f"expected {count} calls, saw {seen}")
-
-    async def until_members(self, count: int) -> None:
-        for _ in range(250):
-            team = await self.ritme.store.find_team("teams", TENANT, TEAM_ID)
-            if team and len(await self.ritme.store.team_members(team.id)) >= count:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("the team's roster never arrived")
-
-    def to(self, user_id: str) -> list[Call]:
-        """Posts into the member's personal chat: the one Ritme opened (the fake names it after the member), or the
-        one the member last wrote from (Ada's, in the activities)."""
-        chats = {_chat(user_id), personal(user_id)["id"]}
-        return [call for call in self.fake.posted() if call.conversation_id in chats]
-
-    def updates(self, user_id: str, activity_id: str) -> list[Call]:
-        return [
-            call for call in self.fake.calls_to("update", ok=True)
-            if call.conversation_id == _chat(user_id) and call.activity_id == activity_id
-        ]
-
-
-TENANT = installed_in_team()["channelData"]["tenant"]["id"]
-
-
-def _chat(user_id: str) -> str:
-    return f"a:1{user_id.removeprefix('29:')}"
-
-
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[TeamsRig]:
-    async with FakeConnector() as fake:
-        fake.rosters[TEAM_ID] = ROSTER
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,
-            teams_allow_anonymous=True,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield TeamsRig(ritme, fake, clock, TeamsSender(session, f"{url}/api/messages"))
+    async with teams_rig(tmp_path, ROSTER, MONDAY_0800_AMSTERDAM) as running:
+        yield running
 
 
 def _card(call: Call) -> dict[str, Any]:

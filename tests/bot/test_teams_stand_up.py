@@ -10,22 +10,17 @@ its serviceUrl.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from adapters.teams.protocol import FIELD_COUNT
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, card_submit, channel_mention, installed_in_team
-from tests.adapters.teams.fake_connector import Call, FakeConnector
-from tests.adapters.teams.harness import TeamsSender
-from tests.rituals.harness import FakeClock
+from tests.adapters.teams.fake_connector import Call
+from tests.bot.teams_rig import TeamsRig, teams_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 ROSTER = [
@@ -34,58 +29,10 @@ ROSTER = [
 ]
 
 
-@dataclass
-class TeamsRig:
-    ritme: Ritme
-    fake: FakeConnector
-    clock: FakeClock
-    teams: TeamsSender
-
-    async def post(self, activity: dict[str, Any]) -> None:
-        """Deliver an activity as Teams would, from the fake's service URL."""
-        activity["serviceUrl"] = self.fake.url
-        response = await self.teams.post(activity)
-        assert response.status in (200, 202), await response.text()
-
-    async def until(self, found: Callable[[], list[Call]], count: int = 1) -> list[Call]:
-        """Wait (a few seconds at most) for work done after Teams got its answer to reach the connector."""
-        for _ in range(250):
-            calls = found()
-            if len(calls) >= count:
-                return calls
-            await asyncio.sleep(0.02)
-        seen = [(call.operation, call.conversation_id) for call in self.fake.calls]
-        raise AssertionError(f"expected {count} calls, saw {seen}")
-
-    async def until_members(self, count: int) -> None:
-        for _ in range(250):
-            team = await self.ritme.store.find_team("teams", TENANT, TEAM_ID)
-            if team and len(await self.ritme.store.team_members(team.id)) >= count:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("the team's roster never arrived")
-
-    def cards_to(self, user_id: str) -> list[Call]:
-        """Posts into the member's personal chat (the fake names it after the member)."""
-        chat = f"a:1{user_id.removeprefix('29:')}"
-        return [call for call in self.fake.posted() if call.conversation_id == chat]
-
-
-TENANT = installed_in_team()["channelData"]["tenant"]["id"]
-
-
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[TeamsRig]:
-    async with FakeConnector() as fake:
-        fake.rosters[TEAM_ID] = ROSTER
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,
-            teams_allow_anonymous=True,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield TeamsRig(ritme, fake, clock, TeamsSender(session, f"{url}/api/messages"))
+    async with teams_rig(tmp_path, ROSTER, MONDAY_0800_AMSTERDAM) as running:
+        yield running
 
 
 def _card(call: Call) -> dict[str, Any]:
@@ -121,7 +68,7 @@ async def test_a_stand_up_over_teams(rig: TeamsRig) -> None:
     await rig.ritme.dispatcher.tick()
     # Neither has written to Ritme personally: both chats are opened on the fly, then the cards posted.
     assert len(rig.fake.calls_to("create", ok=True)) == 2
-    [ada_prompt], [bram_prompt] = rig.cards_to(ADA), rig.cards_to(BRAM)
+    [ada_prompt], [bram_prompt] = rig.to(ADA), rig.to(BRAM)
     ada_card, bram_card = _card(ada_prompt), _card(bram_prompt)
     assert "waar richt je je vandaag op?" in _texts(ada_card).lower()  # Dutch for Ada
     assert "what is your focus today?" in _texts(bram_card).lower()  # English for Bram
