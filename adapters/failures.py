@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from rituals.outbound import (
@@ -53,3 +54,39 @@ async def record_failure(
     except Exception:
         # The caller still gets (and logs) the delivery error; a failing failure log must not hide it.
         log.exception("could not record the failed %s for %s", failure.kind, failure.recipient)
+
+
+class MemoryFailureLog:
+    """A FailureLog in memory, for tests and benchmarks."""
+
+    def __init__(self) -> None:
+        self.failures: list[DeliveryFailure] = []
+
+    async def record(self, failure: DeliveryFailure) -> None:
+        """Remember one failure."""
+        self.failures.append(failure)
+
+    async def recent(
+        self,
+        platform: str,
+        workspace_id: str,
+        since: datetime,
+        *,
+        recipients: Collection[str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[DeliveryFailure]:
+        """The workspace's failures at or after `since`, newest first; only those for `recipients` when given."""
+        found = [
+            failure
+            for failure in reversed(self.failures)  # the newest first among failures of the same moment
+            if (failure.platform, failure.workspace_id) == (platform, workspace_id)
+            and failure.failed_at >= since
+            and (recipients is None or failure.recipient in recipients)
+        ]
+        return sorted(found, key=lambda failure: failure.failed_at, reverse=True)[:limit]
+
+    async def count(
+        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
+    ) -> int:
+        """How many failures `recent` would find without a limit."""
+        return len(await self.recent(platform, workspace_id, since, recipients=recipients, limit=len(self.failures)))

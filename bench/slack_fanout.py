@@ -25,8 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from adapters.failures import MemoryFailureLog
 from adapters.slack import RetryingTransport, SlackOutbox, slack_client
-from adapters.slack.sender import MemoryFailureLog, RateLimitedTransport
+from adapters.slack.sender import RateLimitedTransport
 from rituals.outbound import MemberAddress, Prompt, Text
 from rituals.ports import SystemClock
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 
-from adapters.slack.sender import MemoryFailureLog
+from adapters.failures import MemoryFailureLog
 from adapters.teams.client import BotConnectorClient
 from adapters.teams.outbox import TeamsOutbox
 from adapters.teams.references import ConversationRef, MemoryReferences

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from adapters.slack.transport import WebApi
-from rituals.ports import DeliveryFailure
 
 # Calls that post or change a message (or open a view): these are the ones Slack's limits are about. Not
 # views.publish: it replaces a member's Home tab rather than posting in a channel, and has a limit of its own
@@ -122,39 +120,3 @@ class RateLimitedTransport:
             for key in idle:
                 del self._channels[key]
         return self._channels.setdefault((workspace_id, channel_id), _Channel())
-
-
-class MemoryFailureLog:
-    """A FailureLog in memory, for tests and benchmarks."""
-
-    def __init__(self) -> None:
-        self.failures: list[DeliveryFailure] = []
-
-    async def record(self, failure: DeliveryFailure) -> None:
-        """Remember one failure."""
-        self.failures.append(failure)
-
-    async def recent(
-        self,
-        platform: str,
-        workspace_id: str,
-        since: datetime,
-        *,
-        recipients: Collection[str] | None = None,
-        limit: int = 50,
-    ) -> Sequence[DeliveryFailure]:
-        """The workspace's failures at or after `since`, newest first; only those for `recipients` when given."""
-        found = [
-            failure
-            for failure in reversed(self.failures)  # the newest first among failures of the same moment
-            if (failure.platform, failure.workspace_id) == (platform, workspace_id)
-            and failure.failed_at >= since
-            and (recipients is None or failure.recipient in recipients)
-        ]
-        return sorted(found, key=lambda failure: failure.failed_at, reverse=True)[:limit]
-
-    async def count(
-        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
-    ) -> int:
-        """How many failures `recent` would find without a limit."""
-        return len(await self.recent(platform, workspace_id, since, recipients=recipients, limit=len(self.failures)))

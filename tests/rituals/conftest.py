@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.failures import MemoryFailureLog
 from storage.repository import SqlStore
-from tests.rituals.harness import MONDAY_0800, FakeClock, FakeFailureLog, Harness, make_engine
+from tests.rituals.harness import MONDAY_0800, FakeClock, Harness, make_engine
 
 
 @pytest.fixture
@@ -15,5 +16,5 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def harness(store: SqlStore, clock: FakeClock, database_url: str) -> Harness:
-    failures = FakeFailureLog()
+    failures = MemoryFailureLog()
     return Harness(make_engine(store, clock, failures=failures), clock, store, database_url, failures)

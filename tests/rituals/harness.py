@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import MetaData, select, text
 
+from adapters.failures import MemoryFailureLog
 from rituals.catalog import Catalog
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
-from rituals.ports import DeliveryFailure
 from storage.database import create_engine
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
@@ -34,39 +34,6 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
-
-
-@dataclass
-class FakeFailureLog:
-    """The FailureLog port in memory: failures an adapter recorded, read back the way the SQL log reads them."""
-
-    failures: list[DeliveryFailure] = field(default_factory=list)
-
-    async def record(self, failure: DeliveryFailure) -> None:
-        self.failures.append(failure)
-
-    async def recent(
-        self,
-        platform: str,
-        workspace_id: str,
-        since: datetime,
-        *,
-        recipients: Collection[str] | None = None,
-        limit: int = 50,
-    ) -> Sequence[DeliveryFailure]:
-        found = [
-            failure
-            for failure in self.failures
-            if (failure.platform, failure.workspace_id) == (platform, workspace_id)
-            and failure.failed_at >= since
-            and (recipients is None or failure.recipient in recipients)
-        ]
-        return sorted(found, key=lambda failure: failure.failed_at, reverse=True)[:limit]
-
-    async def count(
-        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
-    ) -> int:
-        return len(await self.recent(platform, workspace_id, since, recipients=recipients, limit=len(self.failures)))
 
 
 @dataclass
@@ -90,7 +57,7 @@ class Harness:
     clock: FakeClock
     store: SqlStore
     database_url: str
-    failures: FakeFailureLog = field(default_factory=FakeFailureLog)  # the one the engine reads
+    failures: MemoryFailureLog = field(default_factory=MemoryFailureLog)  # the one the engine reads
     ids: itertools.count = field(default_factory=itertools.count)
 
     def _event_id(self) -> str:
@@ -196,7 +163,7 @@ MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
 def make_engine(
-    store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: FakeFailureLog | None = None
+    store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: MemoryFailureLog | None = None
 ) -> Engine:
     return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace), failures=failures,
                   pulses=SqlPulseStore(store.engine))

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from adapters.failures import MemoryFailureLog
 from adapters.slack import RetryingTransport, SlackOutbox, SlackRefused, SlackUnavailable, slack_client
-from adapters.slack.sender import MemoryFailureLog, RateLimitedTransport
+from adapters.slack.sender import RateLimitedTransport
 from rituals.outbound import ChannelAddress, ChannelPost, HomeView, MemberAddress, Prompt, Text
 from rituals.ports import DeliveryFailure
 from tests.adapters.slack.conftest import SleepRecorder
