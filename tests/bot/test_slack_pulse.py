@@ -141,7 +141,8 @@ async def test_a_pulse_round_over_slack(rig: SlackRig) -> None:
     forms: dict[str, Call] = {}
     talks: dict[str, Call] = {}
     for user in NAMES:
-        dms = rig.posted(user)
+        # The dispatch that follows the command may have claimed these prompts first and still be sending them.
+        dms = await rig.until(lambda: rig.posted(user), 2)  # noqa: B023
         [form] = [c for c in dms if any(b["action_id"] == "ritme.answer" for b in _buttons(c))]
         [talk] = [c for c in dms if c is not form]
         assert "I'd like a chat with my manager" in [b["text"]["text"] for b in _buttons(talk)]
