@@ -7,7 +7,6 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from rituals.outbound import (
-    ChannelAddress,
     ChannelPost,
     Form,
     HomeView,
@@ -16,6 +15,7 @@ from rituals.outbound import (
     Prompt,
     ThreadReply,
     Update,
+    recipient_of,
 )
 from rituals.ports import DeliveryFailure, FailureLog
 
@@ -38,7 +38,7 @@ async def record_failure(
     """Record that `message` was not delivered; a failure log that fails itself is logged, never raised."""
     if failures is None:
         return
-    address: MemberAddress | ChannelAddress = message.to
+    address = recipient_of(message)
     failure = DeliveryFailure(
         platform=platform,
         workspace_id=address.workspace_id,

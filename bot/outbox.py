@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from rituals.outbound import Message
+from rituals.outbound import Message, recipient_of
 from rituals.ports import Outbox
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class OutboxRouter:
         """Deliver messages; a failure is logged with what was lost and raised to the caller."""
         by_platform: dict[str, list[Message]] = {}
         for message in messages:
-            by_platform.setdefault(message.to.platform, []).append(message)
+            by_platform.setdefault(recipient_of(message).platform, []).append(message)
         for platform, batch in by_platform.items():
             outbox = self._outboxes.get(platform)
             if outbox is None:

@@ -118,10 +118,11 @@ class Form(Outbound):
 
 @dataclass(frozen=True, kw_only=True)
 class ChannelPost(Outbound):
-    """A message in a team channel."""
+    """A message in a team channel, optionally with buttons anyone in the channel may press (an RSVP)."""
 
     to: ChannelAddress
     text: Text
+    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,6 +144,33 @@ class Update(Outbound):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChannelUpdate(Outbound):
+    """Replace what an earlier ChannelPost (found by its key) shows, or post it anew when it cannot be found."""
+
+    to: ChannelAddress
+    text: Text
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupPrompt(Outbound):
+    """A message to a small group of members of one workspace together (a coffee pair), optionally with buttons.
+
+    A platform that can open a group conversation for them (Slack's group DM) does so; one that cannot (a Teams
+    bot cannot start a group chat) sends each member the same message privately.
+    """
+
+    to: tuple[MemberAddress, ...]
+    text: Text
+    buttons: tuple[Button, ...] = ()
+
+    def __post_init__(self) -> None:
+        places = {(member.platform, member.workspace_id) for member in self.to}
+        if len(self.to) < 2 or len(places) != 1:
+            raise ValueError("a group prompt goes to two or more members of one workspace")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Section:
     """One part of a HomeView: a heading in the bot's words, then text that may hold people's words."""
 
@@ -158,4 +186,10 @@ class HomeView(Outbound):
     sections: tuple[Section, ...]
 
 
-Message = Prompt | Form | ChannelPost | ThreadReply | Update | HomeView
+Message = Prompt | Form | ChannelPost | ThreadReply | Update | ChannelUpdate | GroupPrompt | HomeView
+
+
+def recipient_of(message: Message) -> MemberAddress | ChannelAddress:
+    """The one address that names where a message goes: a group prompt's first member stands for the group."""
+    return message.to[0] if isinstance(message, GroupPrompt) else message.to
+

@@ -13,7 +13,6 @@ from adapters.slack import render
 from adapters.slack.protocol import PLATFORM
 from adapters.slack.transport import SlackRefused, SlackUnavailable, WebApi
 from rituals.outbound import (
-    ChannelAddress,
     ChannelPost,
     Form,
     HomeView,
@@ -22,6 +21,7 @@ from rituals.outbound import (
     Prompt,
     ThreadReply,
     Update,
+    recipient_of,
 )
 from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
 
@@ -239,7 +239,7 @@ class SlackOutbox:
         )
 
     def _check(self, message: Message) -> None:
-        address: MemberAddress | ChannelAddress = message.to
+        address = recipient_of(message)
         if address.platform != PLATFORM:
             raise UndeliverableMessage(f"the Slack outbox got a message for {address.platform!r}")
         if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply | HomeView):

@@ -22,6 +22,7 @@ from rituals.outbound import (
     Prompt,
     ThreadReply,
     Update,
+    recipient_of,
 )
 from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
 
@@ -211,7 +212,7 @@ class TeamsOutbox:
 
 
 def _check(message: Message) -> None:
-    address: MemberAddress | ChannelAddress = message.to
+    address = recipient_of(message)
     if address.platform != PLATFORM:
         raise UndeliverableMessage(f"the Teams outbox got a message for {address.platform!r}")
     if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply):
