@@ -61,7 +61,6 @@ from rituals.outbound import (
     ChannelPost,
     Form,
     HomeView,
-    MemberAddress,
     Message,
     Prompt,
     Text,
@@ -82,6 +81,7 @@ from rituals.ports import (
     SentPrompt,
     Store,
 )
+from rituals.replies import Reply, address_of, channel_of
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
 
 
@@ -96,40 +96,6 @@ class EngineSettings:
     batch_size: int = 1000
     plan_days_ahead: int = 1
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
-
-
-def address_of(member: Member) -> MemberAddress:
-    """Where a member's private messages go."""
-    return MemberAddress(platform=member.platform, workspace_id=member.workspace_id, user_id=member.user_id)
-
-
-def channel_of(team: Team) -> ChannelAddress:
-    """Where a team's channel posts go."""
-    return ChannelAddress(platform=team.platform, workspace_id=team.workspace_id, channel_id=team.channel_id)
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """Builds the private replies to one command, in the member's language and in the channel they used."""
-
-    catalog: Catalog
-    member: Member
-    context: ChannelAddress | None
-
-    def __call__(self, key: str, **params: Any) -> Prompt:
-        return self.in_locale(self.member.locale, key, **params)
-
-    def in_locale(self, locale: str, key: str, **params: Any) -> Prompt:
-        """The reply in a given language (after a member changed theirs)."""
-        return self.plain(self.catalog.text(locale, key, **params))
-
-    def plain(self, text: str) -> Prompt:
-        """A reply whose text was already put together from the catalog."""
-        return self.text(Text.plain(text))
-
-    def text(self, text: Text) -> Prompt:
-        """A reply with spans of its own (some of them words people typed)."""
-        return Prompt(to=address_of(self.member), text=text, context=self.context)
 
 
 def _shift(at: time, minutes: int) -> time:
@@ -215,7 +181,7 @@ class Engine:
                 platform=event.actor.platform, workspace_id=event.actor.workspace_id, channel_id=event.channel_id
             )
             team = await self._store.find_team(event.actor.platform, event.actor.workspace_id, event.channel_id)
-        reply = _Reply(self._catalog, member, channel)
+        reply = Reply(self._catalog, member, channel)
         now = self._clock.now()
         try:
             command = parse(event.text, today=local_date(now, member.timezone))
@@ -224,7 +190,7 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command, member: Member, event: CommandInvoked, team: Team | None, reply: _Reply,
+        self, command: Command, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
         now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
@@ -269,7 +235,7 @@ class Engine:
             return [await self._failures_report(team, reply, now)]
         return await self._standup_action(command, team, reply, now)
 
-    async def _failures_report(self, team: Team, reply: _Reply, now: datetime) -> Prompt:
+    async def _failures_report(self, team: Team, reply: Reply, now: datetime) -> Prompt:
         """What could not be delivered to the team's channel or members lately, newest first."""
         members = await self._store.team_members(team.id)
         found, count = await self._team_failures(team, members, now, failures.SHOWN)
@@ -290,7 +256,7 @@ class Engine:
         return found, await self._failures.count(team.platform, team.workspace_id, since, recipients=recipients)
 
     async def _create_standup(
-        self, command: StandupCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
+        self, command: StandupCreate, member: Member, event: CommandInvoked, first: bool, reply: Reply,
         now: datetime,
     ) -> list[Message]:
         template = standup.TEMPLATES[command.template]
@@ -343,7 +309,7 @@ class Engine:
         )
         return replies
 
-    def _list_rituals(self, kind: RitualKind, rituals: list[Ritual], team_name: str, reply: _Reply) -> Prompt:
+    def _list_rituals(self, kind: RitualKind, rituals: list[Ritual], team_name: str, reply: Reply) -> Prompt:
         """`standup list` or `pulse list`: the team's rituals of that kind."""
         if not rituals:
             return reply(f"{kind.value}.list_empty", team=team_name)
@@ -375,7 +341,7 @@ class Engine:
                            verb=command.action, example=rituals[0].id)
 
     async def _create_pulse(
-        self, command: PulseCreate, member: Member, event: CommandInvoked, first: bool, reply: _Reply,
+        self, command: PulseCreate, member: Member, event: CommandInvoked, first: bool, reply: Reply,
         now: datetime,
     ) -> list[Message]:
         today = local_date(now, member.timezone)
@@ -414,7 +380,7 @@ class Engine:
         ))
         return replies
 
-    async def _pulse_action(self, command: PulseAction, team: Team, reply: _Reply, now: datetime) -> list[Message]:
+    async def _pulse_action(self, command: PulseAction, team: Team, reply: Reply, now: datetime) -> list[Message]:
         ritual = await self._pick_ritual(command, team)
         if command.action == "pause":
             await self._store.set_paused(ritual.id, True)
@@ -427,7 +393,7 @@ class Engine:
         return [reply("pulse.deleted", id=ritual.id)]
 
     async def _standup_action(
-        self, command: Command, team: Team, reply: _Reply, now: datetime
+        self, command: Command, team: Team, reply: Reply, now: datetime
     ) -> list[Message]:
         assert isinstance(command, StandupAction)
         ritual = await self._pick_ritual(command, team)
@@ -445,7 +411,7 @@ class Engine:
             return await self._digest_now(ritual, reply, now)
         return await self._run_now(ritual, team, reply, now)
 
-    async def _digest_now(self, ritual: Ritual, reply: _Reply, now: datetime) -> list[Message]:
+    async def _digest_now(self, ritual: Ritual, reply: Reply, now: datetime) -> list[Message]:
         """Post today's digest early; refused while nobody has been asked, so the day is not closed by mistake."""
         occurrence = await self._store.occurrence(ritual.id, local_date(now, ritual.timezone))
         if occurrence is None:
@@ -459,7 +425,7 @@ class Engine:
             raise CommandError("error.digest_done", id=ritual.id)
         return [*posted, reply("standup.digest_posted", id=ritual.id)]
 
-    async def _run_now(self, ritual: Ritual, team: Team, reply: _Reply, now: datetime) -> list[Message]:
+    async def _run_now(self, ritual: Ritual, team: Team, reply: Reply, now: datetime) -> list[Message]:
         """Make today's prompts due now; the dispatcher sends them. Nobody is asked twice on one date."""
         today = local_date(now, ritual.timezone)
         occurrence = await self._store.occurrence(ritual.id, today)
@@ -492,7 +458,7 @@ class Engine:
             replies.append(reply("standup.run_skipped", names=self._catalog.names(reply.member.locale, resting)))
         return replies
 
-    async def _on_me(self, command: Command, member: Member, reply: _Reply, now: datetime) -> Prompt:
+    async def _on_me(self, command: Command, member: Member, reply: Reply, now: datetime) -> Prompt:
         catalog = self._catalog
         locale = member.locale
         if isinstance(command, MeShow):
@@ -576,7 +542,7 @@ class Engine:
             day += timedelta(days=1)
         return None
 
-    async def _add_manager(self, command: ManagerAdd, member: Member, event: CommandInvoked, reply: _Reply) -> Prompt:
+    async def _add_manager(self, command: ManagerAdd, member: Member, event: CommandInvoked, reply: Reply) -> Prompt:
         found = await self._store.find_members(member.platform, member.workspace_id, command.who)
         if not found:
             raise CommandError("error.unknown_member", who=command.who)
@@ -747,6 +713,8 @@ class Engine:
     def _plan_ritual(self, ritual: Ritual, members: Sequence[Member], now: datetime) -> list[PlannedOccurrence]:
         if ritual.kind is RitualKind.PULSE:
             return self._plan_pulse(ritual, members, now)
+        if ritual.kind is not RitualKind.STANDUP:
+            return []  # borrels, coffee machines and coffee rounds keep their own schedule, not prompt rows
         occurrences = []
         for day in dates_around(now, ritual.timezone, self._settings.plan_days_ahead):
             if day.weekday() not in ritual.days:

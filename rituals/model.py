@@ -19,6 +19,10 @@ PULSE_MIN_K = 3
 PULSE_DEFAULT_K = 5
 PULSE_MAX_K = 50
 PULSE_DEFAULT_OPEN_DAYS = 3
+MAX_LINK_LENGTH = 500
+MAX_THEME_LENGTH = 200
+# Coffee pairs avoid anyone met within about twelve weeks: twelve weekly rounds, or six every two weeks.
+COFFEE_MEMORY_WEEKS = 12
 
 
 class Role(StrEnum):
@@ -33,6 +37,9 @@ class RitualKind(StrEnum):
 
     STANDUP = "standup"
     PULSE = "pulse"
+    BORREL = "borrel"
+    COFFEE_MACHINE = "coffee_machine"
+    COFFEE = "coffee"
 
 
 class DeliveryStatus(StrEnum):
@@ -126,16 +133,68 @@ class PulseSettings(BaseModel):
         return self
 
 
-RitualSettings = StandupSettings | PulseSettings
+class BorrelSettings(BaseModel):
+    """A recurring virtual borrel: its length, where it happens, its theme, and when the invite and reminder go out.
+
+    The ritual's `at` is the start and its `days` the weekday; every_weeks counts from `anchor` like a pulse's.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["borrel"] = "borrel"
+    minutes: int = Field(default=45, ge=10, le=240)
+    link: str = Field(min_length=1, max_length=MAX_LINK_LENGTH)
+    # "rotate" takes a new icebreaker from the bank each time; "fixed" uses `theme`; "off" shows none.
+    theme_mode: Literal["rotate", "fixed", "off"] = "rotate"
+    theme: str = Field(default="", max_length=MAX_THEME_LENGTH)
+    every_weeks: int = Field(default=1, ge=1, le=4)
+    anchor: date
+    remind_minutes: int = Field(default=10, ge=1, le=120)
+    invite_days: int = Field(default=0, ge=0, le=6)
+
+
+class CoffeeMachineSettings(BaseModel):
+    """An always-open coffee room: its link is posted at the ritual's `at` on its days, open until `until`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["coffee_machine"] = "coffee_machine"
+    link: str = Field(min_length=1, max_length=MAX_LINK_LENGTH)
+    until: time
+
+
+class CoffeeSettings(BaseModel):
+    """Coffee pairing: a round on the ritual's day and time every one or two weeks, with a follow-up later."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["coffee"] = "coffee"
+    every_weeks: int = Field(default=1, ge=1, le=2)
+    anchor: date
+    # "all": every member of the channel takes part unless they leave; "optin": only those who joined.
+    enrol: Literal["all", "optin"] = "optin"
+    memory_rounds: int = Field(default=COFFEE_MEMORY_WEEKS, ge=0, le=52)
+    follow_up_days: int = Field(default=3, ge=1, le=6)
+    min_overlap_minutes: int = Field(default=60, ge=15, le=480)
+
+
+RitualSettings = StandupSettings | PulseSettings | BorrelSettings | CoffeeMachineSettings | CoffeeSettings
+
+_SETTINGS_BY_KIND: dict[str, type[BaseModel]] = {
+    RitualKind.PULSE.value: PulseSettings,
+    RitualKind.BORREL.value: BorrelSettings,
+    RitualKind.COFFEE_MACHINE.value: CoffeeMachineSettings,
+    RitualKind.COFFEE.value: CoffeeSettings,
+}
 
 
 def ritual_settings(value: RitualSettings | Mapping[str, Any]) -> RitualSettings:
-    """Settings of either kind from stored JSON; JSON without a kind is a stand-up's (stored before pulses)."""
-    if isinstance(value, (StandupSettings, PulseSettings)):
+    """Settings of any kind from stored JSON; JSON without a kind is a stand-up's (stored before pulses)."""
+    if isinstance(value, BaseModel):
         return value
-    if value.get("kind") == RitualKind.PULSE.value:
-        return PulseSettings.model_validate(value)
-    return StandupSettings.model_validate(value)
+    model = _SETTINGS_BY_KIND.get(str(value.get("kind")), StandupSettings)
+    settings: RitualSettings = model.model_validate(value)  # type: ignore[assignment]
+    return settings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +224,27 @@ class Ritual:
         """The settings of a pulse; a TypeError for another kind, which would be a bug in the caller."""
         if not isinstance(self.settings, PulseSettings):
             raise TypeError(f"ritual {self.id} is a {self.kind}, not a pulse")
+        return self.settings
+
+    @property
+    def borrel(self) -> BorrelSettings:
+        """The settings of a borrel; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, BorrelSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not a borrel")
+        return self.settings
+
+    @property
+    def coffee_machine(self) -> CoffeeMachineSettings:
+        """The settings of a coffee machine; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, CoffeeMachineSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not a coffee machine")
+        return self.settings
+
+    @property
+    def coffee(self) -> CoffeeSettings:
+        """The settings of coffee pairing; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, CoffeeSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not coffee pairing")
         return self.settings
 
 
