@@ -964,6 +964,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "locale: use one of {locales}, for example {example}",
         "locale: gebruik een van {locales}, bijvoorbeeld {example}",
     ),
+    # The virtual borrel (rituals/borrel.py).
+    "borrel.name": ("borrel", "borrel"),
+
+    # Coffee machine and coffee pairing (rituals/coffee.py).
+    "coffee.name": ("coffee", "koffie"),
 }
 
 _WEEKDAY_SHORT = {
