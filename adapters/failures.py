@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime
 
 from rituals.outbound import (
     ChannelPost,
+    ChannelUpdate,
     Form,
+    GroupPrompt,
     HomeView,
     MemberAddress,
     Message,
@@ -29,16 +31,33 @@ KINDS: dict[type, str] = {
     ChannelPost: "channel_post",
     ThreadReply: "thread_reply",
     HomeView: "home",
+    ChannelUpdate: "channel_update",
+    GroupPrompt: "group_prompt",
 }
 
 
+class RecordedFailure(Exception):
+    """A delivery error already recorded (per member of a group): the outbox raises `error` on, recording nothing."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 async def record_failure(
-    failures: FailureLog | None, *, platform: str, message: Message, error: Exception, at: datetime
+    failures: FailureLog | None,
+    *,
+    platform: str,
+    message: Message,
+    error: Exception,
+    at: datetime,
+    recipient: MemberAddress | None = None,
 ) -> None:
-    """Record that `message` was not delivered; a failure log that fails itself is logged, never raised."""
+    """Record that `message` was not delivered (to `recipient`, one member of a group, when given); a failure log
+    that fails itself is logged, never raised."""
     if failures is None:
         return
-    address = recipient_of(message)
+    address = recipient or recipient_of(message)
     failure = DeliveryFailure(
         platform=platform,
         workspace_id=address.workspace_id,
@@ -54,6 +73,33 @@ async def record_failure(
     except Exception:
         # The caller still gets (and logs) the delivery error; a failing failure log must not hide it.
         log.exception("could not record the failed %s for %s", failure.kind, failure.recipient)
+
+
+async def send_to_each(
+    members: Sequence[MemberAddress],
+    send_one: Callable[[MemberAddress], Awaitable[None]],
+    *,
+    failures: FailureLog | None,
+    platform: str,
+    message: GroupPrompt,
+    at: Callable[[], datetime],
+    errors: tuple[type[Exception], ...],
+) -> None:
+    """Send a group's message to each member privately; raises RecordedFailure with the first error once all were
+    tried.
+
+    One member out of reach must not keep the others from their message, so each failure is recorded against the
+    member it was for, and the rest are still sent.
+    """
+    first: Exception | None = None
+    for member in members:
+        try:
+            await send_one(member)
+        except errors as error:
+            await record_failure(failures, platform=platform, message=message, error=error, at=at(), recipient=member)
+            first = first or error
+    if first is not None:
+        raise RecordedFailure(first)
 
 
 class MemoryFailureLog:

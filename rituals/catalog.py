@@ -259,6 +259,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "failure.kind.reply": ("reply to a command", "antwoord op een commando"),
     "failure.kind.channel_post": ("channel message", "kanaalbericht"),
     "failure.kind.home": ("personal overview", "persoonlijk overzicht"),
+    "failure.kind.channel_update": ("updated channel message", "bijgewerkt kanaalbericht"),
+    "failure.kind.group_prompt": ("message to a small group", "bericht aan een groepje"),
     "failure.kind.other": ("message", "bericht"),
     "moment": ("{date} at {time}", "{date} om {time}"),
     # The personal overview (Slack's App Home tab).

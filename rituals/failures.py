@@ -39,6 +39,8 @@ def what(failure: DeliveryFailure) -> str:
         "prompt": "failure.kind.reply",
         "channel_post": "failure.kind.channel_post",
         "home": "failure.kind.home",
+        "channel_update": "failure.kind.channel_update",
+        "group_prompt": "failure.kind.group_prompt",
     }
     return kinds.get(failure.kind, "failure.kind.other")
 

@@ -45,7 +45,7 @@ EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes an install asks for: the ones adapters/slack/manifest.yaml lists, and why, next to each.
-BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:read", "groups:read")
+BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:read", "groups:read", "mpim:write")
 _ANY = re.compile(r".*")
 _BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 _BOLT_LOG.addFilter(RedactTokens())

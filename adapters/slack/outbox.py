@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from adapters.failures import record_failure
+from adapters.failures import RecordedFailure, record_failure, send_to_each
 from adapters.slack import render
 from adapters.slack.protocol import PLATFORM
 from adapters.slack.transport import SlackRefused, SlackUnavailable, WebApi
 from rituals.outbound import (
     ChannelPost,
+    ChannelUpdate,
     Form,
+    GroupPrompt,
     HomeView,
     MemberAddress,
     Message,
@@ -36,8 +38,6 @@ _MODAL_FALLBACK = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigge
 _UPDATE_FALLBACK = {"message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"}
 
 
-
-
 class UndeliverableMessage(LookupError):
     """A message addressed to another platform or kind than Slack's outbox can show."""
 
@@ -54,10 +54,12 @@ class SlackOutbox:
 
     Prompts go out as DMs (channel = the member's id) or, as a command's reply, as ephemeral messages in the
     channel; forms as a DM with an "Answer" button, or straight as a modal when the member just clicked for it;
-    channel posts and thread replies to the channel; a HomeView replaces the member's App Home tab (views.publish).
-    Where each keyed message went is kept in the MessageLog, so Update can edit it and ThreadReply can answer
-    under it. A message Slack refuses, or that still fails after the transport's retries, is recorded in the
-    FailureLog (when one is given) before the error is raised.
+    channel posts (with buttons anyone there may press) and thread replies to the channel, and a ChannelUpdate
+    edits the channel post of its key; a GroupPrompt goes to a group DM of its members (conversations.open, which
+    needs the mpim:write scope), or to each of them as a DM when Slack will not open one; a HomeView replaces the
+    member's App Home tab (views.publish). Where each keyed message went is kept in the MessageLog, so Update and
+    ChannelUpdate can edit it and ThreadReply can answer under it. A message Slack refuses, or that still fails
+    after the transport's retries, is recorded in the FailureLog (when one is given) before the error is raised.
     """
 
     platform = PLATFORM
@@ -114,6 +116,8 @@ class SlackOutbox:
         for message in messages:
             try:
                 await self._send(message)
+            except RecordedFailure as recorded:
+                raise recorded.error from None
             except (SlackUnavailable, SlackRefused) as error:
                 await self._record_failure(message, error)
                 raise
@@ -130,6 +134,10 @@ class SlackOutbox:
             await self._update(message)
         elif isinstance(message, ChannelPost):
             await self._channel_post(message)
+        elif isinstance(message, ChannelUpdate):
+            await self._channel_update(message)
+        elif isinstance(message, GroupPrompt):
+            await self._group_prompt(message)
         elif isinstance(message, ThreadReply):
             await self._thread_reply(message)
         elif isinstance(message, HomeView):
@@ -173,27 +181,70 @@ class SlackOutbox:
     async def _update(self, update: Update) -> None:
         content = render.message_content(update.text, update.buttons)
         posted = await self._find(update.to.workspace_id, update.key, update.to.user_id)
-        if posted is not None:
-            try:
-                await self._call(
-                    update.to.workspace_id,
-                    "chat.update",
-                    {"channel": posted.conversation_id, "ts": posted.message_id, **content},
-                )
-                return
-            except SlackRefused as refused:
-                if refused.error not in _UPDATE_FALLBACK:
-                    raise
-                log.info("could not update %s (%s); sending the news as a new DM", update.key, refused.error)
+        if posted is not None and await self._edit(update.to.workspace_id, update.key, posted, content):
+            return
         # Nothing to edit (never posted, or deleted): show the news rather than drop it.
         await self._direct(update.to, update.key, content)
 
-    async def _channel_post(self, post: ChannelPost) -> None:
-        content = render.message_content(post.text)
+    async def _channel_post(self, post: ChannelPost | ChannelUpdate) -> None:
+        content = render.message_content(post.text, post.buttons)
         response = await self._call(
             post.to.workspace_id, "chat.postMessage", {"channel": post.to.channel_id, **content}
         )
         await self._remember(post.to.workspace_id, post.key, post.to.channel_id, response)
+
+    async def _channel_update(self, update: ChannelUpdate) -> None:
+        content = render.message_content(update.text, update.buttons)
+        posted = await self._find(update.to.workspace_id, update.key, update.to.channel_id)
+        if posted is not None and await self._edit(update.to.workspace_id, update.key, posted, content):
+            return
+        # Nothing to edit (never posted, or deleted): a new post shows the news, and is the one edited from now on.
+        await self._channel_post(update)
+
+    async def _group_prompt(self, prompt: GroupPrompt) -> None:
+        workspace_id = prompt.to[0].workspace_id
+        content = render.message_content(prompt.text, prompt.buttons)
+        group = _group_recipient(prompt.to)
+        posted = await self._find(workspace_id, prompt.key, group)
+        if posted is not None and await self._edit(workspace_id, prompt.key, posted, content):
+            return
+        try:
+            opened = await self._call(workspace_id, "conversations.open", {"users": group})
+        except SlackRefused as refused:
+            # Most likely missing_scope: an install from before Ritme asked for mpim:write. Each member still gets
+            # the message, privately, which is all a group DM would have added to.
+            log.info("could not open a group DM (%s); sending the group's message to each member", refused.error)
+            await send_to_each(
+                prompt.to,
+                lambda member: self._direct(member, prompt.key, content),
+                failures=self._failures,
+                platform=PLATFORM,
+                message=prompt,
+                at=self._clock.now,
+                errors=(SlackUnavailable, SlackRefused),
+            )
+            return
+        channel = opened.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, Mapping) else None
+        if not isinstance(channel_id, str) or not channel_id:
+            raise SlackRefused("conversations.open", "no_channel_in_answer")
+        response = await self._call(workspace_id, "chat.postMessage", {"channel": channel_id, **content})
+        await self._remember(workspace_id, prompt.key, group, response)
+
+    async def _edit(
+        self, workspace_id: str, key: str, posted: PostedMessage, content: Mapping[str, Any]
+    ) -> bool:
+        """Replace a posted message's content; False when it is gone and the caller should post anew."""
+        try:
+            await self._call(
+                workspace_id, "chat.update", {"channel": posted.conversation_id, "ts": posted.message_id, **content}
+            )
+        except SlackRefused as refused:
+            if refused.error not in _UPDATE_FALLBACK:
+                raise
+            log.info("could not update %s (%s); posting it anew", key, refused.error)
+            return False
+        return True
 
     async def _thread_reply(self, reply: ThreadReply) -> None:
         args: dict[str, Any] = {"channel": reply.to.channel_id, **render.message_content(reply.text)}
@@ -242,5 +293,11 @@ class SlackOutbox:
         address = recipient_of(message)
         if address.platform != PLATFORM:
             raise UndeliverableMessage(f"the Slack outbox got a message for {address.platform!r}")
-        if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply | HomeView):
+        allowed = Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply | HomeView
+        if not isinstance(message, allowed):
             raise UndeliverableMessage(f"Slack cannot show {type(message).__name__}")
+
+
+def _group_recipient(members: Sequence[MemberAddress]) -> str:
+    """The group's members as conversations.open takes them, and as the MessageLog's recipient: sorted ids, joined."""
+    return ",".join(sorted({member.user_id for member in members}))

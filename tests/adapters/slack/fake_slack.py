@@ -235,6 +235,12 @@ class FakeSlack:
             if channel[:1] in ("U", "W"):
                 channel = "D" + channel[1:]
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
+        if method == "conversations.open":
+            # The same members always get the same group DM, as on Slack.
+            users = sorted(user for user in str(args.get("users", "")).split(",") if user)
+            if not users:
+                return {"ok": False, "error": "users_list_not_supplied"}
+            return {"ok": True, "channel": {"id": "G" + "".join(user[1:] for user in users)}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "chat.update":

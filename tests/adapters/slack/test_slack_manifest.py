@@ -23,7 +23,7 @@ def test_the_manifest_points_at_ritmes_routes_and_asks_for_few_scopes() -> None:
     assert {urlparse(url).path for url in urls} == {EVENTS_PATH}
     assert [urlparse(url).path for url in manifest["oauth_config"]["redirect_urls"]] == ["/slack/oauth_redirect"]
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "chat:write", "users:read", "channels:read", "groups:read"]
+        ["commands", "chat:write", "users:read", "channels:read", "groups:read", "mpim:write"]
     )
     assert "user" not in manifest["oauth_config"]["scopes"]
     assert "member_joined_channel" in settings["event_subscriptions"]["bot_events"]
