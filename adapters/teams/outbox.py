@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adapters.failures import record_failure
+from adapters.failures import RecordedFailure, record_failure, send_to_each
 from adapters.teams import render
 from adapters.teams.client import TeamsRefused, TeamsUnavailable
 from adapters.teams.connector import TeamsConnector
@@ -16,7 +16,9 @@ from adapters.teams.references import ConversationRef, ConversationReferences
 from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
+    ChannelUpdate,
     Form,
+    GroupPrompt,
     MemberAddress,
     Message,
     Prompt,
@@ -50,7 +52,10 @@ class TeamsOutbox:
     an Update replaces the message it names (PUT), or is sent anew when that message is gone. Channel posts go to
     the channel's reference, thread replies under the post they name. A command's reply (a Prompt with `context`)
     goes to the member's personal chat, as Teams has no message only one member of a channel sees; the inbound side
-    may instead offer the command's thread with reply_in_thread(). Where each keyed message went is kept in the
+    may instead offer the command's thread with reply_in_thread(). A channel post with buttons is a card anyone in
+    the channel may press, and a ChannelUpdate replaces the post of its key (PUT), or posts it anew when it is gone.
+    A bot cannot start a group chat, so a GroupPrompt goes to each member's personal chat, as a Prompt would (a
+    later one with the same key replaces each member's copy). Where each keyed message went is kept in the
     MessageLog (message_id = the activity id). A message Teams refuses, that still fails after the client's
     retries, or that has nowhere to go is recorded in the FailureLog (when one is given) and the error is raised.
     """
@@ -102,6 +107,8 @@ class TeamsOutbox:
         for message in messages:
             try:
                 await self._send(message)
+            except RecordedFailure as recorded:
+                raise recorded.error from None
             except (TeamsUnavailable, TeamsRefused, NoConversation) as error:
                 await self._record_failure(message, error)
                 raise
@@ -115,6 +122,10 @@ class TeamsOutbox:
             await self._update(message)
         elif isinstance(message, ChannelPost):
             await self._channel_post(message)
+        elif isinstance(message, ChannelUpdate):
+            await self._channel_update(message)
+        elif isinstance(message, GroupPrompt):
+            await self._group_prompt(message)
         elif isinstance(message, ThreadReply):
             await self._thread_reply(message)
 
@@ -133,25 +144,65 @@ class TeamsOutbox:
 
     async def _update(self, update: Update) -> None:
         activity = render.update_activity(update)
-        posted = await self._find(update.to.workspace_id, update.key, update.to.user_id)
-        if posted is not None:
-            ref = await self._references.conversation(posted.workspace_id, posted.conversation_id)
-            ref = ref or await self._references.personal(update.to.workspace_id, update.to.user_id)
-            if ref is not None:
-                try:
-                    await self._connector.update(ref, posted.message_id, activity)
-                    return
-                except TeamsRefused as refused:
-                    if refused.status not in _GONE:
-                        raise
-                    log.info("could not update %s (%s); sending the news as a new message", update.key, refused)
+        if await self._replace(update.to.workspace_id, update.key, update.to.user_id, activity, update.to):
+            return
         # Nothing to replace (never posted, or gone): show the news rather than drop it.
         await self._private(update.to, update.key, activity)
 
-    async def _channel_post(self, post: ChannelPost) -> None:
+    async def _channel_post(self, post: ChannelPost | ChannelUpdate) -> None:
         channel = await self._channel(post.to)
         activity_id = await self._connector.send(channel, render.channel_activity(post))
         await self._remember(post.to.workspace_id, post.key, post.to.channel_id, channel.conversation_id, activity_id)
+
+    async def _channel_update(self, update: ChannelUpdate) -> None:
+        activity = render.channel_activity(update)
+        if await self._replace(update.to.workspace_id, update.key, update.to.channel_id, activity, None):
+            return
+        # Nothing to replace (never posted, or deleted): a new post shows the news, and is the one replaced next.
+        await self._channel_post(update)
+
+    async def _group_prompt(self, prompt: GroupPrompt) -> None:
+        activity = render.group_activity(prompt)
+
+        async def send_one(member: MemberAddress) -> None:
+            if not await self._replace(member.workspace_id, prompt.key, member.user_id, activity, member):
+                await self._private(member, prompt.key, activity)
+
+        await send_to_each(
+            prompt.to,
+            send_one,
+            failures=self._failures,
+            platform=PLATFORM,
+            message=prompt,
+            at=self._clock.now,
+            errors=(TeamsUnavailable, TeamsRefused, NoConversation),
+        )
+
+    async def _replace(
+        self,
+        workspace_id: str,
+        key: str,
+        recipient: str,
+        activity: Mapping[str, Any],
+        member: MemberAddress | None,
+    ) -> bool:
+        """Replace the keyed message posted to `recipient` (PUT); False when there is none, or it is gone."""
+        posted = await self._find(workspace_id, key, recipient)
+        if posted is None:
+            return False
+        ref = await self._references.conversation(posted.workspace_id, posted.conversation_id)
+        if ref is None and member is not None:
+            ref = await self._references.personal(member.workspace_id, member.user_id)
+        if ref is None:
+            return False
+        try:
+            await self._connector.update(ref, posted.message_id, activity)
+        except TeamsRefused as refused:
+            if refused.status not in _GONE:
+                raise
+            log.info("could not replace %s (%s); sending it as a new message", key, refused)
+            return False
+        return True
 
     async def _thread_reply(self, reply: ThreadReply) -> None:
         channel = await self._channel(reply.to)
@@ -215,5 +266,5 @@ def _check(message: Message) -> None:
     address = recipient_of(message)
     if address.platform != PLATFORM:
         raise UndeliverableMessage(f"the Teams outbox got a message for {address.platform!r}")
-    if not isinstance(message, Prompt | Form | Update | ChannelPost | ThreadReply):
+    if not isinstance(message, Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply):
         raise UndeliverableMessage(f"Teams cannot show {type(message).__name__}")

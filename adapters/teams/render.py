@@ -19,7 +19,20 @@ from typing import Any
 
 from adapters.mentions import defuse_mentions
 from adapters.teams.protocol import ANSWER, BUTTON, DATA_KEY, FIELD_COUNT, field_id
-from rituals.outbound import Button, ChannelPost, Field, Form, Line, Prompt, Span, Text, ThreadReply, Update
+from rituals.outbound import (
+    Button,
+    ChannelPost,
+    ChannelUpdate,
+    Field,
+    Form,
+    GroupPrompt,
+    Line,
+    Prompt,
+    Span,
+    Text,
+    ThreadReply,
+    Update,
+)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -151,9 +164,19 @@ def update_activity(update: Update) -> Activity:
     return text_card(update.text, update.buttons)
 
 
-def channel_activity(post: ChannelPost | ThreadReply) -> Activity:
-    """A channel post or a reply in its thread: a markdown message."""
+def channel_activity(post: ChannelPost | ChannelUpdate | ThreadReply) -> Activity:
+    """A channel post or a reply in its thread: a markdown message, or a card when the post has buttons (anyone in
+    the channel may press them); what replaces a post is always a card, as what it replaces often is one."""
+    if isinstance(post, ChannelUpdate):
+        return text_card(post.text, post.buttons)
+    if isinstance(post, ChannelPost) and post.buttons:
+        return text_card(post.text, post.buttons)
     return message(post.text)
+
+
+def group_activity(prompt: GroupPrompt) -> Activity:
+    """A group's message as each member gets it in their personal chat: a card, so a later one can replace it."""
+    return text_card(prompt.text, prompt.buttons)
 
 
 # Pieces -------------------------------------------------------------------------------------------------------
