@@ -253,7 +253,7 @@ class _LocalApi:
         return response
 
     async def command(self, request: web.Request) -> web.StreamResponse:
-        """Show what the member typed, then hand it to the engine as a command."""
+        """Show what the member typed, then hand it to the engine as a command (not in a group: that is talk)."""
         body = await _json_object(request)
         user = self._body_user(request, body)
         conversation = body.get("conversation")
@@ -271,6 +271,9 @@ class _LocalApi:
         event_id = _event_id(body)
         if self._first_time(user.user_id, event_id):
             self._platform.post_member_message(user.user_id, conversation, text)
+        if self._platform.is_group(conversation):
+            # A group DM is for its members to talk among themselves (to plan their coffee); Ritme only posts there.
+            return web.json_response({"ok": True}, status=202)
         await self._deliver(
             command_invoked(
                 user,

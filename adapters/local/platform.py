@@ -14,6 +14,7 @@ from typing import Any, Self
 from adapters.local.render import (
     MessageView,
     dm_conversation,
+    group_members,
     member_message,
     place,
     visible_to,
@@ -22,7 +23,9 @@ from rituals.catalog import DEFAULT_LOCALE, LOCALES, Catalog
 from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
+    ChannelUpdate,
     Form,
+    GroupPrompt,
     MemberAddress,
     Message,
     Prompt,
@@ -237,8 +240,12 @@ class LocalPlatform:
         if isinstance(message, Form | Update):
             self._member(message.to)
             return message
-        if isinstance(message, ChannelPost | ThreadReply):
+        if isinstance(message, ChannelPost | ChannelUpdate | ThreadReply):
             self._channel(message.to)
+            return message
+        if isinstance(message, GroupPrompt):
+            for member in message.to:
+                self._member(member)
             return message
         raise TypeError(f"the local platform cannot show {type(message).__name__}")
 
@@ -277,11 +284,16 @@ class LocalPlatform:
         return view
 
     def may_write(self, user_id: str, conversation: str) -> bool:
-        """Whether the member may type in the conversation: their own DM with Ritme, or a team channel."""
-        if conversation == dm_conversation(user_id):
+        """Whether the member may type in the conversation: their own DM with Ritme, a group they are in, or a team
+        channel."""
+        if conversation == dm_conversation(user_id) or user_id in group_members(conversation):
             return True
         kind, _, channel_id = conversation.partition(":")
         return kind == "channel" and channel_id in self._channels
+
+    def is_group(self, conversation: str) -> bool:
+        """Whether the conversation is a small group's (a coffee pair's), where members talk among themselves."""
+        return bool(group_members(conversation))
 
     def channel_of(self, conversation: str) -> LocalChannel | None:
         """The team channel a conversation id names, if it names one."""

@@ -15,8 +15,11 @@ from adapters.mentions import defuse_mentions
 from rituals.outbound import (
     Button,
     ChannelPost,
+    ChannelUpdate,
     Field,
     Form,
+    GroupPrompt,
+    MemberAddress,
     Message,
     Prompt,
     Span,
@@ -26,6 +29,8 @@ from rituals.outbound import (
 )
 
 BOT_AUTHOR = "Ritme"
+GROUP_PREFIX = "group:"
+
 
 def dm_conversation(user_id: str) -> str:
     """The conversation id of a member's direct messages with Ritme."""
@@ -35,6 +40,22 @@ def dm_conversation(user_id: str) -> str:
 def channel_conversation(channel_id: str) -> str:
     """The conversation id of a team channel."""
     return f"channel:{channel_id}"
+
+
+def group_conversation(members: Sequence[MemberAddress]) -> str:
+    """The conversation id of a small group (a coffee pair): its members' sorted ids, apart by `:`.
+
+    A local user id never holds a colon, so the id names its members unambiguously, and the same members always
+    meet in the same conversation.
+    """
+    return GROUP_PREFIX + ":".join(sorted({member.user_id for member in members}))
+
+
+def group_members(conversation: str) -> tuple[str, ...]:
+    """The user ids of a group conversation's members; none for any other conversation."""
+    if not conversation.startswith(GROUP_PREFIX):
+        return ()
+    return tuple(conversation.removeprefix(GROUP_PREFIX).split(":"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,9 +206,11 @@ def is_private_to(view: MessageView, user_id: str) -> bool:
 
 
 def visible_to(view: MessageView, user_id: str) -> bool:
-    """Whether this member may see the view: their DM, and channel messages meant for all or for them."""
+    """Whether this member may see the view: their DM, their groups, and channel messages meant for all or them."""
     if view.conversation.startswith("dm:"):
         return view.conversation == dm_conversation(user_id)
+    if view.conversation.startswith(GROUP_PREFIX):
+        return user_id in group_members(view.conversation)
     return view.only_for is None or view.only_for == user_id
 
 
@@ -214,11 +237,30 @@ def place(message: Message, transcript: Sequence[MessageView], *, next_id: int) 
             form=render_form(message),
             key=message.key,
         )
-    if isinstance(message, ChannelPost):
+    if isinstance(message, ChannelPost | ChannelUpdate):
+        conversation = channel_conversation(message.to.channel_id)
+        earlier = _thread_parent(transcript, conversation, message.key) if isinstance(message, ChannelUpdate) else None
+        if earlier is not None:
+            return replace(earlier, lines=render_text(message.text), buttons=render_buttons(message.buttons))
+        # A ChannelUpdate of a post unknown here (a transcript lost on restart) shows the news as a new post.
         return MessageView(
             id=next_id,
-            conversation=channel_conversation(message.to.channel_id),
+            conversation=conversation,
             lines=render_text(message.text),
+            buttons=render_buttons(message.buttons),
+            key=message.key,
+        )
+    if isinstance(message, GroupPrompt):
+        conversation = group_conversation(message.to)
+        earlier = _thread_parent(transcript, conversation, message.key)
+        if earlier is not None:
+            # A later message with the same key (say, the pair's plans) replaces what the group was shown.
+            return replace(earlier, lines=render_text(message.text), buttons=render_buttons(message.buttons))
+        return MessageView(
+            id=next_id,
+            conversation=conversation,
+            lines=render_text(message.text),
+            buttons=render_buttons(message.buttons),
             key=message.key,
         )
     if isinstance(message, ThreadReply):
@@ -255,6 +297,8 @@ def _prompt_place(prompt: Prompt) -> tuple[str, str | None]:
 
 
 def _thread_parent(transcript: Sequence[MessageView], conversation: str, thread_key: str) -> MessageView | None:
+    """The bot's latest top-level message for everyone in the conversation with this key: a thread's parent, or a
+    post to replace."""
     if not thread_key:
         return None
     for view in reversed(transcript):

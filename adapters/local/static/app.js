@@ -225,12 +225,36 @@ function dmConversation() {
   return `dm:${state.me}`;
 }
 
+// A group conversation ("group:<id>:<id>…", a coffee pair) is named by its members, as a group DM is.
+function groupMembers(conversation) {
+  return conversation && conversation.startsWith("group:") ? conversation.slice(6).split(":") : [];
+}
+
 function conversationTitle(conversation) {
   if (conversation && conversation.startsWith("channel:")) {
     const channel = state.channels.find((c) => `channel:${c.id}` === conversation);
     return `# ${channel ? channel.name : conversation.slice(8)}`;
   }
+  const members = groupMembers(conversation);
+  if (members.length) {
+    return members
+      .map((id) => {
+        const user = state.users.find((u) => u.user_id === id);
+        return user ? user.display_name : id;
+      })
+      .join(", ");
+  }
   return t("ui.conversation.dm");
+}
+
+// The groups the current member is in, as far as their messages tell (Ritme opens a group by posting in it).
+function groupConversations() {
+  const groups = new Set();
+  for (const view of state.messages.values()) {
+    if (groupMembers(view.conversation).includes(state.me)) groups.add(view.conversation);
+  }
+  if (groupMembers(state.conversation).includes(state.me)) groups.add(state.conversation);
+  return [...groups].sort();
 }
 
 function renderConversations() {
@@ -242,6 +266,9 @@ function renderConversations() {
     label: `# ${channel.name}`,
   }));
   if (state.me) entries.push({ id: dmConversation(), testid: "conv-dm", label: t("ui.conversation.dm") });
+  for (const group of groupConversations()) {
+    entries.push({ id: group, testid: `conv-${group.replace(/:/g, "-")}`, label: conversationTitle(group) });
+  }
   for (const entry of entries) {
     const button = element(
       "button",
@@ -275,7 +302,12 @@ function renderConversations() {
 // ---- Choosing who and where --------------------------------------------------------------------
 
 function selectUser(userId) {
-  const wasDm = Boolean(state.conversation && state.conversation.startsWith("dm:"));
+  // A group's conversation is only its members'; someone else reading it switches to their own DMs.
+  const wasDm = Boolean(
+    state.conversation &&
+      (state.conversation.startsWith("dm:") ||
+        (state.conversation.startsWith("group:") && !groupMembers(state.conversation).includes(userId))),
+  );
   state.me = userId;
   state.messages = new Map();
   state.unread.clear();
@@ -335,6 +367,7 @@ async function loadHistory(source) {
     for (const view of state.pending) state.messages.set(view.id, view);
     state.pending = [];
     state.loading = false;
+    renderConversations(); // the member's groups are known from their messages
     renderMessages();
   } catch (error) {
     if (source === state.source) showStatus(error.message);
