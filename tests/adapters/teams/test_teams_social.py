@@ -185,8 +185,15 @@ async def test_one_member_out_of_reach_still_leaves_the_other_their_message(box:
 
 def channel_card_submit(value: dict[str, Any], *, activity_id: str, reply_to: str) -> dict[str, Any]:
     """Bram presses a button on a card Ritme posted in a team channel: a message in the post's thread, with `value`."""
-    activity = _base("message", activity_id, conversation=channel(ROSTER_CHANNEL_ID, thread=reply_to), user=BRAM_ID,
-                     name="Bram de Vries", locale="en-GB", zone="Europe/London")
+    activity = _base(
+        "message",
+        activity_id,
+        conversation=channel(ROSTER_CHANNEL_ID, thread=reply_to),
+        user=BRAM_ID,
+        name="Bram de Vries",
+        locale="en-GB",
+        zone="Europe/London",
+    )
     activity.update(replyToId=reply_to, value=value, channelData=team_data())
     return activity
 
