@@ -216,7 +216,7 @@ class SlackOutbox:
             log.info("could not open a group DM (%s); sending the group's message to each member", refused.error)
             await send_to_each(
                 prompt.to,
-                lambda member: self._direct(member, prompt.key, content),
+                lambda member: self._direct_or_edit(member, prompt.key, content),
                 failures=self._failures,
                 platform=PLATFORM,
                 message=prompt,
@@ -230,6 +230,12 @@ class SlackOutbox:
             raise SlackRefused("conversations.open", "no_channel_in_answer")
         response = await self._call(workspace_id, "chat.postMessage", {"channel": channel_id, **content})
         await self._remember(workspace_id, prompt.key, group, response)
+
+    async def _direct_or_edit(self, to: MemberAddress, key: str, content: Mapping[str, Any]) -> None:
+        """Edit the member's DM of this key when there is one, else send one."""
+        posted = await self._find(to.workspace_id, key, to.user_id)
+        if posted is None or not await self._edit(to.workspace_id, key, posted, content):
+            await self._direct(to, key, content)
 
     async def _edit(
         self, workspace_id: str, key: str, posted: PostedMessage, content: Mapping[str, Any]

@@ -147,6 +147,15 @@ async def test_without_the_mpim_scope_each_member_gets_the_group_message_private
     assert [post.args["channel"] for post in posts] == ["U1", "U2"]
     assert {post.args["text"] for post in posts} == {"Jullie zijn deze week het koffiestel."}
     assert box.failures.failures == []
+    # A later message with the same key edits each member's DM rather than sending another.
+    box.fake.script("conversations.open", Scripted(error="missing_scope"))
+    await box.outbox.send([GroupPrompt(key="coffee:3", to=(ADA, BRAM), text=Text.plain("Al gesproken? Fijn!"))])
+    updates = box.fake.calls_to("chat.update")
+    assert [(call.args["channel"], call.args["ts"]) for call in updates] == [
+        ("D1", box.messages.posted[("slack", TEAM_ID, "coffee:3", "U1")].message_id),
+        ("D2", box.messages.posted[("slack", TEAM_ID, "coffee:3", "U2")].message_id),
+    ]
+    assert len(box.fake.calls_to("chat.postMessage")) == 2
 
 
 async def test_a_member_out_of_reach_does_not_keep_the_group_message_from_the_other(box: Box) -> None:
