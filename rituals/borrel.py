@@ -204,6 +204,8 @@ class Borrels:
         today = local_date(now, ritual.timezone)
         if which is not None:
             day = which if isinstance(which, date) else today + timedelta(days=(which - today.weekday()) % 7)
+            if not isinstance(which, date) and times(ritual, day).ends_at <= now:
+                day += timedelta(days=7)  # "fri" on a Friday evening after the borrel means next Friday's
             for occurrence in upcoming:
                 if day in (occurrence.local_date, local_date(occurrence.starts_at, ritual.timezone)):
                     return occurrence

@@ -367,7 +367,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
-        "More: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
+        "More: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
+        "`/ritme manager help`.",
         "Ritme houdt de rituelen van je team gaande. Probeer:\n"
         "`/ritme standup create at 09:30 on mon-fri` — een dagelijkse stand-up voor dit kanaal\n"
         "`/ritme standup list` — de stand-ups van dit kanaal\n"
@@ -376,7 +377,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
-        "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
+        "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
+        "`/ritme manager help`.",
     ),
     "help.standup": (
         "Stand-ups (managers configure, everyone answers):\n"

@@ -201,3 +201,17 @@ async def test_bad_link_or_time_is_refused_with_an_example(harness: Harness) -> 
 async def test_help_has_a_borrel_topic(harness: Harness) -> None:
     assert "/ritme borrel create" in await harness.reply_text(BEN, "/ritme help")
     assert "remind" in await harness.reply_text(BEN, "/ritme borrel help")
+
+
+async def test_list_and_the_managers_overview_show_the_borrel(harness: Harness) -> None:
+    await harness.reply_text(BEN, CREATE + " every 2w")
+    listed = await harness.reply_text(BEN, "/ritme borrel list")
+    assert "1. every other week on Fri, 16:30–17:15 (Europe/Amsterdam)" in listed
+    assert "next: Friday 27 November" in listed
+    view = await harness.home(BEN)
+    assert any("borrel Fri 16:30–17:15" in section.text.as_plain() for section in view.sections)
+    harness.clock.set(datetime(2026, 11, 27, 17, 0, tzinfo=UTC))  # Friday evening, after the borrel
+    # "fri" now means next Friday, which is not a borrel week: the reply says which date would work.
+    refused = await harness.reply_text(BEN, "/ritme borrel cancel 1 fri")
+    assert "no borrel on Friday 4 December" in refused and "`/ritme borrel cancel 1 2026-12-11`" in refused
+    assert "Friday 11 December" in await harness.reply_text(BEN, "/ritme borrel cancel 1 2026-12-11")
