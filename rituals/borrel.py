@@ -377,6 +377,10 @@ class Borrels:
                                     start=catalog.time(local_time(occurrence.starts_at, zone)),
                                     end=catalog.time(local_time(occurrence.ends_at, zone)), zone=zone)),),
         ]
+        planned = times(ritual, occurrence.local_date).starts_at
+        if planned != occurrence.starts_at:  # moved: say from when, so nobody keeps the old time in mind
+            lines.append((Span(text=catalog.text(locale, "borrel.moved_from", date=catalog.date(locale, local_date(
+                planned, zone)), time=catalog.time(local_time(planned, zone)))),))
         lines.extend(_with_link("", ritual.borrel.link, catalog.text(locale, "borrel.link_label")).lines)
         theme = self._theme_line(ritual, occurrence.local_date, locale)
         if theme:

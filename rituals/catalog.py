@@ -1138,6 +1138,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Joining: {joined} · maybe: {maybe} · not this time: {no}",
         "Doen mee: {joined} · misschien: {maybe} · deze keer niet: {no}",
     ),
+    "borrel.moved_from": ("Moved from {date} {time}.", "Verplaatst van {date} {time}."),
     "borrel.state.cancelled": ("This borrel is cancelled.", "Deze borrel gaat niet door."),
     "borrel.state.ended": (
         "This borrel has ended. Thanks for coming!", "Deze borrel is voorbij. Bedankt voor je komst!"

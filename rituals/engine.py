@@ -235,9 +235,11 @@ class Engine:
             return await self._create_pulse(command, member, event, first, reply, now)
         if isinstance(command, ManagerAdd):
             return [await self._add_manager(command, member, event, reply)]
-        if isinstance(command, BorrelCreate):
-            return await self._borrel().create(command, member, event, first, reply, now)
         if isinstance(command, BORREL_MANAGER_COMMANDS):
+            # A new, resumed or moved borrel may have its invite or reminder due at once: let the caller tick.
+            self._schedule_changes += 1
+            if isinstance(command, BorrelCreate):
+                return await self._borrel().create(command, member, event, first, reply, now)
             return await self._borrel().manage(command, team, name, reply, now)
         if team is None:
             raise CommandError("error.no_pulse" if isinstance(command, PulseAction) else "error.no_standup", team=name)

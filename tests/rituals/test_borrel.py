@@ -136,6 +136,7 @@ async def test_move_one_occurrence_and_the_reminder_follows(harness: Harness) ->
     moved = await harness.command(BEN, "/ritme borrel move 17:30")
     [update] = channel_updates(moved)
     assert "Friday 27 November, 17:30–18:15 (Europe/Amsterdam)" in update.text.as_plain()
+    assert "Moved from Friday 27 November 16:30." in update.text.as_plain()
     assert [b.label for b in update.buttons] == ["Join", "Maybe", "Not this time"]
     assert "22:00 your time" in prompts(to(moved, CHITRA))[0].text.as_plain()
     harness.clock.set(REMIND)
