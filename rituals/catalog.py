@@ -365,18 +365,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme standup create at 09:30 on mon-fri` — a daily stand-up for this channel\n"
         "`/ritme standup list` — the stand-ups of this channel\n"
         "`/ritme pulse create weekly fri 14:00` — an anonymous wellbeing pulse for this channel\n"
+        "`/ritme borrel create fri 16:30 45m https://meet.example/borrel` — a weekly virtual borrel with RSVPs\n"
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
-        "More: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
+        "More: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
+        "`/ritme manager help`.",
         "Ritme houdt de rituelen van je team gaande. Probeer:\n"
         "`/ritme standup create at 09:30 on mon-fri` — een dagelijkse stand-up voor dit kanaal\n"
         "`/ritme standup list` — de stand-ups van dit kanaal\n"
         "`/ritme pulse create weekly fri 14:00` — een anonieme welzijnscheck voor dit kanaal\n"
+        "`/ritme borrel create vr 16:30 45m https://meet.example/borrel` — een wekelijkse digitale borrel\n"
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
-        "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme me help`, `/ritme manager help`.",
+        "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
+        "`/ritme manager help`.",
     ),
     "help.standup": (
         "Stand-ups (managers configure, everyone answers):\n"
@@ -968,6 +972,242 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # The virtual borrel (rituals/borrel.py).
     "borrel.name": ("borrel", "borrel"),
+    "help.borrel": (
+        "Virtual borrel (managers configure, everyone RSVPs):\n"
+        "`/ritme borrel create fri 16:30 45m https://meet.example/borrel [theme \"Show your pet\"|theme rotate|"
+        "theme off] [every 2w] [remind 10m] [invite 1d] [zone Europe/Amsterdam]`\n"
+        "The invite goes to this channel on the day at 10:00 (or `invite 1d` to `6d` before) with join / maybe / not "
+        "this time buttons and a live count. Who said join or maybe gets a reminder `remind` minutes before, at "
+        "their own local time. Without a theme each borrel gets the next icebreaker question.\n"
+        "`/ritme borrel list` · `/ritme borrel history` · `/ritme borrel cancel 1 [fri|2026-12-04]` · "
+        "`/ritme borrel move 1 [fri] thu 17:00` · `/ritme borrel pause 1` · `/ritme borrel resume 1` · "
+        "`/ritme borrel delete 1`; without a date, cancel and move mean the next borrel.",
+        "Digitale borrel (managers stellen in, iedereen geeft aan of hij komt):\n"
+        "`/ritme borrel create vr 16:30 45m https://meet.example/borrel [theme \"Laat je huisdier zien\"|theme "
+        "rotate|theme off] [every 2w] [remind 10m] [invite 1d] [zone Europe/Amsterdam]`\n"
+        "De uitnodiging komt op de dag om 10:00 in dit kanaal (of met `invite 1d` tot `6d` eerder), met knoppen "
+        "ik doe mee / misschien / deze keer niet en een teller die meeloopt. Wie mee doet of misschien komt, krijgt "
+        "`remind` minuten vooraf een herinnering, in de eigen tijd. Zonder thema krijgt elke borrel de volgende "
+        "ijsbrekervraag.\n"
+        "`/ritme borrel list` · `/ritme borrel history` · `/ritme borrel cancel 1 [vr|2026-12-04]` · "
+        "`/ritme borrel move 1 [vr] do 17:00` · `/ritme borrel pause 1` · `/ritme borrel resume 1` · "
+        "`/ritme borrel delete 1`; zonder datum bedoelen cancel en move de volgende borrel.",
+    ),
+    "error.borrel_when": (
+        "Say the day and start time, for example `{example}`.",
+        "Geef de dag en begintijd, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_day": (
+        "`{value}` is not a day. Use mon, tue, wed, thu, fri, sat or sun, for example `{example}`.",
+        "`{value}` is geen dag. Gebruik ma, di, wo, do, vr, za, zo (of mon-sun), bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_minutes": (
+        "`{value}` is not a borrel length. Use {low} to {high} minutes, for example `45m` or `1h`.",
+        "`{value}` is geen lengte voor een borrel. Gebruik {low} tot {high} minuten, bijvoorbeeld `45m` of `1u`.",
+    ),
+    "error.borrel_remind": (
+        "`{value}` is not a reminder lead. Use {low} to {high} minutes before the start, for example `remind 10m`.",
+        "`{value}` is geen herinneringstijd. Gebruik {low} tot {high} minuten voor het begin, bijvoorbeeld "
+        "`remind 10m`.",
+    ),
+    "error.borrel_every": (
+        "`{value}` is not a repeat. Use 1w to 4w, for example `every 2w`.",
+        "`{value}` is geen herhaling. Gebruik 1w tot 4w, bijvoorbeeld `every 2w`.",
+    ),
+    "error.borrel_invite": (
+        "`{value}` is not an invite lead. Use 0d to 6d before the borrel, for example `invite 1d`.",
+        "`{value}` is geen uitnodigingstermijn. Gebruik 0d tot 6d voor de borrel, bijvoorbeeld `invite 1d`.",
+    ),
+    "error.borrel_option": (
+        "I don't know `{word}` here. The options are theme, every, remind, invite and zone, for example "
+        "`{example}`.",
+        "`{word}` ken ik hier niet. De opties zijn theme, every, remind, invite en zone, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_repeated": (
+        "`{option}` is given twice; give it once, for example `{example}`.",
+        "`{option}` staat er twee keer; geef het één keer, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_missing": (
+        "`{option}` needs a value, for example `{example}`.",
+        "`{option}` heeft een waarde nodig, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_no_link": (
+        "A borrel needs a meeting link (Teams, Meet, Jitsi, Zoom...), for example `{example}`.",
+        "Een borrel heeft een vergaderlink nodig (Teams, Meet, Jitsi, Zoom...), bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_link": (
+        "`{value}` is not a meeting link: use a web address starting with https://, for example `{example}`.",
+        "`{value}` is geen vergaderlink: gebruik een webadres dat begint met https://, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_link_long": (
+        "That link is {length} characters long; the limit is {limit}. A shorter one works, for example `{example}`.",
+        "Die link is {length} tekens lang; de grens is {limit}. Een kortere werkt, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_theme_empty": (
+        "The theme is empty. Put it in quotes, for example `{example}`.",
+        "Het thema is leeg. Zet het tussen aanhalingstekens, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_theme_long": (
+        "A theme of {length} characters is too long; the limit is {limit}. For example `{example}`.",
+        "Een thema van {length} tekens is te lang; de grens is {limit}. Bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_id": (
+        "`{value}` is not a borrel number. Use one from `/ritme borrel list`, for example `/ritme borrel {verb} 1`.",
+        "`{value}` is geen borrelnummer. Gebruik er een uit `/ritme borrel list`, bijvoorbeeld "
+        "`/ritme borrel {verb} 1`.",
+    ),
+    "error.borrel_extra": (
+        "I don't understand `{value}` there. For example `{example}`.",
+        "`{value}` begrijp ik daar niet. Bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_date": (
+        "`{value}` is not a date or day. Use YYYY-MM-DD or a day such as fri, for example `{example}`.",
+        "`{value}` is geen datum of dag. Gebruik JJJJ-MM-DD of een dag zoals vr, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_move": (
+        "Say which borrel moves where: `{value}` is not that. For example `{example}`.",
+        "Zeg welke borrel waarheen gaat: `{value}` is dat niet. Bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_move_past": (
+        "{date} {at} has already passed; move the borrel to a later moment, for example `{example}`.",
+        "{date} {at} is al voorbij; verplaats de borrel naar een later moment, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_no_date": (
+        "Borrel {id} has no borrel on {date}. The next one is on {example}, for example "
+        "`/ritme borrel cancel {id} {example}`.",
+        "Borrel {id} heeft geen borrel op {date}. De volgende is op {example}, bijvoorbeeld "
+        "`/ritme borrel cancel {id} {example}`.",
+    ),
+    "error.borrel_none_ahead": (
+        "Borrel {id} has nothing planned ahead. Resume it or make a new one, for example `{example}`.",
+        "Borrel {id} heeft niets gepland. Hervat hem of maak een nieuwe, bijvoorbeeld `{example}`.",
+    ),
+    "error.borrel_cancelled": (
+        "The borrel of {date} (borrel {id}) is already cancelled or over. See `/ritme borrel list`.",
+        "De borrel van {date} (borrel {id}) is al afgezegd of voorbij. Zie `/ritme borrel list`.",
+    ),
+    "error.no_borrel": (
+        "#{team} has no borrel yet. Create one with `{example}`.",
+        "#{team} heeft nog geen borrel. Maak er een met `{example}`.",
+    ),
+    "error.which_borrel": (
+        "#{team} has several borrels; say which one, for example `/ritme borrel {verb} {example}`. "
+        "`/ritme borrel list` shows them.",
+        "#{team} heeft meerdere borrels; zeg welke, bijvoorbeeld `/ritme borrel {verb} {example}`. "
+        "`/ritme borrel list` toont ze.",
+    ),
+    "error.unknown_borrel": (
+        "#{team} has no borrel {id}; it has {ids}. For example `/ritme borrel {verb} {example}`.",
+        "#{team} heeft geen borrel {id}; wel {ids}. Bijvoorbeeld `/ritme borrel {verb} {example}`.",
+    ),
+    "borrel.created": (
+        "Borrel {id} for #{team}: {every} on {day}, {start}–{end} ({zone}); {theme}. The invite comes {invite}; "
+        "a reminder {remind} minutes before to whoever joins.",
+        "Borrel {id} voor #{team}: {every} op {day}, {start}–{end} ({zone}); {theme}. De uitnodiging komt {invite}; "
+        "een herinnering {remind} minuten vooraf voor wie meedoet.",
+    ),
+    "borrel.created_next": ("The first one is on {date}.", "De eerste is op {date}."),
+    "borrel.link_label": ("Link: ", "Link: "),
+    "borrel.theme_label": ("Theme: ", "Thema: "),
+    "borrel.icebreaker_label": ("Icebreaker: ", "IJsbreker: "),
+    "borrel.theme.rotate": ("a new icebreaker each time", "elke keer een nieuwe ijsbreker"),
+    "borrel.theme.off": ("no theme", "geen thema"),
+    "borrel.theme.fixed": ("theme \"{theme}\"", "thema \"{theme}\""),
+    "borrel.every.1": ("every week", "elke week"),
+    "borrel.every.2": ("every other week", "om de week"),
+    "borrel.every.3": ("every three weeks", "om de drie weken"),
+    "borrel.every.4": ("every four weeks", "om de vier weken"),
+    "borrel.invite.same_day": ("that day at 10:00", "die dag om 10:00"),
+    "borrel.invite.days": ("{days} day(s) before at 10:00", "{days} dag(en) vooraf om 10:00"),
+    "borrel.list_empty": (
+        "#{team} has no borrel yet. Create one with `/ritme borrel create fri 16:30 45m https://meet.example/borrel`.",
+        "#{team} heeft nog geen borrel. Maak er een met `/ritme borrel create vr 16:30 45m "
+        "https://meet.example/borrel`.",
+    ),
+    "borrel.list_header": ("Borrels of #{team}:", "Borrels van #{team}:"),
+    "borrel.list_item": (
+        "{id}. {every} on {day}, {start}–{end} ({zone}); {theme}; next: {next}{paused}",
+        "{id}. {every} op {day}, {start}–{end} ({zone}); {theme}; volgende: {next}{paused}",
+    ),
+    "borrel.overview_item": ("{id}. borrel {day} {start}–{end} ({zone})", "{id}. borrel {day} {start}–{end} ({zone})"),
+    "borrel.paused": ("Borrel {id} is paused: no invites until you resume it.",
+                      "Borrel {id} is gepauzeerd: geen uitnodigingen tot je hem hervat."),
+    "borrel.resumed": ("Borrel {id} is running again.", "Borrel {id} loopt weer."),
+    "borrel.deleted": ("Borrel {id} is deleted; its history stays.", "Borrel {id} is verwijderd; de historie blijft."),
+    "borrel.invite_title": ("🍻 Virtual borrel of #{team}", "🍻 Digitale borrel van #{team}"),
+    "borrel.invite_when": ("{date}, {start}–{end} ({zone})", "{date}, {start}–{end} ({zone})"),
+    "borrel.counts": (
+        "Joining: {joined} · maybe: {maybe} · not this time: {no}",
+        "Doen mee: {joined} · misschien: {maybe} · deze keer niet: {no}",
+    ),
+    "borrel.moved_from": ("Moved from {date} {time}.", "Verplaatst van {date} {time}."),
+    "borrel.state.cancelled": ("This borrel is cancelled.", "Deze borrel gaat niet door."),
+    "borrel.state.ended": (
+        "This borrel has ended. Thanks for coming!", "Deze borrel is voorbij. Bedankt voor je komst!"
+    ),
+    "borrel.button.join": ("Join", "Ik doe mee"),
+    "borrel.button.maybe": ("Maybe", "Misschien"),
+    "borrel.button.no": ("Not this time", "Deze keer niet"),
+    "borrel.rsvp.join": (
+        "You're in for the borrel of #{team}: {date} at {time} your time ({zone}). I'll remind you {minutes} "
+        "minutes before.",
+        "Je doet mee met de borrel van #{team}: {date} om {time} jouw tijd ({zone}). Ik herinner je {minutes} "
+        "minuten vooraf.",
+    ),
+    "borrel.rsvp.maybe": (
+        "Maybe it is, for the borrel of #{team}: {date} at {time} your time ({zone}). I'll remind you {minutes} "
+        "minutes before.",
+        "Misschien dus, voor de borrel van #{team}: {date} om {time} jouw tijd ({zone}). Ik herinner je {minutes} "
+        "minuten vooraf.",
+    ),
+    "borrel.rsvp.no": (
+        "Noted: not this time ({date}). No reminder; you can still change your mind on the invite.",
+        "Genoteerd: deze keer niet ({date}). Geen herinnering; op de uitnodiging kun je nog van gedachten veranderen.",
+    ),
+    "borrel.rsvp_closed": ("The borrel of {date} is over; see you at the next one.",
+                           "De borrel van {date} is voorbij; tot de volgende."),
+    "borrel.rsvp_cancelled": ("The borrel of {date} is cancelled, so there is nothing to answer.",
+                              "De borrel van {date} gaat niet door, dus er valt niets te beantwoorden."),
+    "borrel.reminder": (
+        "🍻 The borrel of #{team} starts in {minutes} minutes: {time} your time ({zone}), {date}.",
+        "🍻 De borrel van #{team} begint over {minutes} minuten: {time} jouw tijd ({zone}), {date}.",
+    ),
+    "borrel.cancelled": (
+        "The borrel of #{team} on {date} at {time} your time is cancelled. See you next time!",
+        "De borrel van #{team} op {date} om {time} jouw tijd gaat niet door. Tot de volgende keer!",
+    ),
+    "borrel.moved": (
+        "The borrel of #{team} has moved: now {date} at {time} your time ({zone}).",
+        "De borrel van #{team} is verplaatst: nu {date} om {time} jouw tijd ({zone}).",
+    ),
+    "borrel.cancel_done": (
+        "The borrel of {date} (borrel {id}) is cancelled; {count} people who said join or maybe were told.",
+        "De borrel van {date} (borrel {id}) gaat niet door; {count} mensen die mee zouden doen zijn ingelicht.",
+    ),
+    "borrel.move_done": (
+        "The borrel of {old} (borrel {id}) now starts {date} at {at} ({zone}).",
+        "De borrel van {old} (borrel {id}) begint nu {date} om {at} ({zone}).",
+    ),
+    "borrel.history_empty": ("Borrel {id} has no past borrels yet.", "Borrel {id} heeft nog geen borrels gehad."),
+    "borrel.history_header": ("Recent borrels of #{team} (borrel {id}):", "Recente borrels van #{team} (borrel {id}):"),
+    "borrel.history_line": (
+        "{date}: {joined} joined, {maybe} maybe, {no} not this time",
+        "{date}: {joined} deden mee, {maybe} misschien, {no} deze keer niet",
+    ),
+    "borrel.history_cancelled": ("{date}: cancelled", "{date}: afgezegd"),
+    "borrel.icebreaker.1": ("What was the best thing you ate this week?", "Wat was het lekkerste dat je deze week at?"),
+    "borrel.icebreaker.2": ("Show one object on your desk and tell its story.",
+                            "Laat één ding op je bureau zien en vertel het verhaal erachter."),
+    "borrel.icebreaker.3": ("What small thing made you happy lately?", "Van welk klein ding werd je laatst blij?"),
+    "borrel.icebreaker.4": ("Which place would you love to work from for a week?",
+                            "Vanaf welke plek zou je best een week willen werken?"),
+    "borrel.icebreaker.5": ("What did you want to be when you were ten?", "Wat wilde je worden toen je tien was?"),
+    "borrel.icebreaker.6": ("Which song is stuck in your head?", "Welk liedje zit in je hoofd?"),
+    "borrel.icebreaker.7": ("What is a skill you would like to learn?", "Welke vaardigheid zou je willen leren?"),
+    "borrel.icebreaker.8": ("Best tip for a rainy weekend?", "Beste tip voor een regenachtig weekend?"),
+    "borrel.icebreaker.9": ("Which app or tool could you not live without?",
+                            "Zonder welke app of welk hulpmiddel kun je niet?"),
+    "borrel.icebreaker.10": ("What are you looking forward to this month?", "Waar kijk je deze maand naar uit?"),
 
     # Coffee machine and coffee pairing (rituals/coffee.py).
     "coffee.name": ("coffee", "koffie"),

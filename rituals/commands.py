@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from rituals import pulse, standup
 from rituals.catalog import LOCALES
-from rituals.model import MAX_QUESTIONS, PULSE_MAX_K, WEEKDAYS
+from rituals.model import MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
 
 MAX_COMMAND_LENGTH = 2000
@@ -161,6 +162,68 @@ class ManagerList:
     """`manager list`."""
 
 
+@dataclass(frozen=True)
+class BorrelCreate:
+    """`borrel create <day> <HH:MM> [45m] <link> [theme "…"|rotate|off] [every 2w] [remind 10m] [invite 1d]
+    [zone Z]`; theme None means rotating icebreakers."""
+
+    day: int
+    at: time
+    link: str
+    minutes: int = 45
+    theme_mode: Literal["rotate", "fixed", "off"] = "rotate"
+    theme: str = ""
+    every_weeks: int = 1
+    remind_minutes: int = 10
+    invite_days: int = 0
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class BorrelList:
+    """`borrel list`."""
+
+
+@dataclass(frozen=True)
+class BorrelHistory:
+    """`borrel history [id]`: the recent attendance lines."""
+
+    ritual_id: int | None = None
+
+
+DayRef = date | int
+"""A date, or a weekday number (Monday is 0) the borrel resolves against its own dates."""
+
+
+@dataclass(frozen=True)
+class BorrelCancel:
+    """`borrel cancel [id] [date|day]`: one occurrence, by default the next."""
+
+    ritual_id: int | None
+    which: DayRef | None = None
+
+
+@dataclass(frozen=True)
+class BorrelMove:
+    """`borrel move [id] [date|day] [new date|day] <HH:MM>`: one occurrence, by default the next."""
+
+    ritual_id: int | None
+    which: DayRef | None
+    to: DayRef | None
+    at: time
+
+
+@dataclass(frozen=True)
+class BorrelAction:
+    """`borrel pause|resume|delete [id]`."""
+
+    action: str
+    ritual_id: int | None
+
+
+BorrelCommand = BorrelCreate | BorrelList | BorrelHistory | BorrelCancel | BorrelMove | BorrelAction
+
+
 Command = (
     Help
     | StandupCreate
@@ -179,6 +242,7 @@ Command = (
     | MeLanguage
     | ManagerAdd
     | ManagerList
+    | BorrelCommand
 )
 
 MANAGER_COMMANDS = (StandupCreate, StandupAction, StandupFailures, PulseCreate, PulseAction, ManagerAdd)
@@ -207,6 +271,8 @@ def parse(text: str, today: date) -> Command:
         return _parse_me(rest, today)
     if area == "manager":
         return _parse_manager(rest)
+    if area == "borrel":
+        return parse_borrel(rest, text)
     raise CommandError("error.unknown_command", word=words[0])
 
 
@@ -514,3 +580,187 @@ def parse_questions(text: str) -> tuple[str, ...]:
         if len(question) > MAX_QUESTION_LENGTH:
             raise CommandError("error.question_long", limit=MAX_QUESTION_LENGTH, length=len(question))
     return questions
+
+
+# The virtual borrel ----------------------------------------------------------------------------------------
+
+BORREL_EXAMPLE = "/ritme borrel create fri 16:30 45m https://meet.example/borrel"
+_BORREL_OPTIONS = ("theme", "thema", "every", "elke", "remind", "invite", "zone")
+_BORREL_TOKEN = re.compile(r"\"[^\"]*\"|“[^”]*”|\S+")
+_BORREL_EVERY = re.compile(r"^([1-4])\s*(w|wk|weeks?|weken)?$")
+_BORREL_DAYS = re.compile(r"^(\d)\s*d$")
+
+
+BORREL_MANAGER_COMMANDS = (BorrelCreate, BorrelCancel, BorrelMove, BorrelAction)
+
+
+def parse_borrel(words: list[str], raw: str) -> Command:
+    """The words after `borrel`; `raw` is the whole text, for a quoted theme."""
+    if not words or words[0].lower() in ("help", "hulp"):
+        return Help("borrel")
+    verb, rest = words[0].lower(), words[1:]
+    if verb in ("create", "maak"):
+        tokens = _BORREL_TOKEN.findall(raw)
+        at = next(i for i, token in enumerate(tokens) if token.lower() == verb)
+        return _parse_borrel_create(tokens[at + 1 :])
+    if verb in ("list", "lijst"):
+        return BorrelList()
+    if verb in ("history", "historie", "geschiedenis"):
+        ritual_id, rest = _borrel_id(rest, "history")
+        if rest:
+            raise CommandError("error.borrel_extra", value=" ".join(rest), example="/ritme borrel history 1")
+        return BorrelHistory(ritual_id)
+    if verb in ("pause", "resume", "delete"):
+        ritual_id, rest = _borrel_id(rest, verb)
+        if rest:
+            raise CommandError("error.borrel_id", value=" ".join(rest), verb=verb)
+        return BorrelAction(verb, ritual_id)
+    if verb in ("cancel", "annuleer"):
+        ritual_id, rest = _borrel_id(rest, "cancel")
+        if len(rest) > 1:
+            raise CommandError("error.borrel_extra", value=" ".join(rest[1:]), example="/ritme borrel cancel 1 fri")
+        return BorrelCancel(ritual_id, _day_ref(rest[0], "/ritme borrel cancel 1 fri") if rest else None)
+    if verb in ("move", "verplaats"):
+        return _parse_borrel_move(rest)
+    raise CommandError("error.unknown_subcommand", area="borrel", word=words[0], example="/ritme borrel list")
+
+
+def _borrel_id(words: list[str], verb: str) -> tuple[int | None, list[str]]:
+    """A leading `1` or `#1`, and the words after it."""
+    if words and words[0].lstrip("#").isdigit():
+        return int(words[0].lstrip("#")), words[1:]
+    if words and words[0].startswith("#"):
+        raise CommandError("error.borrel_id", value=words[0], verb=verb)
+    return None, words
+
+
+def _day_ref(value: str, example: str) -> DayRef:
+    """`2026-11-27` or a weekday (`fri`, `vr`)."""
+    text = value.lower()
+    if text in WEEKDAYS:
+        return WEEKDAYS.index(text)
+    if text in _DUTCH_DAYS:
+        return _DUTCH_DAYS.index(text)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError("error.borrel_date", value=value, example=example) from None
+
+
+_DUTCH_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+_MOVE_EXAMPLE = "/ritme borrel move 1 fri thu 17:00"
+
+
+def _parse_borrel_move(words: list[str]) -> BorrelMove:
+    ritual_id, rest = _borrel_id(words, "move")
+    if rest and rest[-1].lower() in ("at", "om"):
+        rest = rest[:-1]
+    rest = [word for word in rest if word.lower() not in ("to", "naar", "at", "om")]
+    if not rest or len(rest) > 3:
+        raise CommandError("error.borrel_move", value=" ".join(words), example=_MOVE_EXAMPLE)
+    at = parse_time(rest[-1], _MOVE_EXAMPLE)
+    days = [_day_ref(word, _MOVE_EXAMPLE) for word in rest[:-1]]
+    which, to = (days[0], days[1]) if len(days) == 2 else (None, days[0] if days else None)
+    return BorrelMove(ritual_id, which, to, at)
+
+
+def _parse_borrel_create(tokens: list[str]) -> BorrelCreate:
+    words = list(tokens)
+    if words and words[0].lower() in ("on", "op"):
+        words.pop(0)
+    if not words:
+        raise CommandError("error.borrel_when", example=BORREL_EXAMPLE)
+    day_text = words.pop(0).lower()
+    if day_text not in WEEKDAYS and day_text not in _DUTCH_DAYS:
+        raise CommandError("error.borrel_day", value=day_text, example=BORREL_EXAMPLE)
+    day = WEEKDAYS.index(day_text) if day_text in WEEKDAYS else _DUTCH_DAYS.index(day_text)
+    if words and words[0].lower() in ("at", "om"):
+        words.pop(0)
+    if not words:
+        raise CommandError("error.borrel_when", example=BORREL_EXAMPLE)
+    at = parse_time(words.pop(0), BORREL_EXAMPLE)
+    options: dict[str, Any] = {}
+    seen: set[str] = set()
+    while words:
+        word = words.pop(0)
+        lower = word.lower()
+        if _DURATION.match(lower) and "minutes" not in options:
+            options["minutes"] = _borrel_minutes(lower, 10, 240, "error.borrel_minutes")
+            continue
+        if lower.startswith(("http://", "https://", "www.")) or "://" in lower:
+            if "link" in options:
+                raise CommandError("error.borrel_repeated", option="link", example=BORREL_EXAMPLE)
+            options["link"] = check_link(word)
+            continue
+        option = {"thema": "theme", "elke": "every"}.get(lower, lower)
+        if option not in _BORREL_OPTIONS:
+            raise CommandError("error.borrel_option", word=word, example=f"{BORREL_EXAMPLE} every 2w")
+        if option in seen:
+            raise CommandError("error.borrel_repeated", option=option, example=BORREL_EXAMPLE)
+        seen.add(option)
+        if not words:
+            raise CommandError("error.borrel_missing", option=option, example=_BORREL_OPTION_EXAMPLES[option])
+        value = words.pop(0)
+        if option == "theme":
+            options.update(_borrel_theme(value))
+        elif option == "every":
+            match = _BORREL_EVERY.match(value.lower())
+            if not match:
+                raise CommandError("error.borrel_every", value=value)
+            options["every_weeks"] = int(match.group(1))
+        elif option == "remind":
+            options["remind_minutes"] = _borrel_minutes(value.lower(), 1, 120, "error.borrel_remind")
+        elif option == "invite":
+            match = _BORREL_DAYS.match(value.lower())
+            if not match or int(match.group(1)) > 6:
+                raise CommandError("error.borrel_invite", value=value)
+            options["invite_days"] = int(match.group(1))
+        else:
+            options["timezone"] = parse_zone(value, f"{BORREL_EXAMPLE} zone Europe/Amsterdam")
+    if "link" not in options:
+        raise CommandError("error.borrel_no_link", example=BORREL_EXAMPLE)
+    return BorrelCreate(day=day, at=at, **options)
+
+
+_BORREL_OPTION_EXAMPLES = {
+    "theme": f'{BORREL_EXAMPLE} theme "Show your workspace"',
+    "every": f"{BORREL_EXAMPLE} every 2w",
+    "remind": f"{BORREL_EXAMPLE} remind 10m",
+    "invite": f"{BORREL_EXAMPLE} invite 1d",
+    "zone": f"{BORREL_EXAMPLE} zone Europe/Amsterdam",
+}
+
+
+def _borrel_minutes(value: str, low: int, high: int, key: str) -> int:
+    match = _DURATION.match(value)
+    minutes = int(match.group(1)) * (60 if match.group(2) in ("h", "u") else 1) if match else -1
+    if not low <= minutes <= high:
+        raise CommandError(key, value=value, low=low, high=high)
+    return minutes
+
+
+def _borrel_theme(value: str) -> dict[str, Any]:
+    text = value.strip()
+    if text.lower() in ("rotate", "roteer", "icebreaker", "icebreakers"):
+        return {"theme_mode": "rotate"}
+    if text.lower() in ("off", "uit", "none", "geen"):
+        return {"theme_mode": "off"}
+    if text[:1] in "\"“":
+        text = text[1:-1].strip()
+    if not text:
+        raise CommandError("error.borrel_theme_empty", example=_BORREL_OPTION_EXAMPLES["theme"])
+    if len(text) > MAX_THEME_LENGTH:
+        raise CommandError("error.borrel_theme_long", length=len(text), limit=MAX_THEME_LENGTH,
+                           example=_BORREL_OPTION_EXAMPLES["theme"])
+    return {"theme_mode": "fixed", "theme": text}
+
+
+def check_link(value: str) -> str:
+    """A meeting link: an http(s) URL with a host, at most MAX_LINK_LENGTH characters."""
+    if len(value) > MAX_LINK_LENGTH:
+        raise CommandError("error.borrel_link_long", length=len(value), limit=MAX_LINK_LENGTH, example=BORREL_EXAMPLE)
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c in value for c in "<>\"'` "):
+        raise CommandError("error.borrel_link", value=value, example=BORREL_EXAMPLE)
+    return value
+

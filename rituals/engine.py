@@ -7,9 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import failures, home, pulse, standup
+from rituals import borrel, failures, home, pulse, standup
 from rituals.catalog import Catalog, supported
 from rituals.commands import (
+    BORREL_MANAGER_COMMANDS,
+    BorrelCreate,
+    BorrelHistory,
+    BorrelList,
     Command,
     CommandError,
     Help,
@@ -121,10 +125,12 @@ class Engine:
         settings: EngineSettings,
         failures: FailureLog | None = None,
         pulses: PulseStore | None = None,
+        borrels: borrel.Borrels | None = None,
     ) -> None:
         self._store = store
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
         self._pulses = pulses
+        self._borrels = borrels  # the virtual borrel keeps its own schedule and tables (rituals/borrel.py)
         self._clock = clock
         self._catalog = catalog
         self._settings = settings
@@ -195,7 +201,7 @@ class Engine:
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
-            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager") else "main"
+            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager", "borrel") else "main"
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
@@ -209,13 +215,15 @@ class Engine:
             kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
             rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []
             return [self._list_rituals(kind, rituals, name, reply)]
+        if isinstance(command, (BorrelList, BorrelHistory)):
+            return await self._borrel().read(command, team, name, reply, now)
         if isinstance(command, ManagerList):
             if not managers:
                 return [reply("manager.none", team=name)]
             names = self._catalog.names(member.locale, [m.display_name for m in managers])
             return [reply("manager.list", team=name, names=names)]
         # Only managers get past here, and the first person to set a team up becomes its manager.
-        first = isinstance(command, (StandupCreate, PulseCreate)) and not managers
+        first = isinstance(command, (StandupCreate, PulseCreate, BorrelCreate)) and not managers
         if not first and not member.is_admin and not any(m.id == member.id for m in managers):
             who = self._catalog.names(member.locale, [m.display_name for m in managers])
             raise CommandError(
@@ -227,6 +235,12 @@ class Engine:
             return await self._create_pulse(command, member, event, first, reply, now)
         if isinstance(command, ManagerAdd):
             return [await self._add_manager(command, member, event, reply)]
+        if isinstance(command, BORREL_MANAGER_COMMANDS):
+            # A new, resumed or moved borrel may have its invite or reminder due at once: let the caller tick.
+            self._schedule_changes += 1
+            if isinstance(command, BorrelCreate):
+                return await self._borrel().create(command, member, event, first, reply, now)
+            return await self._borrel().manage(command, team, name, reply, now)
         if team is None:
             raise CommandError("error.no_pulse" if isinstance(command, PulseAction) else "error.no_standup", team=name)
         if isinstance(command, PulseAction):
@@ -234,6 +248,11 @@ class Engine:
         if isinstance(command, StandupFailures):
             return [await self._failures_report(team, reply, now)]
         return await self._standup_action(command, team, reply, now)
+
+    def _borrel(self) -> borrel.Borrels:
+        if self._borrels is None:
+            raise RuntimeError("a borrel command came in but the engine was built without Borrels")
+        return self._borrels
 
     async def _failures_report(self, team: Team, reply: Reply, now: datetime) -> Prompt:
         """What could not be delivered to the team's channel or members lately, newest first."""
@@ -646,6 +665,10 @@ class Engine:
                 previous = context.previous.values if context.previous else ()
                 deadline = context.occurrence.digest_due_at
                 return [self._form(context.ritual, member, context.team, context.delivery.id, deadline, previous)]
+        if event.action == borrel.RSVP_ACTION and self._borrels is not None:
+            answered = await self._borrels.rsvp(member, event.value, self._clock.now())
+            if answered:
+                return answered
         if event.action in (pulse.TALK_ACTION, pulse.TALK_CONFIRM_ACTION) and event.value.isdigit():
             talk = await self._on_talk(member, int(event.value), confirmed=event.action == pulse.TALK_CONFIRM_ACTION)
             if talk:
@@ -802,6 +825,9 @@ class Engine:
             posted = await self._post_digest(occurrence_id, now)
             if posted:
                 yield posted
+        if self._borrels is not None:
+            async for batch in self._borrels.due(now):
+                yield batch
 
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rituals import failures, pulse, standup
+from rituals import borrel, failures, pulse, standup
 from rituals.catalog import Catalog
 from rituals.model import Member, Ritual, RitualKind, Team
 from rituals.outbound import HomeView, Line, MemberAddress, Section, Span, Text
@@ -137,7 +137,7 @@ def _managed(catalog: Catalog, member: Member, managed: Sequence[ManagedTeam], n
         lines.append((Span(text=f"#{team.name}", bold=True, user=True),))
         if entry.rituals:
             lines.extend(
-                (Span(text=(pulse if ritual.kind is RitualKind.PULSE else standup).list_item(catalog, locale, ritual)),)
+                (Span(text=_LISTERS.get(ritual.kind, standup.list_item)(catalog, locale, ritual)),)
                 for ritual in entry.rituals
             )
         else:
@@ -171,3 +171,7 @@ def _failures(catalog: Catalog, member: Member, entry: ManagedTeam) -> Line:
 def _line(catalog: Catalog, locale: str, key: str, typed: Mapping[str, str], **params: object) -> Line:
     """A catalog message as one line, the `typed` values (names people chose) as spans of their own."""
     return tuple(Span(text=text, user=by_person) for text, by_person in catalog.pieces(locale, key, typed, **params))
+
+
+# How each kind shows in a manager's overview; a kind without its own line reads like a stand-up.
+_LISTERS = {RitualKind.PULSE: pulse.list_item, RitualKind.BORREL: borrel.list_item}

@@ -460,3 +460,108 @@ class PulseStore(Protocol):
     async def history(self, ritual_id: int, before: date, limit: int = 8) -> list[RoundCounts]:
         """The ritual's closed rounds on local dates before `before`, newest first, for trends; without comments."""
         ...
+
+
+# The virtual borrel ----------------------------------------------------------------------------------------
+
+RsvpAnswer = str
+"""One of BORREL_ANSWERS: "join", "maybe" or "no"."""
+BORREL_ANSWERS: tuple[RsvpAnswer, ...] = ("join", "maybe", "no")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BorrelOccurrence:
+    """One borrel of a recurring series: its (possibly moved) times, what was sent, and once closed its counts.
+
+    `local_date` is the team-local date it was planned for and names it for good; a move changes only the times.
+    """
+
+    id: int
+    ritual_id: int
+    local_date: date
+    starts_at: datetime
+    ends_at: datetime
+    invite_at: datetime
+    remind_at: datetime
+    invite_sent_at: datetime | None = None
+    reminded_at: datetime | None = None
+    closed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    joined: int | None = None  # the counts below are frozen when the borrel closes
+    maybe: int | None = None
+    declined: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BorrelContext:
+    """A borrel occurrence with its ritual and team, what every message about it needs."""
+
+    occurrence: BorrelOccurrence
+    ritual: Ritual
+    team: Team
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rsvp:
+    """A member's latest answer to one borrel's invite."""
+
+    member: Member
+    answer: RsvpAnswer
+
+
+class BorrelStore(Protocol):
+    """Borrel occurrences and RSVPs; every claim is an UPDATE ... WHERE x_at IS NULL, so each thing happens once."""
+
+    async def running_borrels(self) -> list[Ritual]:
+        """Borrel rituals that are neither paused nor deleted."""
+        ...
+
+    async def ensure_occurrence(
+        self, ritual_id: int, local_date: date, *, starts_at: datetime, ends_at: datetime, invite_at: datetime,
+        remind_at: datetime,
+    ) -> BorrelOccurrence:
+        """The ritual's borrel on that local date, created with these times when new (an existing one is kept)."""
+        ...
+
+    async def context(self, occurrence_id: int) -> BorrelContext | None:
+        """An occurrence with its ritual and team; None when there is no such occurrence."""
+        ...
+
+    async def upcoming(self, ritual_id: int, after: datetime) -> list[BorrelOccurrence]:
+        """The ritual's occurrences that end after `after` and are not closed, cancelled ones included, by start."""
+        ...
+
+    async def claim_invites(self, now: datetime) -> list[BorrelContext]:
+        """Mark as sent, once, the invites of running borrels due by `now` that have not started or been cancelled."""
+        ...
+
+    async def claim_reminders(self, now: datetime) -> list[BorrelContext]:
+        """Mark as reminded, once, invited and not cancelled borrels of running rituals whose reminder is due and
+        that have not started."""
+        ...
+
+    async def claim_closings(self, now: datetime) -> list[BorrelContext]:
+        """Close, once, borrels that have ended (or were cancelled and would have), freezing their RSVP counts."""
+        ...
+
+    async def rsvp(self, occurrence_id: int, member_id: int, answer: RsvpAnswer, now: datetime) -> bool:
+        """Store or replace the member's answer; False, with nothing written, once the borrel is closed or cancelled."""
+        ...
+
+    async def rsvps(self, occurrence_id: int) -> list[Rsvp]:
+        """Everyone's latest answer, by display name."""
+        ...
+
+    async def cancel(self, occurrence_id: int, now: datetime) -> bool:
+        """Cancel one occurrence; False when it was cancelled or closed already."""
+        ...
+
+    async def move(
+        self, occurrence_id: int, *, starts_at: datetime, ends_at: datetime, invite_at: datetime, remind_at: datetime
+    ) -> bool:
+        """Give one occurrence new times; its reminder is due again. False when it is cancelled or closed."""
+        ...
+
+    async def history(self, ritual_id: int, limit: int = 8) -> list[BorrelOccurrence]:
+        """The ritual's closed occurrences that were invited or cancelled, newest first."""
+        ...

@@ -470,3 +470,48 @@ class PulseTallyRow(Base):
     score_3: Mapped[int] = mapped_column(Integer())
     score_4: Mapped[int] = mapped_column(Integer())
     score_5: Mapped[int] = mapped_column(Integer())
+
+
+# The virtual borrel (storage/borrel.py). An occurrence keeps its planned local date as its name; a move changes
+# its times only. Each *_at column that says something was sent is claimed with UPDATE ... WHERE it IS NULL.
+
+
+class BorrelOccurrenceRow(Base):
+    """One borrel of a series: when it starts and ends, when its invite and reminder go, what happened to it."""
+
+    __tablename__ = "borrel_occurrences"
+    __table_args__ = (
+        UniqueConstraint("ritual_id", "local_date"),
+        Index("ix_borrel_occurrences_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ritual_id: Mapped[int] = mapped_column(ForeignKey("rituals.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date())
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    invite_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    invite_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    joined: Mapped[int | None] = mapped_column(Integer())
+    maybe: Mapped[int | None] = mapped_column(Integer())
+    declined: Mapped[int | None] = mapped_column(Integer())
+
+
+class BorrelRsvpRow(Base):
+    """A member's latest answer to one borrel's invite: join, maybe or no."""
+
+    __tablename__ = "borrel_rsvps"
+    __table_args__ = (CheckConstraint("answer IN ('join', 'maybe', 'no')", name="answer"),)
+
+    occurrence_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("borrel_occurrences.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    answer: Mapped[str] = mapped_column(String(8))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
