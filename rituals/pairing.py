@@ -21,7 +21,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from rituals.model import Member
 from rituals.schedule import local_instant
@@ -31,6 +32,7 @@ Windows = tuple[Window, ...]
 
 # Greedy looks at this many random people of a class before settling for the best seen there.
 _SAMPLES = 6
+_SCAN = 48
 # ...and at this many classes before settling for a partner from the same team or one met long ago.
 _CLASS_VISITS = 6
 # An exposed person is tested against every other exposed person directly while there are at most this many.
@@ -84,17 +86,27 @@ def working_windows(member: Member, start: date, days: int = 7) -> Windows:
 
     Away days are left out; overnight hours (22:00-06:00) end the next local day.
     """
+    return _working_windows(
+        member.timezone, member.work_days, member.work_start, member.work_end, member.away_until, start, days
+    )
+
+
+# Most people share their zone and hours with many others, so a round of 10,000 computes a few hundred of these.
+@lru_cache(maxsize=4096)
+def _working_windows(
+    timezone: str, work_days: tuple[int, ...], work_start: time, work_end: time, away_until: date | None,
+    start: date, days: int,
+) -> Windows:
     windows: list[Window] = []
+    if work_start == work_end:
+        return ()
     for offset in range(days):
         day = start + timedelta(days=offset)
-        if not member.works_on(day) or member.is_away_on(day):
+        if day.weekday() not in work_days or (away_until is not None and day <= away_until):
             continue
-        if member.work_start == member.work_end:
-            continue
-        begin = local_instant(day, member.work_start, member.timezone)
-        # Hours such as 22:00-06:00 end on the next local day.
-        end_day = day if member.work_end > member.work_start else day + timedelta(days=1)
-        end = local_instant(end_day, member.work_end, member.timezone)
+        begin = local_instant(day, work_start, timezone)
+        end_day = day if work_end > work_start else day + timedelta(days=1)
+        end = local_instant(end_day, work_end, timezone)
         if end > begin:
             windows.append((begin.astimezone(UTC), end.astimezone(UTC)))
     return _merged(windows)
@@ -110,12 +122,21 @@ def _merged(windows: list[Window]) -> Windows:
     return tuple(merged)
 
 
-def _intersection(a: Windows, b: Windows) -> Windows:
-    out: list[Window] = []
+# Inside the matcher windows are (start, end) in POSIX seconds: merging floats is several times faster than
+# merging datetimes, and a 10,000-person round merges a few thousand class pairs.
+Spans = tuple[tuple[float, float], ...]
+
+
+def _spans(windows: Windows) -> Spans:
+    return tuple((begin.timestamp(), end.timestamp()) for begin, end in windows)
+
+
+def _intersection(a: Spans, b: Spans) -> Spans:
+    out: list[tuple[float, float]] = []
     i = j = 0
     while i < len(a) and j < len(b):
-        begin = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
+        begin = a[i][0] if a[i][0] > b[j][0] else b[j][0]
+        end = a[i][1] if a[i][1] < b[j][1] else b[j][1]
         if begin < end:
             out.append((begin, end))
         if a[i][1] < b[j][1]:
@@ -125,13 +146,13 @@ def _intersection(a: Windows, b: Windows) -> Windows:
     return tuple(out)
 
 
-def _minutes(windows: Windows) -> int:
-    return int(sum((end - begin).total_seconds() for begin, end in windows) // 60)
+def _minutes(spans: Spans) -> int:
+    return int(sum(end - begin for begin, end in spans) // 60)
 
 
 def shared_minutes(a: Candidate, b: Candidate) -> int:
     """Total overlap of two candidates' working windows, in minutes."""
-    return _minutes(_intersection(a.windows, b.windows))
+    return _minutes(_intersection(_spans(a.windows), _spans(b.windows)))
 
 
 def match(
@@ -196,7 +217,7 @@ class _Matcher:
         self.cls = []
         for person in self.people:
             self.cls.append(class_of.setdefault(person.windows, len(class_of)))
-        self.class_windows = list(class_of)
+        self.class_windows = [_spans(windows) for windows in class_of]
         k = len(self.class_windows)
         self.class_members: list[list[int]] = [[] for _ in range(k)]
         for i, c in enumerate(self.cls):
@@ -290,24 +311,34 @@ class _Matcher:
         if not classes:
             return -1
         best, best_key = -1, (2, 2, 0)
-        start = self.rng.randrange(len(classes))
+        rand = self.rng.random
+        start = int(rand() * len(classes))
         visits = 0
         for step in range(len(classes)):
             members = pool[classes[(start + step) % len(classes)]]
             if not members:
                 continue
             visits += 1
-            if len(members) <= _SAMPLES:
-                seen: Sequence[int] = members
-            else:
-                seen = [members[self.rng.randrange(len(members))] for _ in range(_SAMPLES)]
-            for j in seen:
-                if j in self.recent[i]:
-                    continue
-                key = self._preference(i, j)
-                if key < best_key:
-                    best, best_key = j, key
-            if best_key == (0, 0, 0) or (best != -1 and visits >= _CLASS_VISITS):
+            size = len(members)
+            for look in range(2 if size > _SAMPLES else 1):
+                if size <= _SAMPLES:
+                    seen: Sequence[int] = members
+                elif look == 0:
+                    seen = [members[int(rand() * size)] for _ in range(_SAMPLES)]
+                else:
+                    # A few random looks usually find someone new from another team; when they do not (a class
+                    # of mostly one team, or of people met lately), a longer run of the shuffled pool is read.
+                    offset = int(rand() * size)
+                    seen = members[offset:offset + _SCAN] + members[:max(0, offset + _SCAN - size)]
+                for j in seen:
+                    if j in self.recent[i]:
+                        continue
+                    key = self._preference(i, j)
+                    if key < best_key:
+                        best, best_key = j, key
+                if best_key == (0, 0, 0):
+                    return best
+            if best != -1 and visits >= _CLASS_VISITS:
                 break
         return best
 
@@ -567,13 +598,17 @@ class _Matcher:
         return Matching(groups=tuple(built), unmatched=unmatched)
 
     def _group(self, indices: tuple[int, ...]) -> Group:
-        windows = self.class_windows[self.cls[indices[0]]]
-        for i in indices[1:]:
-            windows = _intersection(windows, self.class_windows[self.cls[i]])
+        if len(indices) == 2:
+            shared = self.overlap[self.cls[indices[0]]][self.cls[indices[1]]]
+        else:
+            spans = self.class_windows[self.cls[indices[0]]]
+            for i in indices[1:]:
+                spans = _intersection(spans, self.class_windows[self.cls[i]])
+            shared = _minutes(spans)
         agos = [self.met[i][j] for n, i in enumerate(indices) for j in indices[n + 1:] if j in self.met[i]]
         return Group(
             members=tuple(sorted(self.people[i].member_id for i in indices)),
-            shared_minutes=_minutes(windows),
+            shared_minutes=shared,
             cross_team=len({self.team[i] for i in indices}) >= 2,
             repeat=any(ago <= self.memory for ago in agos),
             last_met=min(agos, default=None),
