@@ -33,6 +33,8 @@ Windows = tuple[Window, ...]
 # Greedy looks at this many random people of a class before settling for the best seen there.
 _SAMPLES = 6
 _SCAN = 48
+# Pairs a same-team pair may swap partners with, looked at at random (all of them in a small round).
+_SWAP_TRIES = 200
 # ...and at this many classes before settling for a partner from the same team or one met long ago.
 _CLASS_VISITS = 6
 # An exposed person is tested against every other exposed person directly while there are at most this many.
@@ -270,6 +272,7 @@ class _Matcher:
             self._augment(allow_repeats=False)
             self._pair_leftovers_with_repeats()
             self._augment(allow_repeats=True)
+            self._mix_teams()
             self._form_trio()
         return self._result()
 
@@ -483,7 +486,34 @@ class _Matcher:
             if best != -1:
                 self.mate[i], self.mate[best] = best, i
 
-    # 4. The one trio
+    # 4. Mixing teams
+
+    def _mix_teams(self) -> None:
+        """Turn same-team pairs into cross-team ones by swapping partners with another pair, where both new
+        pairs are fresh and cross-team: greedy's late picks have little choice left, a swap gives them some."""
+        if len(set(self.team)) < 2:
+            return
+        paired = [i for i in range(self.n) if self.mate[i] != -1]
+        same_team = [i for i in paired if i < self.mate[i] and self.team[i] == self.team[self.mate[i]]]
+        everyone = len(paired) <= _SWAP_TRIES
+        for a in same_team:
+            b = self.mate[a]
+            tries = paired if everyone else [paired[int(self.rng.random() * len(paired))] for _ in range(_SWAP_TRIES)]
+            for c in tries:
+                d = self.mate[c]
+                if c in (a, b) or d in (a, b):
+                    continue
+                if self._swap_fits(a, c) and self._swap_fits(b, d):
+                    self.mate[a], self.mate[c], self.mate[b], self.mate[d] = c, a, d, b
+                    break
+                if self._swap_fits(a, d) and self._swap_fits(b, c):
+                    self.mate[a], self.mate[d], self.mate[b], self.mate[c] = d, a, c, b
+                    break
+
+    def _swap_fits(self, i: int, j: int) -> bool:
+        return self.team[i] != self.team[j] and self.fresh(i, j)
+
+    # 5. The one trio
 
     def _trio_fits(self, a: int, b: int, c: int, *, allow_repeats: bool) -> bool:
         edge = self.fits if allow_repeats else self.fresh
