@@ -222,6 +222,15 @@ def test_a_repeat_is_the_last_resort_to_cover_someone() -> None:
     assert [g.members for g in result.groups] == [(1, 2)] and result.repeats == 1
 
 
+def test_when_everyone_met_lately_the_longest_ago_meet_again() -> None:
+    history = {pair_of(1, 2): 1, pair_of(3, 4): 1, pair_of(1, 3): 10, pair_of(2, 4): 10, pair_of(1, 4): 5,
+               pair_of(2, 3): 5}
+    for seed in range(10):
+        result = run([person(i) for i in (1, 2, 3, 4)], history, seed=seed)
+        assert {(g.members, g.last_met) for g in result.groups} == {((1, 3), 10), ((2, 4), 10)}
+        assert result.repeats == 2 and result.unmatched == ()
+
+
 def test_people_who_never_met_come_before_those_who_met_long_ago() -> None:
     history = {pair_of(1, 2): 20, pair_of(3, 4): 30}
     for seed in range(10):
