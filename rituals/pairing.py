@@ -195,6 +195,9 @@ class _Matcher:
         self.memory = memory
         self.rng = random.Random(seed)
         self.team = [person.team for person in self.people]
+        self.mixed = len(set(self.team)) > 1
+        # The best a partner can be: someone never met, from another team when there is another team.
+        self.ideal = (0, 0, 0) if self.mixed else (1, 0, 0)
         index = {member_id: i for i, member_id in enumerate(ids)}
         self.met: list[dict[int, int]] = [{} for _ in range(self.n)]
         self.recent: list[set[int]] = [set() for _ in range(self.n)]
@@ -293,23 +296,30 @@ class _Matcher:
             for at, i in enumerate(members):
                 position[i] = at
 
+        # ...and how many of them each team has, so a class holding only one's own team is not searched in vain.
+        teams_in_pool: list[dict[str, int]] = [{} for _ in pool]
+        for i in range(self.n):
+            counts = teams_in_pool[self.cls[i]]
+            counts[self.team[i]] = counts.get(self.team[i], 0) + 1
+
         def take(i: int) -> None:
             members = pool[self.cls[i]]
             at, last = position[i], members[-1]
             members[at] = last
             position[last] = at
             members.pop()
+            teams_in_pool[self.cls[i]][self.team[i]] -= 1
 
         for i in order:
             if self.mate[i] != -1:
                 continue
             take(i)
-            partner = self._greedy_partner(i, pool)
+            partner = self._greedy_partner(i, pool, teams_in_pool)
             if partner != -1:
                 take(partner)
                 self.mate[i], self.mate[partner] = partner, i
 
-    def _greedy_partner(self, i: int, pool: list[list[int]]) -> int:
+    def _greedy_partner(self, i: int, pool: list[list[int]], teams_in_pool: list[dict[str, int]]) -> int:
         classes = self.feasible_classes[self.cls[i]]
         if not classes:
             return -1
@@ -318,12 +328,16 @@ class _Matcher:
         start = int(rand() * len(classes))
         visits = 0
         for step in range(len(classes)):
-            members = pool[classes[(start + step) % len(classes)]]
+            c = classes[(start + step) % len(classes)]
+            members = pool[c]
             if not members:
                 continue
-            visits += 1
             size = len(members)
-            for look in range(2 if size > _SAMPLES else 1):
+            others = size - teams_in_pool[c].get(self.team[i], 0)
+            if others == 0 and best != -1 and self.mixed:
+                continue  # only i's own team here, and a same-team partner is already in hand
+            visits += 1
+            for look in range(2 if size > _SAMPLES and others > 0 else 1):
                 if size <= _SAMPLES:
                     seen: Sequence[int] = members
                 elif look == 0:
@@ -339,7 +353,7 @@ class _Matcher:
                     key = self._preference(i, j)
                     if key < best_key:
                         best, best_key = j, key
-                if best_key == (0, 0, 0):
+                if best_key <= self.ideal:
                     return best
             if best != -1 and visits >= _CLASS_VISITS:
                 break
@@ -491,7 +505,7 @@ class _Matcher:
     def _mix_teams(self) -> None:
         """Turn same-team pairs into cross-team ones by swapping partners with another pair, where both new
         pairs are fresh and cross-team: greedy's late picks have little choice left, a swap gives them some."""
-        if len(set(self.team)) < 2:
+        if not self.mixed:
             return
         paired = [i for i in range(self.n) if self.mate[i] != -1]
         same_team = [i for i in paired if i < self.mate[i] and self.team[i] == self.team[self.mate[i]]]
