@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -30,6 +31,11 @@ from rituals.schedule import local_instant
 Window = tuple[datetime, datetime]
 Windows = tuple[Window, ...]
 
+# Up to this many people, augmenting searches run to the end, so a repeat-free cover is always found when one
+# exists. Above it, searches share a budget of neighbour looks: in a big round that has no full cover, proving
+# it (a failing search) can mean walking millions of edges, and the 2 s target matters more than the last pair.
+_EXACT_UP_TO = 2_000
+_LOOKS_BUDGET = 500_000
 # Greedy looks at this many random people of a class before settling for the best seen there.
 _SAMPLES = 6
 _SCAN = 48
@@ -175,6 +181,10 @@ def match(
     return _Matcher(candidates, history, memory, min_overlap_minutes, seed).run()
 
 
+class _OutOfLooks(Exception):
+    """A big round's search budget is spent; the matching so far stands."""
+
+
 class _Matcher:
     """The state of one round's matching; people are indices 0..n-1 in member-id order."""
 
@@ -216,6 +226,8 @@ class _Matcher:
         self._classify()
         self.mate = [-1] * self.n
         self.trio: tuple[int, int, int] | None = None
+        self.looks_left: int | None = None if self.n <= _EXACT_UP_TO else _LOOKS_BUDGET
+        self._failed_tree: list[int] = []
 
     def _classify(self) -> None:
         class_of: dict[Windows, int] = {}
@@ -367,6 +379,7 @@ class _Matcher:
         for i in range(self.n):
             if self.mate[i] == -1 and self.feasible_classes[self.cls[i]]:
                 exposed_by_component.setdefault(self.component[i], []).append(i)
+        dead: set[int] = set()
         for component in sorted(exposed_by_component):
             exposed = exposed_by_component[component]
             # Edmonds: a root without an augmenting path never gets one later, so each root is searched once.
@@ -376,9 +389,16 @@ class _Matcher:
                     break
                 if self.mate[root] != -1:
                     continue
-                end = self._search(root, edge, allow_repeats, open_, banned=frozenset())
+                try:
+                    end = self._search(root, edge, allow_repeats, open_, banned=dead)
+                except _OutOfLooks:
+                    return
                 exposed.remove(root)
-                if end != -1 and end in exposed:
+                if end == -1:
+                    # A failed search's tree (a Hungarian tree) holds no augmenting path now or after later
+                    # augmentations, so later searches skip it: a round pays for each dead end once.
+                    dead.update(self._failed_tree)
+                elif end in exposed:
                     exposed.remove(end)
 
     def _search(
@@ -387,11 +407,12 @@ class _Matcher:
         edge: Callable[[int, int], bool],
         allow_repeats: bool,
         targets: list[int],
-        banned: frozenset[int],
+        banned: AbstractSet[int],
     ) -> int:
         """One augmenting-path search from an exposed root (Edmonds); augments and returns the far end, or -1.
 
         State lives in dicts so a search costs what it visits, not n; `banned` people are left out of the graph.
+        On a big round every neighbour looked at counts against the round's budget (_OutOfLooks when spent).
         """
         mate = self.mate
         base: dict[int, int] = {}
@@ -427,6 +448,8 @@ class _Matcher:
                 v = parent[mate[v]]
 
         def augment(end: int) -> int:
+            if budget is not None:
+                self.looks_left = budget - looks
             v = end
             while v != -1:
                 pv = parent[v]
@@ -443,11 +466,17 @@ class _Matcher:
                     return t
             return -1
 
+        budget = self.looks_left
+        looks = 0
         head = 0
         while head < len(queue):
             v = queue[head]
             head += 1
             for to in self.neighbours(v, allow_repeats):
+                looks += 1
+                if budget is not None and looks > budget:
+                    self.looks_left = 0
+                    raise _OutOfLooks
                 if to in banned or base_of(v) == base_of(to) or mate[v] == to:
                     continue
                 if to == root or (mate[to] != -1 and mate[to] in parent):
@@ -476,6 +505,9 @@ class _Matcher:
                     found = reach_target(nxt)
                     if found != -1:
                         return augment(found)
+        if budget is not None:
+            self.looks_left = budget - looks
+        self._failed_tree = tree
         return -1
 
     # 3. Last resort: repeats
@@ -591,12 +623,16 @@ class _Matcher:
                 self.mate[v] = -1
             open_ = [i for i in range(self.n) if self.mate[i] == -1 and i not in banned]
             ok = True
-            for root in required:
-                if self.mate[root] != -1:
-                    continue
-                if self._search(root, self.fresh, False, open_, banned) == -1:
-                    ok = False
-                    break
+            try:
+                for root in required:
+                    if self.mate[root] != -1:
+                        continue
+                    if self._search(root, self.fresh, False, open_, banned) == -1:
+                        ok = False
+                        break
+            except _OutOfLooks:
+                self.mate = saved
+                return False
             if ok:
                 self.mate[b], self.mate[c] = c, b
                 self.trio = (a, b, c)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rituals import pairing
 from rituals.model import Member
 from rituals.pairing import Candidate, Matching, match, shared_minutes, working_windows
 
@@ -350,3 +351,16 @@ def test_a_planted_fresh_cover_is_always_found(count: int, density: float, plant
     check_invariants(people, history, 12, 60, result)
     assert result.unmatched == () and result.repeats == 0
     assert sum(1 for g in result.groups if len(g.members) == 3) == count % 2
+
+
+def test_a_big_round_cut_short_by_its_search_budget_still_keeps_every_promise(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Big rounds share a budget of search steps; pretend this small round is big and the budget tiny.
+    monkeypatch.setattr(pairing, "_EXACT_UP_TO", 0)
+    monkeypatch.setattr(pairing, "_LOOKS_BUDGET", 3)
+    rng = random.Random(11)
+    for seed in range(40):
+        people = [person(i, rng.choice(ZONES), team=rng.choice("ab"), start=rng.randrange(6, 12))
+                  for i in range(rng.randrange(2, 30))]
+        history = {pair_of(a.member_id, b.member_id): rng.randint(1, 15)
+                   for a, b in combinations(people, 2) if rng.random() < 0.6}
+        check_invariants(people, history, 12, 60, run(people, history, memory=12, need=60, seed=seed))
