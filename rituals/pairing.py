@@ -49,6 +49,7 @@ _DIRECT_TARGETS = 48
 _TRIO_BUDGET = 400
 _EXHAUSTIVE_TRIOS = 16
 _TRIO_LOOKS = 200_000
+_REBUILD_LOOKS = 600_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -609,6 +610,9 @@ class _Matcher:
         """
         tried = 0
         exhaustive = self.n <= _EXHAUSTIVE_TRIOS
+        if not exhaustive:
+            # Each try may be a failing search over the whole round: the tries share a budget of their own.
+            self.looks_left = min(_REBUILD_LOOKS, _REBUILD_LOOKS if self.looks_left is None else self.looks_left)
         for a, b, c in self._fresh_trios(x, None if exhaustive else _TRIO_LOOKS):
             if not exhaustive and tried >= _TRIO_BUDGET:
                 return False
