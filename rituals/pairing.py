@@ -12,8 +12,12 @@ How a round is matched (and why):
    matching on the graph of "enough shared time and not met within memory": if a repeat-free matching covering
    everyone exists, the result is one (the issue's promise).
 4. Only then, as a last resort for whoever is still alone, pairs that met within memory are allowed.
-5. When someone is left over (an odd count), they join a pair as the one trio, choosing the trio so that, when a
-   repeat-free cover with a trio exists, it is found (exhaustively on small rounds, within a budget on big ones).
+5. Same-team pairs swap partners with other pairs where that makes both pairs fresh and cross-team.
+6. When someone is left over (an odd count), they join a pair as the one trio. If nobody can, the matching is
+   rebuilt around some fitting trio so that, when a repeat-free cover with a trio exists, it is found
+   (exhaustively up to 16 people, within a budget above).
+Rounds above 2,000 people give their augmenting searches a budget (see _EXACT_UP_TO): a round that has no full
+cover can otherwise cost a walk over millions of edges to prove it.
 """
 
 from __future__ import annotations
@@ -36,18 +40,19 @@ Windows = tuple[Window, ...]
 # it (a failing search) can mean walking millions of edges, and the 2 s target matters more than the last pair.
 _EXACT_UP_TO = 2_000
 _LOOKS_BUDGET = 500_000
-# Greedy looks at this many random people of a class before settling for the best seen there.
+# Greedy takes this many random looks at a class, then reads a run this long when they found nobody ideal...
 _SAMPLES = 6
 _SCAN = 48
-# Pairs a same-team pair may swap partners with, looked at at random (all of them in a small round).
-_SWAP_TRIES = 200
-# ...and at this many classes before settling for a partner from the same team or one met long ago.
+# ...and visits this many classes before settling for a partner from the same team or one met long ago.
 _CLASS_VISITS = 6
 # An exposed person is tested against every other exposed person directly while there are at most this many.
 _DIRECT_TARGETS = 48
-# Trios tried (each a few augmenting searches) when nobody left over can simply join a pair; all of them below.
-_TRIO_BUDGET = 400
+# Pairs a same-team pair may swap partners with, looked at at random (all of them in a small round).
+_SWAP_TRIES = 200
+# Rebuilding around a trio: every fitting trio on a round this small; otherwise at most this many trios tried,
+# this many triples looked at to find them, and this many search steps spent on them.
 _EXHAUSTIVE_TRIOS = 16
+_TRIO_BUDGET = 400
 _TRIO_LOOKS = 200_000
 _REBUILD_LOOKS = 600_000
 
