@@ -39,7 +39,8 @@ Windows = tuple[Window, ...]
 # exists. Above it, searches share a budget of neighbour looks: in a big round that has no full cover, proving
 # it (a failing search) can mean walking millions of edges, and the 2 s target matters more than the last pair.
 _EXACT_UP_TO = 2_000
-_LOOKS_BUDGET = 500_000
+_LOOKS_BUDGET = 1_000_000
+_SEARCH_LOOKS = 200_000
 # Greedy takes this many random looks at a class, then reads a run this long when they found nobody ideal...
 _SAMPLES = 6
 _SCAN = 48
@@ -398,7 +399,11 @@ class _Matcher:
                 try:
                     end = self._search(root, edge, allow_repeats, open_, banned=dead)
                 except _OutOfLooks:
-                    return
+                    # Too long for one search: leave this one alone (unpruned) and go on while budget remains.
+                    exposed.remove(root)
+                    if not self.looks_left:
+                        return
+                    continue
                 exposed.remove(root)
                 if end == -1:
                     # A failed search's tree (a Hungarian tree) holds no augmenting path now or after later
@@ -454,8 +459,8 @@ class _Matcher:
                 v = parent[mate[v]]
 
         def augment(end: int) -> int:
-            if budget is not None:
-                self.looks_left = budget - looks
+            if self.looks_left is not None:
+                self.looks_left = max(0, self.looks_left - looks)
             v = end
             while v != -1:
                 pv = parent[v]
@@ -472,7 +477,8 @@ class _Matcher:
                     return t
             return -1
 
-        budget = self.looks_left
+        budget = None if self.looks_left is None else min(self.looks_left, _SEARCH_LOOKS)
+        inside: dict[int, list[int]] = {}  # a blossom's base -> everyone whose base it is
         looks = 0
         head = 0
         while head < len(queue):
@@ -481,7 +487,7 @@ class _Matcher:
             for to in self.neighbours(v, allow_repeats):
                 looks += 1
                 if budget is not None and looks > budget:
-                    self.looks_left = 0
+                    self.looks_left = max(0, (self.looks_left or 0) - looks)
                     raise _OutOfLooks
                 if to in banned or base_of(v) == base_of(to) or mate[v] == to:
                     continue
@@ -490,8 +496,16 @@ class _Matcher:
                     blossom: set[int] = set()
                     mark(v, stop, to, blossom)
                     mark(to, stop, v, blossom)
-                    for u in tree:
-                        if base_of(u) in blossom:
+                    # Every person of the blossom's sub-blossoms takes its base: found through `inside`, not by
+                    # walking the whole tree per blossom (which made a dense round's failing search quadratic).
+                    merged = inside.setdefault(stop, [stop])
+                    for old_base in blossom:
+                        if old_base == stop:
+                            continue
+                        moved = inside.pop(old_base, [old_base])
+                        looks += len(moved)
+                        merged.extend(moved)
+                        for u in moved:
                             base[u] = stop
                             if u not in even:
                                 even.add(u)
@@ -511,8 +525,8 @@ class _Matcher:
                     found = reach_target(nxt)
                     if found != -1:
                         return augment(found)
-        if budget is not None:
-            self.looks_left = budget - looks
+        if self.looks_left is not None:
+            self.looks_left = max(0, self.looks_left - looks)
         self._failed_tree = tree
         return -1
 
@@ -641,7 +655,9 @@ class _Matcher:
                         break
             except _OutOfLooks:
                 self.mate = saved
-                return False
+                if not self.looks_left:
+                    return False
+                continue
             if ok:
                 self.mate[b], self.mate[c] = c, b
                 self.trio = (a, b, c)
