@@ -121,6 +121,11 @@ async def test_a_borrel_in_the_local_chat(served: tuple[Ritme, FakeClock, PulseC
     assert any("vrijdag 4 december (borrel 2) gaat niet door; 1 mensen die mee zouden doen zijn ingelicht" in text_of(m)
                for m in await chat.history("anna"))
 
+    # A click on a copy of the invite still showing its buttons answers privately and changes nothing.
+    await _press(chat, "priya", upcoming, "join")
+    assert "is cancelled, so there is nothing to answer" in text_of((await chat.history("priya"))[-1])
+    assert (await _invites(chat, "priya"))[-1] == cancelled
+
     clock.set(NEXT_REMIND)
     await ritme.dispatcher.tick()
     assert len(await _private(chat, dana, "borrel-reminder:")) == 1  # still only last week's

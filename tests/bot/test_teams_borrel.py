@@ -88,15 +88,20 @@ async def _tell(rig: TeamsRig, user: str, text: str) -> None:
     await rig.until(lambda: rig.to(user), before + 1)
 
 
-async def _click(rig: TeamsRig, user: str, invite: Call, answer: str) -> None:
+def _submit(user: str, invite: Call, answer: str) -> dict[str, Any]:
     """The member presses a button on the invite's card in the channel: Teams sends a message in the post's thread
-    with the Action.Submit's data as its value. Waits until the card is replaced."""
+    with the Action.Submit's data as its value."""
     [button] = [action for action in _card(invite)["actions"] if action["data"]["value"].endswith(f":{answer}")]
     activity = _base("message", next(ACTIVITY_IDS), conversation=channel(TEAM_ID, thread=invite.answer["id"]),
                      user=user, name=NAMES[user], locale="en-GB")
     activity.update(replyToId=invite.answer["id"], value=button["data"], channelData=team_data(TEAM_ID, "General"))
+    return activity
+
+
+async def _click(rig: TeamsRig, user: str, invite: Call, answer: str) -> None:
+    """A press on the invite's card; waits until the card is replaced."""
     before = len(_edits(rig, invite))
-    await rig.post(activity)
+    await rig.post(_submit(user, invite, answer))
     await rig.until(lambda: _edits(rig, invite), before + 1)
 
 
@@ -165,6 +170,12 @@ async def test_a_borrel_over_teams(rig: TeamsRig) -> None:
     assert "This borrel is cancelled." in _texts(cancelled) and "actions" not in _card(cancelled)
     [told] = await rig.until(lambda: [c for c in rig.to(CHRIS) if "is cancelled" in _texts(c)])
     assert "Friday 4 December at 21:00 your time is cancelled" in _texts(told)
+
+    # Dana's Teams still shows the card with its buttons: her click is answered privately and changes nothing.
+    await rig.post(_submit(DANA, upcoming, "join"))
+    [refused] = await rig.until(lambda: rig.to(DANA))
+    assert "is cancelled, so there is nothing to answer" in _texts(refused)
+    assert len(_edits(rig, upcoming)) == 2
 
     rig.clock.set(NEXT_REMIND)
     await rig.ritme.dispatcher.tick()
