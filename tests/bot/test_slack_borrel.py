@@ -1,0 +1,156 @@
+"""A whole virtual borrel over Slack: the real bolt app, the real engine and database, a fake Slack Web API.
+
+Ada sets up a borrel in #team; on Friday the invite is posted there with three buttons; members press them in the
+channel and each press edits that same post (chat.update of its ts) with the live count; those who come get a DM
+before the start in the zone Slack gives them; and the next Friday's borrel, cancelled, says so on its invite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from bot.wiring import assemble, serving
+from tests.adapters.slack.fake_slack import Call, FakeSlack
+from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
+from tests.bot.test_slack_pulse import SlackRig
+from tests.rituals.harness import FakeClock
+
+MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+# Friday 27 November in Amsterdam (UTC+1): the invite at 10:00, the reminder at 16:20 for a start at 16:30.
+INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
+NEXT_INVITE = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+NEXT_REMIND = datetime(2026, 12, 4, 15, 20, tzinfo=UTC)
+LINK = "https://meet.example/borrel"
+# Who they are on Slack (users.info): Chitra works from Kolkata, Bram reads Slack in Dutch.
+PROFILES = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/Amsterdam", "nl-NL"),
+            "U3": ("Chitra", "Asia/Kolkata", "en-IN"), "U4": ("Dana", "Europe/Amsterdam", "en-GB"),
+            "U5": ("Eva", "Europe/Amsterdam", "en-GB")}
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
+    async with FakeSlack() as fake:
+        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
+                                     "profile": {"display_name": name}}
+                              for user, (name, tz, locale) in PROFILES.items()})
+        database = tmp_path / "ritme.db"
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0,
+            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
+        )
+        clock = FakeClock(MONDAY_0800_AMSTERDAM)
+        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
+            async with aiohttp.ClientSession() as session:
+                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
+
+
+def _blocks(call: Call) -> list[dict[str, Any]]:
+    blocks = call.args.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+
+def _buttons(call: Call) -> list[dict[str, Any]]:
+    return [element for block in _blocks(call) if block["type"] == "actions" for element in block["elements"]]
+
+
+def _text(call: Call) -> str:
+    return str(call.args.get("text", "")) + json.dumps(_blocks(call), ensure_ascii=False)
+
+
+def _dms(rig: SlackRig, user: str, words: str) -> list[str]:
+    """The texts of the DMs Ritme sent the member that hold `words`."""
+    return [_text(call) for call in rig.posted(user) if words in _text(call)]
+
+
+def _occurrence(invite: Call) -> str:
+    """The occurrence the invite's buttons answer for (their value is `{occurrence}:{answer}`)."""
+    return str(json.loads(_buttons(invite)[0]["value"])["value"]).split(":")[0]
+
+
+async def _press(rig: SlackRig, user: str, invite: Call, answer: str) -> None:
+    """Press a button on the invite in #team as Slack sends it, from the channel message; wait for its edit."""
+    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    [button] = [b for b in _buttons(invite) if json.loads(b["value"])["value"].endswith(f":{answer}")]
+    payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
+    payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}
+    payload["channel"] = {"id": "C1", "name": "team"}
+    payload["message"] = {"type": "message", "ts": ts, "text": invite.args["text"]}
+    before = len(rig.updates(ts))
+    assert (await rig.slack.interaction(payload)).status == 200
+    await rig.until(lambda: rig.updates(ts), before + 1)
+
+
+async def test_a_borrel_over_slack(rig: SlackRig) -> None:
+    assert (await rig.slack.event(member_joined("Ev1", user_id="U4"))).status == 200
+    await rig.until_members(1)
+    assert (await rig.slack.command(f"borrel create fri 16:30 45m {LINK}", user_id="U1")).status == 200
+    ephemeral = lambda: rig.fake.calls_to("chat.postEphemeral", ok=True)  # noqa: E731
+    [created] = await rig.until(lambda: [c for c in ephemeral() if "Borrel 1 for #team" in c.args["text"]])
+    assert "every week on Fri, 16:30–17:15 (Europe/Amsterdam)" in created.args["text"]
+
+    rig.clock.set(INVITE.replace(hour=8, minute=59))  # 09:59 in Amsterdam: not yet
+    await rig.ritme.dispatcher.tick()
+    assert rig.posted("C1") == []
+    rig.clock.set(INVITE)
+    await rig.ritme.dispatcher.tick()
+    [invite] = rig.posted("C1")
+    text = _text(invite)
+    assert "Virtual borrel of #team" in text and "Friday 27 November, 16:30–17:15 (Europe/Amsterdam)" in text
+    assert LINK in text and "Joining: 0 · maybe: 0 · not this time: 0" in text
+    assert [(b["type"], b["text"]["text"]) for b in _buttons(invite)] == [
+        ("button", "Join"), ("button", "Maybe"), ("button", "Not this time"),
+    ]
+    assert {json.loads(b["value"])["action"] for b in _buttons(invite)} == {"borrel.rsvp"}
+
+    # Presses in the channel edit the invite's own post, the count as it now stands.
+    for user, answer in (("U1", "join"), ("U3", "join"), ("U2", "maybe"), ("U5", "join"), ("U5", "no")):
+        await _press(rig, user, invite, answer)
+    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    edits = rig.updates(ts)
+    assert len(edits) == 5 and all(edit.args["channel"] == "C1" for edit in edits)
+    assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada and Chitra" in _text(edits[-1])
+    assert "Eva" not in _text(edits[-1])  # a "not this time" is counted, never named
+    assert len(rig.posted("C1")) == 1  # no second invite
+    [chitra] = await rig.until(lambda: [c for c in rig.posted("U3") if "your time" in _text(c)])
+    assert "Friday 27 November at 21:00 your time (Asia/Kolkata)" in _text(chitra)  # her zone, from users.info
+    [bram] = await rig.until(lambda: [c for c in rig.posted("U2") if "jouw tijd" in _text(c)])
+    assert "Misschien dus, voor de borrel van #team" in _text(bram)  # Bram's Slack speaks Dutch
+
+    # 16:20 in Amsterdam: a DM to each who said join or maybe, in their own zone and language.
+    rig.clock.set(REMIND)
+    await rig.ritme.dispatcher.tick()
+    [chitra_reminder] = _dms(rig, "U3", "starts in")
+    assert "starts in 10 minutes: 21:00 your time (Asia/Kolkata)" in chitra_reminder and LINK in chitra_reminder
+    [ada_reminder] = _dms(rig, "U1", "starts in")
+    assert "16:30 your time (Europe/Amsterdam)" in ada_reminder
+    [bram_reminder] = _dms(rig, "U2", "begint over")
+    assert "De borrel van #team begint over 10 minuten: 16:30 jouw tijd (Europe/Amsterdam)" in bram_reminder
+    assert _dms(rig, "U5", "Noted: not this time") and not _dms(rig, "U5", "starts in")  # Eva said no
+    assert rig.posted("U4") == []  # Dana, in #team, said nothing, and hears nothing
+
+    # The next Friday's invite; Chitra joins it, then Ada cancels it: the post says so, without buttons.
+    rig.clock.set(NEXT_INVITE)
+    await rig.ritme.dispatcher.tick()
+    [_, upcoming] = rig.posted("C1")
+    assert "Friday 4 December" in _text(upcoming)
+    await _press(rig, "U3", upcoming, "join")
+    assert (await rig.slack.command("borrel cancel", user_id="U1")).status == 200
+    next_ts = await rig.ts(f"borrel-invite:{_occurrence(upcoming)}", "C1")
+    cancelled = (await rig.until(lambda: rig.updates(next_ts), 2))[-1]
+    assert "This borrel is cancelled." in _text(cancelled) and not _buttons(cancelled)
+    [told] = await rig.until(lambda: [c for c in rig.posted("U3") if "is cancelled" in _text(c)])
+    assert "Friday 4 December at 21:00 your time is cancelled" in _text(told)
+
+    rig.clock.set(NEXT_REMIND)
+    await rig.ritme.dispatcher.tick()
+    assert len(_dms(rig, "U3", "starts in")) == 1  # only last week's
+    assert len(rig.posted("C1")) == 2
