@@ -1181,8 +1181,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "De borrel van #{team} is verplaatst: nu {date} om {time} jouw tijd ({zone}).",
     ),
     "borrel.cancel_done": (
-        "The borrel of {date} (borrel {id}) is cancelled; {count} people who said join or maybe were told.",
-        "De borrel van {date} (borrel {id}) gaat niet door; {count} mensen die mee zouden doen zijn ingelicht.",
+        "The borrel of {date} (borrel {id}) is cancelled; told everyone who said join or maybe: {count}.",
+        "De borrel van {date} (borrel {id}) gaat niet door; ingelicht wie mee zou doen of misschien: {count}.",
     ),
     "borrel.move_done": (
         "The borrel of {old} (borrel {id}) now starts {date} at {at} ({zone}).",
@@ -1191,8 +1191,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "borrel.history_empty": ("Borrel {id} has no past borrels yet.", "Borrel {id} heeft nog geen borrels gehad."),
     "borrel.history_header": ("Recent borrels of #{team} (borrel {id}):", "Recente borrels van #{team} (borrel {id}):"),
     "borrel.history_line": (
-        "{date}: {joined} joined, {maybe} maybe, {no} not this time",
-        "{date}: {joined} deden mee, {maybe} misschien, {no} deze keer niet",
+        "{date}: joined {joined}, maybe {maybe}, not this time {no}",
+        "{date}: mee {joined}, misschien {maybe}, deze keer niet {no}",
     ),
     "borrel.history_cancelled": ("{date}: cancelled", "{date}: afgezegd"),
     "borrel.icebreaker.1": ("What was the best thing you ate this week?", "Wat was het lekkerste dat je deze week at?"),
