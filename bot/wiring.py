@@ -38,9 +38,11 @@ from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.catalog import Catalog
+from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
+from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
@@ -86,10 +88,12 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         store = SqlStore(database, clock=clock)
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
         failures = SqlFailureLog(database)
+        catalog = Catalog()
+        coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock)
         engine = Engine(
             store=store,
             clock=clock,
-            catalog=Catalog(),
+            catalog=catalog,
             settings=EngineSettings(
                 default_timezone=settings.default_timezone,
                 default_locale=settings.default_locale,
@@ -100,6 +104,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             ),
             failures=failures,
             pulses=SqlPulseStore(database),
+            coffee=coffee,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -88,7 +88,7 @@ def parse_coffee(words: list[str]) -> CoffeeCommand | Help:
         return _parse_create(rest)
     if verb in _MEMBER_VERBS or verb in ("pause", "resume", "delete"):
         if rest:
-            raise CommandError("error.coffee_extra", verb=verb, value=" ".join(rest))
+            raise CommandError("error.coffee_extra", verb=verb, value=" ".join(rest), example=f"/ritme coffee {verb}")
         if verb in ("pause", "resume", "delete"):
             return CoffeeAction(verb)  # type: ignore[arg-type]
         return CoffeeMember(_MEMBER_VERBS[verb])  # type: ignore[arg-type]
@@ -132,7 +132,7 @@ def _parse_machine(words: list[str]) -> CoffeeMachine | CoffeeMachineOff:
     if words:
         days = parse_days(words.pop(0), MACHINE_EXAMPLE)
     if words:
-        raise CommandError("error.coffee_extra", verb="machine", value=" ".join(words))
+        raise CommandError("error.coffee_extra", verb="machine", value=" ".join(words), example=MACHINE_EXAMPLE)
     return CoffeeMachine(link=link, at=at, until=until, days=days)
 
 

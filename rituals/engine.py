@@ -9,6 +9,8 @@ from typing import Any
 
 from rituals import failures, home, pulse, standup
 from rituals.catalog import Catalog, supported
+from rituals.coffee import CoffeeRituals
+from rituals.coffee_commands import COFFEE_COMMANDS, CoffeeCommand
 from rituals.commands import (
     Command,
     CommandError,
@@ -121,6 +123,7 @@ class Engine:
         settings: EngineSettings,
         failures: FailureLog | None = None,
         pulses: PulseStore | None = None,
+        coffee: CoffeeRituals | None = None,
     ) -> None:
         self._store = store
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
@@ -131,6 +134,8 @@ class Engine:
         # Where adapters record what they could not deliver; without one, managers are told of none.
         self._failures = failures
         self._schedule_changes = 0
+        # The coffee machine and coffee pairing keep their own schedule and tables (rituals/coffee.py).
+        self._coffee = coffee
 
     @property
     def schedule_changes(self) -> int:
@@ -190,12 +195,12 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
+        self, command: Command | CoffeeCommand, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
         now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
-            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager") else "main"
+            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager", "coffee") else "main"
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
@@ -205,6 +210,8 @@ class Engine:
             raise CommandError("error.no_team")
         name = team.name if team else (event.channel_name or event.channel_id)
         managers = await self._store.managers(team.id) if team else []
+        if isinstance(command, COFFEE_COMMANDS):
+            return await self._coffee_rituals().run(command, member, event, team, managers, reply, now)
         if isinstance(command, (StandupList, PulseList)):
             kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
             rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []
@@ -646,6 +653,8 @@ class Engine:
                 previous = context.previous.values if context.previous else ()
                 deadline = context.occurrence.digest_due_at
                 return [self._form(context.ritual, member, context.team, context.delivery.id, deadline, previous)]
+        if event.action.startswith("coffee.") and self._coffee is not None:
+            return await self._coffee.on_button(member, event.action, event.value)
         if event.action in (pulse.TALK_ACTION, pulse.TALK_CONFIRM_ACTION) and event.value.isdigit():
             talk = await self._on_talk(member, int(event.value), confirmed=event.action == pulse.TALK_CONFIRM_ACTION)
             if talk:
@@ -802,6 +811,9 @@ class Engine:
             posted = await self._post_digest(occurrence_id, now)
             if posted:
                 yield posted
+        if self._coffee is not None:
+            async for batch in self._coffee.due(now):
+                yield batch
 
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
@@ -836,6 +848,11 @@ class Engine:
             catalog=self._catalog, ritual=ritual, member=member, address=address_of(member), team_name=team.name,
             delivery_id=delivery_id, deadline=deadline, values=values,
         )
+
+    def _coffee_rituals(self) -> CoffeeRituals:
+        if self._coffee is None:
+            raise RuntimeError("a coffee command came in but the engine was built without CoffeeRituals")
+        return self._coffee
 
     def _pulse_store(self) -> PulseStore:
         if self._pulses is None:

@@ -12,9 +12,11 @@ from sqlalchemy import MetaData, select, text
 
 from adapters.failures import MemoryFailureLog
 from rituals.catalog import Catalog
+from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
+from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
@@ -165,8 +167,10 @@ MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 def make_engine(
     store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: MemoryFailureLog | None = None
 ) -> Engine:
-    return Engine(store=store, clock=clock, catalog=Catalog(), settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine))
+    catalog = Catalog()
+    coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
+    return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
+                  pulses=SqlPulseStore(store.engine), coffee=coffee)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
