@@ -259,3 +259,15 @@ async def test_the_first_to_set_up_coffee_becomes_manager_and_help_lists_it(harn
     assert "coffee machine" in await harness.reply_text(LEAD, "coffee help")
     nobody = await harness.reply_text(LEAD, "coffee join", channel="elsewhere")
     assert "#elsewhere has no coffee pairing yet" in nobody
+
+
+@pytest.mark.asyncio
+async def test_a_group_waits_while_one_of_them_is_not_working(harness: Harness) -> None:
+    partner = people(1)[0]
+    await start(harness, [partner], "coffee create mon 07:00 enrol all")
+    assert groups(await round_at(harness, MONDAY_0800 - timedelta(hours=1))) == []  # 07:00: before their hours
+    harness.clock.set(MONDAY_0800 + timedelta(minutes=30))
+    await harness.reply_text(partner, "me away until 2026-11-23")  # after the round was formed
+    assert groups(await round_at(harness, MONDAY_0800 + timedelta(hours=1))) == []  # 09:00, but one is away
+    [pair] = groups(await round_at(harness, MONDAY_0800 + timedelta(days=1, hours=1)))  # Tuesday 09:00
+    assert who(pair) == {"lead", "p1"}
