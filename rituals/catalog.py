@@ -1062,6 +1062,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "☕ The coffee machine is open until {until}. Drop in for a chat: {link}",
         "☕ De koffieautomaat is open tot {until}. Schuif aan voor een praatje: {link}",
     ),
+    "coffee.machine_item": (
+        "{id}. coffee machine: {days} {at}-{until} ({zone}){paused}",
+        "{id}. koffieautomaat: {days} {at}-{until} ({zone}){paused}",
+    ),
+    "coffee.pairing_item": (
+        "{id}. coffee pairing: {frequency} on {days} at {at} ({zone}){paused}",
+        "{id}. koffiekoppels: {frequency} op {days} om {at} ({zone}){paused}",
+    ),
     "coffee.weekly": ("every week", "elke week"),
     "coffee.biweekly": ("every two weeks", "om de week"),
     "coffee.enrol_all": (

@@ -125,6 +125,18 @@ def next_round(ritual: Ritual, now: datetime, latest: date | None) -> date:
         day += timedelta(days=1)
 
 
+def list_item(catalog: Catalog, locale: str, ritual: Ritual) -> str:
+    """A coffee machine or pairing in one line, as a manager's overview lists a team's rituals."""
+    paused = catalog.text(locale, "coffee.paused_note") if ritual.paused else ""
+    days, at = catalog.days(locale, ritual.days), catalog.time(ritual.at)
+    if ritual.kind is RitualKind.COFFEE_MACHINE:
+        return catalog.text(locale, "coffee.machine_item", id=ritual.id, days=days, at=at, zone=ritual.timezone,
+                            until=catalog.time(ritual.coffee_machine.until), paused=paused)
+    frequency = catalog.text(locale, "coffee.weekly" if ritual.coffee.every_weeks == 1 else "coffee.biweekly")
+    return catalog.text(locale, "coffee.pairing_item", id=ritual.id, frequency=frequency, days=days, at=at,
+                        zone=ritual.timezone, paused=paused)
+
+
 class CoffeeRituals:
     """Commands, rounds and messages of the coffee machine and coffee pairing; the Engine hands them over."""
 
@@ -440,14 +452,17 @@ class CoffeeRituals:
                 return membership.team.name
         return team.name
 
-    async def _people(self, teams: dict[int, tuple[Ritual, Team]], group: CoffeeGroup) -> tuple[
-        Ritual, Team, list[Member]
-    ] | None:
+    async def _people(
+        self, teams: dict[int, tuple[Ritual, Team]], known: dict[int, dict[int, Member]], group: CoffeeGroup
+    ) -> tuple[Ritual, Team, list[Member]] | None:
+        """The group's ritual, team and members who are still in it; `known` caches each team's members."""
         found = teams.get(group.ritual_id)
         if found is None:
             return None
         ritual, team = found
-        members = [m for m in await self._store.team_members(team.id) if m.id in group.members]
+        if team.id not in known:
+            known[team.id] = {m.id: m for m in await self._store.team_members(team.id)}
+        members = [known[team.id][m] for m in group.members if m in known[team.id]]
         return (ritual, team, members) if members else None
 
     @staticmethod
@@ -459,8 +474,9 @@ class CoffeeRituals:
 
     async def _intros(self, teams: dict[int, tuple[Ritual, Team]], now: datetime) -> list[Message]:
         messages: list[Message] = []
+        known: dict[int, dict[int, Member]] = {}
         for group in await self._coffee.due_intros(now, self._batch_size):
-            found = await self._people(teams, group)
+            found = await self._people(teams, known, group)
             if found is None:
                 continue
             ritual, team, members = found
@@ -499,8 +515,9 @@ class CoffeeRituals:
 
     async def _follow_ups(self, teams: dict[int, tuple[Ritual, Team]], now: datetime) -> list[Message]:
         messages: list[Message] = []
+        known: dict[int, dict[int, Member]] = {}
         for group in await self._coffee.due_follow_ups(now, self._batch_size):
-            found = await self._people(teams, group)
+            found = await self._people(teams, known, group)
             if found is None or len(found[2]) < 2:
                 continue
             ritual, team, members = found

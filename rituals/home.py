@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rituals import failures, pulse, standup
+from rituals import coffee, failures, pulse, standup
 from rituals.catalog import Catalog
 from rituals.model import Member, Ritual, RitualKind, Team
 from rituals.outbound import HomeView, Line, MemberAddress, Section, Span, Text
@@ -136,14 +136,20 @@ def _managed(catalog: Catalog, member: Member, managed: Sequence[ManagedTeam], n
             lines.append((Span(text=""),))
         lines.append((Span(text=f"#{team.name}", bold=True, user=True),))
         if entry.rituals:
-            lines.extend(
-                (Span(text=(pulse if ritual.kind is RitualKind.PULSE else standup).list_item(catalog, locale, ritual)),)
-                for ritual in entry.rituals
-            )
+            lines.extend((Span(text=_list_item(catalog, locale, ritual)),) for ritual in entry.rituals)
         else:
             lines.append(_line(catalog, locale, "home.managed.no_rituals", {"team": team.name}))
         lines.append(_failures(catalog, member, entry))
     return Text(tuple(lines))
+
+
+def _list_item(catalog: Catalog, locale: str, ritual: Ritual) -> str:
+    """One ritual as its kind's `list` shows it."""
+    if ritual.kind is RitualKind.PULSE:
+        return pulse.list_item(catalog, locale, ritual)
+    if ritual.kind in (RitualKind.COFFEE, RitualKind.COFFEE_MACHINE):
+        return coffee.list_item(catalog, locale, ritual)
+    return standup.list_item(catalog, locale, ritual)
 
 
 def _failures(catalog: Catalog, member: Member, entry: ManagedTeam) -> Line:

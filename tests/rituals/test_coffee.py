@@ -271,3 +271,14 @@ async def test_a_group_waits_while_one_of_them_is_not_working(harness: Harness) 
     assert groups(await round_at(harness, MONDAY_0800 + timedelta(hours=1))) == []  # 09:00, but one is away
     [pair] = groups(await round_at(harness, MONDAY_0800 + timedelta(days=1, hours=1)))  # Tuesday 09:00
     assert who(pair) == {"lead", "p1"}
+
+
+@pytest.mark.asyncio
+async def test_a_managers_overview_lists_the_coffee_machine_and_pairing(harness: Harness) -> None:
+    await start(harness, [], "coffee create biweekly mon 10:00")
+    await harness.reply_text(LEAD, "coffee machine https://meet.example/koffie 09:30 10:30")
+    await harness.reply_text(LEAD, "coffee pause")
+    view = await harness.home(LEAD)
+    text = "\n".join(section.text.as_plain() for section in view.sections)
+    assert "coffee pairing: every two weeks on Mon at 10:00 (Europe/Amsterdam), paused" in text
+    assert "coffee machine: Mon-Fri 09:30-10:30 (Europe/Amsterdam)" in text
