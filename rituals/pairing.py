@@ -12,16 +12,22 @@ How a round is matched (and why):
    matching on the graph of "enough shared time and not met within memory": if a repeat-free matching covering
    everyone exists, the result is one (the issue's promise).
 4. Only then, as a last resort for whoever is still alone, pairs that met within memory are allowed.
-5. When someone is left over (an odd count), they join a pair as the one trio, choosing the trio so that, when a
-   repeat-free cover with a trio exists, it is found (exhaustively on small rounds, within a budget on big ones).
+5. Same-team pairs swap partners with other pairs where that makes both pairs fresh and cross-team.
+6. When someone is left over (an odd count), they join a pair as the one trio. If nobody can, the matching is
+   rebuilt around some fitting trio so that, when a repeat-free cover with a trio exists, it is found
+   (exhaustively up to 16 people, within a budget above).
+Rounds above 2,000 people give their augmenting searches a budget (see _EXACT_UP_TO): a round that has no full
+cover can otherwise cost a walk over millions of edges to prove it.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from rituals.model import Member
 from rituals.schedule import local_instant
@@ -29,16 +35,26 @@ from rituals.schedule import local_instant
 Window = tuple[datetime, datetime]
 Windows = tuple[Window, ...]
 
-# Greedy looks at this many random people of a class before settling for the best seen there.
+# Up to this many people, augmenting searches run to the end, so a repeat-free cover is always found when one
+# exists. Above it, searches share a budget of neighbour looks: in a big round that has no full cover, proving
+# it (a failing search) can mean walking millions of edges, and the 2 s target matters more than the last pair.
+_EXACT_UP_TO = 2_000
+_LOOKS_BUDGET = 500_000
+# Greedy takes this many random looks at a class, then reads a run this long when they found nobody ideal...
 _SAMPLES = 6
-# ...and at this many classes before settling for a partner from the same team or one met long ago.
+_SCAN = 48
+# ...and visits this many classes before settling for a partner from the same team or one met long ago.
 _CLASS_VISITS = 6
 # An exposed person is tested against every other exposed person directly while there are at most this many.
 _DIRECT_TARGETS = 48
-# Trios tried (each a few augmenting searches) when nobody left over can simply join a pair; all of them below.
-_TRIO_BUDGET = 400
+# Pairs a same-team pair may swap partners with, looked at at random (all of them in a small round).
+_SWAP_TRIES = 200
+# Rebuilding around a trio: every fitting trio on a round this small; otherwise at most this many trios tried,
+# this many triples looked at to find them, and this many search steps spent on them.
 _EXHAUSTIVE_TRIOS = 16
+_TRIO_BUDGET = 400
 _TRIO_LOOKS = 200_000
+_REBUILD_LOOKS = 600_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,17 +100,27 @@ def working_windows(member: Member, start: date, days: int = 7) -> Windows:
 
     Away days are left out; overnight hours (22:00-06:00) end the next local day.
     """
+    return _working_windows(
+        member.timezone, member.work_days, member.work_start, member.work_end, member.away_until, start, days
+    )
+
+
+# Most people share their zone and hours with many others, so a round of 10,000 computes a few hundred of these.
+@lru_cache(maxsize=4096)
+def _working_windows(
+    timezone: str, work_days: tuple[int, ...], work_start: time, work_end: time, away_until: date | None,
+    start: date, days: int,
+) -> Windows:
     windows: list[Window] = []
+    if work_start == work_end:
+        return ()
     for offset in range(days):
         day = start + timedelta(days=offset)
-        if not member.works_on(day) or member.is_away_on(day):
+        if day.weekday() not in work_days or (away_until is not None and day <= away_until):
             continue
-        if member.work_start == member.work_end:
-            continue
-        begin = local_instant(day, member.work_start, member.timezone)
-        # Hours such as 22:00-06:00 end on the next local day.
-        end_day = day if member.work_end > member.work_start else day + timedelta(days=1)
-        end = local_instant(end_day, member.work_end, member.timezone)
+        begin = local_instant(day, work_start, timezone)
+        end_day = day if work_end > work_start else day + timedelta(days=1)
+        end = local_instant(end_day, work_end, timezone)
         if end > begin:
             windows.append((begin.astimezone(UTC), end.astimezone(UTC)))
     return _merged(windows)
@@ -110,12 +136,21 @@ def _merged(windows: list[Window]) -> Windows:
     return tuple(merged)
 
 
-def _intersection(a: Windows, b: Windows) -> Windows:
-    out: list[Window] = []
+# Inside the matcher windows are (start, end) in POSIX seconds: merging floats is several times faster than
+# merging datetimes, and a 10,000-person round merges a few thousand class pairs.
+Spans = tuple[tuple[float, float], ...]
+
+
+def _spans(windows: Windows) -> Spans:
+    return tuple((begin.timestamp(), end.timestamp()) for begin, end in windows)
+
+
+def _intersection(a: Spans, b: Spans) -> Spans:
+    out: list[tuple[float, float]] = []
     i = j = 0
     while i < len(a) and j < len(b):
-        begin = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
+        begin = a[i][0] if a[i][0] > b[j][0] else b[j][0]
+        end = a[i][1] if a[i][1] < b[j][1] else b[j][1]
         if begin < end:
             out.append((begin, end))
         if a[i][1] < b[j][1]:
@@ -125,13 +160,13 @@ def _intersection(a: Windows, b: Windows) -> Windows:
     return tuple(out)
 
 
-def _minutes(windows: Windows) -> int:
-    return int(sum((end - begin).total_seconds() for begin, end in windows) // 60)
+def _minutes(spans: Spans) -> int:
+    return int(sum(end - begin for begin, end in spans) // 60)
 
 
 def shared_minutes(a: Candidate, b: Candidate) -> int:
     """Total overlap of two candidates' working windows, in minutes."""
-    return _minutes(_intersection(a.windows, b.windows))
+    return _minutes(_intersection(_spans(a.windows), _spans(b.windows)))
 
 
 def match(
@@ -150,6 +185,10 @@ def match(
     of working time with. The same candidates, history and seed give the same matching, in any input order.
     """
     return _Matcher(candidates, history, memory, min_overlap_minutes, seed).run()
+
+
+class _OutOfLooks(Exception):
+    """A big round's search budget is spent; the matching so far stands."""
 
 
 class _Matcher:
@@ -172,6 +211,9 @@ class _Matcher:
         self.memory = memory
         self.rng = random.Random(seed)
         self.team = [person.team for person in self.people]
+        self.mixed = len(set(self.team)) > 1
+        # The best a partner can be: someone never met, from another team when there is another team.
+        self.ideal = (0, 0, 0) if self.mixed else (1, 0, 0)
         index = {member_id: i for i, member_id in enumerate(ids)}
         self.met: list[dict[int, int]] = [{} for _ in range(self.n)]
         self.recent: list[set[int]] = [set() for _ in range(self.n)]
@@ -190,13 +232,15 @@ class _Matcher:
         self._classify()
         self.mate = [-1] * self.n
         self.trio: tuple[int, int, int] | None = None
+        self.looks_left: int | None = None if self.n <= _EXACT_UP_TO else _LOOKS_BUDGET
+        self._failed_tree: list[int] = []
 
     def _classify(self) -> None:
         class_of: dict[Windows, int] = {}
         self.cls = []
         for person in self.people:
             self.cls.append(class_of.setdefault(person.windows, len(class_of)))
-        self.class_windows = list(class_of)
+        self.class_windows = [_spans(windows) for windows in class_of]
         k = len(self.class_windows)
         self.class_members: list[list[int]] = [[] for _ in range(k)]
         for i, c in enumerate(self.cls):
@@ -249,6 +293,7 @@ class _Matcher:
             self._augment(allow_repeats=False)
             self._pair_leftovers_with_repeats()
             self._augment(allow_repeats=True)
+            self._mix_teams()
             self._form_trio()
         return self._result()
 
@@ -269,45 +314,66 @@ class _Matcher:
             for at, i in enumerate(members):
                 position[i] = at
 
+        # ...and how many of them each team has, so a class holding only one's own team is not searched in vain.
+        teams_in_pool: list[dict[str, int]] = [{} for _ in pool]
+        for i in range(self.n):
+            counts = teams_in_pool[self.cls[i]]
+            counts[self.team[i]] = counts.get(self.team[i], 0) + 1
+
         def take(i: int) -> None:
             members = pool[self.cls[i]]
             at, last = position[i], members[-1]
             members[at] = last
             position[last] = at
             members.pop()
+            teams_in_pool[self.cls[i]][self.team[i]] -= 1
 
         for i in order:
             if self.mate[i] != -1:
                 continue
             take(i)
-            partner = self._greedy_partner(i, pool)
+            partner = self._greedy_partner(i, pool, teams_in_pool)
             if partner != -1:
                 take(partner)
                 self.mate[i], self.mate[partner] = partner, i
 
-    def _greedy_partner(self, i: int, pool: list[list[int]]) -> int:
+    def _greedy_partner(self, i: int, pool: list[list[int]], teams_in_pool: list[dict[str, int]]) -> int:
         classes = self.feasible_classes[self.cls[i]]
         if not classes:
             return -1
         best, best_key = -1, (2, 2, 0)
-        start = self.rng.randrange(len(classes))
+        rand = self.rng.random
+        start = int(rand() * len(classes))
         visits = 0
         for step in range(len(classes)):
-            members = pool[classes[(start + step) % len(classes)]]
+            c = classes[(start + step) % len(classes)]
+            members = pool[c]
             if not members:
                 continue
+            size = len(members)
+            others = size - teams_in_pool[c].get(self.team[i], 0)
+            if others == 0 and best != -1 and self.mixed:
+                continue  # only i's own team here, and a same-team partner is already in hand
             visits += 1
-            if len(members) <= _SAMPLES:
-                seen: Sequence[int] = members
-            else:
-                seen = [members[self.rng.randrange(len(members))] for _ in range(_SAMPLES)]
-            for j in seen:
-                if j in self.recent[i]:
-                    continue
-                key = self._preference(i, j)
-                if key < best_key:
-                    best, best_key = j, key
-            if best_key == (0, 0, 0) or (best != -1 and visits >= _CLASS_VISITS):
+            for look in range(2 if size > _SAMPLES and others > 0 else 1):
+                if size <= _SAMPLES:
+                    seen: Sequence[int] = members
+                elif look == 0:
+                    seen = [members[int(rand() * size)] for _ in range(_SAMPLES)]
+                else:
+                    # A few random looks usually find someone new from another team; when they do not (a class
+                    # of mostly one team, or of people met lately), a longer run of the shuffled pool is read.
+                    offset = int(rand() * size)
+                    seen = members[offset:offset + _SCAN] + members[:max(0, offset + _SCAN - size)]
+                for j in seen:
+                    if j in self.recent[i]:
+                        continue
+                    key = self._preference(i, j)
+                    if key < best_key:
+                        best, best_key = j, key
+                if best_key <= self.ideal:
+                    return best
+            if best != -1 and visits >= _CLASS_VISITS:
                 break
         return best
 
@@ -319,6 +385,7 @@ class _Matcher:
         for i in range(self.n):
             if self.mate[i] == -1 and self.feasible_classes[self.cls[i]]:
                 exposed_by_component.setdefault(self.component[i], []).append(i)
+        dead: set[int] = set()
         for component in sorted(exposed_by_component):
             exposed = exposed_by_component[component]
             # Edmonds: a root without an augmenting path never gets one later, so each root is searched once.
@@ -328,9 +395,16 @@ class _Matcher:
                     break
                 if self.mate[root] != -1:
                     continue
-                end = self._search(root, edge, allow_repeats, open_, banned=frozenset())
+                try:
+                    end = self._search(root, edge, allow_repeats, open_, banned=dead)
+                except _OutOfLooks:
+                    return
                 exposed.remove(root)
-                if end != -1 and end in exposed:
+                if end == -1:
+                    # A failed search's tree (a Hungarian tree) holds no augmenting path now or after later
+                    # augmentations, so later searches skip it: a round pays for each dead end once.
+                    dead.update(self._failed_tree)
+                elif end in exposed:
                     exposed.remove(end)
 
     def _search(
@@ -339,11 +413,12 @@ class _Matcher:
         edge: Callable[[int, int], bool],
         allow_repeats: bool,
         targets: list[int],
-        banned: frozenset[int],
+        banned: AbstractSet[int],
     ) -> int:
         """One augmenting-path search from an exposed root (Edmonds); augments and returns the far end, or -1.
 
         State lives in dicts so a search costs what it visits, not n; `banned` people are left out of the graph.
+        On a big round every neighbour looked at counts against the round's budget (_OutOfLooks when spent).
         """
         mate = self.mate
         base: dict[int, int] = {}
@@ -379,6 +454,8 @@ class _Matcher:
                 v = parent[mate[v]]
 
         def augment(end: int) -> int:
+            if budget is not None:
+                self.looks_left = budget - looks
             v = end
             while v != -1:
                 pv = parent[v]
@@ -395,11 +472,17 @@ class _Matcher:
                     return t
             return -1
 
+        budget = self.looks_left
+        looks = 0
         head = 0
         while head < len(queue):
             v = queue[head]
             head += 1
             for to in self.neighbours(v, allow_repeats):
+                looks += 1
+                if budget is not None and looks > budget:
+                    self.looks_left = 0
+                    raise _OutOfLooks
                 if to in banned or base_of(v) == base_of(to) or mate[v] == to:
                     continue
                 if to == root or (mate[to] != -1 and mate[to] in parent):
@@ -428,6 +511,9 @@ class _Matcher:
                     found = reach_target(nxt)
                     if found != -1:
                         return augment(found)
+        if budget is not None:
+            self.looks_left = budget - looks
+        self._failed_tree = tree
         return -1
 
     # 3. Last resort: repeats
@@ -452,7 +538,34 @@ class _Matcher:
             if best != -1:
                 self.mate[i], self.mate[best] = best, i
 
-    # 4. The one trio
+    # 4. Mixing teams
+
+    def _mix_teams(self) -> None:
+        """Turn same-team pairs into cross-team ones by swapping partners with another pair, where both new
+        pairs are fresh and cross-team: greedy's late picks have little choice left, a swap gives them some."""
+        if not self.mixed:
+            return
+        paired = [i for i in range(self.n) if self.mate[i] != -1]
+        same_team = [i for i in paired if i < self.mate[i] and self.team[i] == self.team[self.mate[i]]]
+        everyone = len(paired) <= _SWAP_TRIES
+        for a in same_team:
+            b = self.mate[a]
+            tries = paired if everyone else [paired[int(self.rng.random() * len(paired))] for _ in range(_SWAP_TRIES)]
+            for c in tries:
+                d = self.mate[c]
+                if c in (a, b) or d in (a, b):
+                    continue
+                if self._swap_fits(a, c) and self._swap_fits(b, d):
+                    self.mate[a], self.mate[c], self.mate[b], self.mate[d] = c, a, d, b
+                    break
+                if self._swap_fits(a, d) and self._swap_fits(b, c):
+                    self.mate[a], self.mate[d], self.mate[b], self.mate[c] = d, a, c, b
+                    break
+
+    def _swap_fits(self, i: int, j: int) -> bool:
+        return self.team[i] != self.team[j] and self.fresh(i, j)
+
+    # 5. The one trio
 
     def _trio_fits(self, a: int, b: int, c: int, *, allow_repeats: bool) -> bool:
         edge = self.fits if allow_repeats else self.fresh
@@ -502,6 +615,9 @@ class _Matcher:
         """
         tried = 0
         exhaustive = self.n <= _EXHAUSTIVE_TRIOS
+        if not exhaustive:
+            # Each try may be a failing search over the whole round: the tries share a budget of their own.
+            self.looks_left = min(_REBUILD_LOOKS, _REBUILD_LOOKS if self.looks_left is None else self.looks_left)
         for a, b, c in self._fresh_trios(x, None if exhaustive else _TRIO_LOOKS):
             if not exhaustive and tried >= _TRIO_BUDGET:
                 return False
@@ -516,12 +632,16 @@ class _Matcher:
                 self.mate[v] = -1
             open_ = [i for i in range(self.n) if self.mate[i] == -1 and i not in banned]
             ok = True
-            for root in required:
-                if self.mate[root] != -1:
-                    continue
-                if self._search(root, self.fresh, False, open_, banned) == -1:
-                    ok = False
-                    break
+            try:
+                for root in required:
+                    if self.mate[root] != -1:
+                        continue
+                    if self._search(root, self.fresh, False, open_, banned) == -1:
+                        ok = False
+                        break
+            except _OutOfLooks:
+                self.mate = saved
+                return False
             if ok:
                 self.mate[b], self.mate[c] = c, b
                 self.trio = (a, b, c)
@@ -567,13 +687,17 @@ class _Matcher:
         return Matching(groups=tuple(built), unmatched=unmatched)
 
     def _group(self, indices: tuple[int, ...]) -> Group:
-        windows = self.class_windows[self.cls[indices[0]]]
-        for i in indices[1:]:
-            windows = _intersection(windows, self.class_windows[self.cls[i]])
+        if len(indices) == 2:
+            shared = self.overlap[self.cls[indices[0]]][self.cls[indices[1]]]
+        else:
+            spans = self.class_windows[self.cls[indices[0]]]
+            for i in indices[1:]:
+                spans = _intersection(spans, self.class_windows[self.cls[i]])
+            shared = _minutes(spans)
         agos = [self.met[i][j] for n, i in enumerate(indices) for j in indices[n + 1:] if j in self.met[i]]
         return Group(
             members=tuple(sorted(self.people[i].member_id for i in indices)),
-            shared_minutes=_minutes(windows),
+            shared_minutes=shared,
             cross_team=len({self.team[i] for i in indices}) >= 2,
             repeat=any(ago <= self.memory for ago in agos),
             last_met=min(agos, default=None),
