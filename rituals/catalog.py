@@ -1139,6 +1139,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Je zat niet in de laatste koffieronde van #{team}. `/ritme coffee list` toont de volgende.",
     ),
     "coffee.why.never": ("never met", "nooit eerder gesproken"),
+    "coffee.why.last_round": ("met last round", "vorige ronde gesproken"),
     "coffee.why.last_met": ("last met {rounds} rounds ago", "laatst gesproken {rounds} rondes geleden"),
     "coffee.why.shared": ("{hours} shared working time", "{hours} gedeelde werktijd"),
     "coffee.why.cross": ("different teams", "verschillende teams"),

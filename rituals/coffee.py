@@ -337,8 +337,12 @@ class CoffeeRituals:
 
     def explanation(self, locale: str, group: CoffeeGroup | NewCoffeeGroup) -> str:
         """Why a group was formed: "never met, 3 h shared working time, different teams"."""
-        met = (self._catalog.text(locale, "coffee.why.never") if group.last_met is None
-               else self._catalog.text(locale, "coffee.why.last_met", rounds=group.last_met))
+        if group.last_met is None:
+            met = self._catalog.text(locale, "coffee.why.never")
+        elif group.last_met == 1:
+            met = self._catalog.text(locale, "coffee.why.last_round")
+        else:
+            met = self._catalog.text(locale, "coffee.why.last_met", rounds=group.last_met)
         shared = self._catalog.text(locale, "coffee.why.shared", hours=self._hours(locale, group.shared_minutes))
         teams = self._catalog.text(locale, "coffee.why.cross" if group.cross_team else "coffee.why.same")
         return f"{met}, {shared}, {teams}"

@@ -282,3 +282,14 @@ async def test_a_managers_overview_lists_the_coffee_machine_and_pairing(harness:
     text = "\n".join(section.text.as_plain() for section in view.sections)
     assert "coffee pairing: every two weeks on Mon at 10:00 (Europe/Amsterdam), paused" in text
     assert "coffee machine: Mon-Fri 09:30-10:30 (Europe/Amsterdam)" in text
+
+
+@pytest.mark.asyncio
+async def test_two_people_meet_again_when_nobody_else_takes_part_and_why_says_so(harness: Harness) -> None:
+    partner = people(1)[0]
+    await start(harness, [partner])
+    [first] = groups(await round_at(harness, MONDAY_1000))
+    [again] = groups(await round_at(harness, MONDAY_1000 + timedelta(days=7)))
+    assert who(first) == who(again) == {"lead", "p1"}
+    assert "Paired because: met last round, 42.5 h shared working time, the same team." in (
+        await harness.reply_text(partner, "coffee why"))
