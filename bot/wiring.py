@@ -39,10 +39,12 @@ from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.borrel import Borrels
 from rituals.catalog import Catalog
+from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
 from storage.borrel import SqlBorrelStore
+from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
@@ -89,6 +91,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
         failures = SqlFailureLog(database)
         catalog = Catalog()
+        coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock)
         engine = Engine(
             store=store,
             clock=clock,
@@ -104,6 +107,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             failures=failures,
             pulses=SqlPulseStore(database),
             borrels=Borrels(store=SqlBorrelStore(database), rituals=store, catalog=catalog, clock=clock),
+            coffee=coffee,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -366,6 +366,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme standup list` — the stand-ups of this channel\n"
         "`/ritme pulse create weekly fri 14:00` — an anonymous wellbeing pulse for this channel\n"
         "`/ritme borrel create fri 16:30 45m https://meet.example/borrel` — a weekly virtual borrel with RSVPs\n"
+        "`/ritme coffee join` — coffee pairing with colleagues (`/ritme coffee help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
@@ -376,6 +377,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme standup list` — de stand-ups van dit kanaal\n"
         "`/ritme pulse create weekly fri 14:00` — een anonieme welzijnscheck voor dit kanaal\n"
         "`/ritme borrel create vr 16:30 45m https://meet.example/borrel` — een wekelijkse digitale borrel\n"
+        "`/ritme coffee join` — koffiekoppels met collega's (`/ritme coffee help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
@@ -1211,6 +1213,281 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
     # Coffee machine and coffee pairing (rituals/coffee.py).
     "coffee.name": ("coffee", "koffie"),
+    "error.coffee_extra": (
+        "`{value}` after `coffee {verb}` is more than I understand; nothing was changed. For example `{example}`.",
+        "`{value}` na `coffee {verb}` begrijp ik niet; er is niets veranderd. Bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_link": (
+        "`{value}` is not a meeting link. Give a web address that starts with https:// and is at most {limit} "
+        "characters, for example `{example}`.",
+        "`{value}` is geen vergaderlink. Geef een webadres dat met https:// begint en hoogstens {limit} tekens "
+        "is, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_machine_when": (
+        "Give the coffee machine's link and when it opens and closes, for example `{example}`.",
+        "Geef de link van de koffieautomaat en wanneer hij open- en dichtgaat, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_until": (
+        "The coffee machine would close at {until}, which is not after it opens at {at}. For example `{example}`.",
+        "De koffieautomaat zou om {until} sluiten, en dat is niet na de opening om {at}. Bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_when": (
+        "Say on which day and at what time a coffee round starts, for example `{example}`.",
+        "Zeg op welke dag en hoe laat een koffieronde begint, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_day": (
+        "`{value}` is not a day. Use mon, tue, wed, thu, fri, sat or sun, for example `{example}`.",
+        "`{value}` is geen dag. Gebruik mon, tue, wed, thu, fri, sat of sun, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_option": (
+        "I don't know the option `{word}`. The options are enrol, memory, follow-up and overlap, for example "
+        "`{example}`.",
+        "De optie `{word}` ken ik niet. De opties zijn enrol, memory, follow-up en overlap, bijvoorbeeld "
+        "`{example}`.",
+    ),
+    "error.coffee_repeated": (
+        "`{option}` is given twice; give each option once, for example `{example}`.",
+        "`{option}` staat er twee keer; geef elke optie één keer, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_missing": (
+        "`{option}` needs a value, for example `{example}`.",
+        "`{option}` heeft een waarde nodig, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_enrol": (
+        "`{value}` is not a way to take part. Use all (everyone in the channel) or optin (only who joins), for "
+        "example `{example}`.",
+        "`{value}` is geen manier van meedoen. Gebruik all (iedereen in het kanaal) of optin (alleen wie zich "
+        "aanmeldt), bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_memory": (
+        "`{value}` is not a number of rounds to remember. Use a whole number from 0 to 52 ({default} when you leave "
+        "it out), for example `{example}`.",
+        "`{value}` is geen aantal rondes om te onthouden. Gebruik een heel getal van 0 tot 52 ({default} als je "
+        "het weglaat), bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_follow_up": (
+        "`{value}` is not a follow-up delay. Use 1d to 6d, for example `{example}`.",
+        "`{value}` is geen wachttijd voor de navraag. Gebruik 1d tot 6d, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_overlap": (
+        "`{value}` is not a minimum of shared working time. Use 15m to 8h, for example `{example}`.",
+        "`{value}` is geen minimum aan gedeelde werktijd. Gebruik 15m tot 8h, bijvoorbeeld `{example}`.",
+    ),
+    "error.no_coffee": (
+        "#{team} has no coffee pairing yet. A manager can start one, for example `{example}`.",
+        "#{team} heeft nog geen koffiekoppels. Een manager kan ze starten, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_exists": (
+        "#{team} already has a coffee pairing; a channel has one. To change it, `/ritme coffee delete` it first, "
+        "then for example `{example}`.",
+        "#{team} heeft al koffiekoppels; een kanaal heeft er één. Om iets te veranderen: eerst "
+        "`/ritme coffee delete`, dan bijvoorbeeld `{example}`.",
+    ),
+    "error.no_coffee_machine": (
+        "#{team} has no coffee machine to turn off. Open one, for example `{example}`.",
+        "#{team} heeft geen koffieautomaat om uit te zetten. Zet er een neer, bijvoorbeeld `{example}`.",
+    ),
+    "error.coffee_not_in": (
+        "You are not taking part in the coffee pairing of #{team}, so there is no round to skip. Join with "
+        "`/ritme coffee join`.",
+        "Je doet niet mee met de koffiekoppels van #{team}, dus er is geen ronde om over te slaan. Doe mee met "
+        "`/ritme coffee join`.",
+    ),
+    "coffee.machine_set": (
+        "The coffee machine of #{team} opens {days} at {at} until {until} ({zone}); I'll post its link in the "
+        "channel then.",
+        "De koffieautomaat van #{team} gaat {days} om {at} open tot {until} ({zone}); ik zet de link dan in het "
+        "kanaal.",
+    ),
+    "coffee.machine_off": ("The coffee machine of #{team} is off.", "De koffieautomaat van #{team} staat uit."),
+    "coffee.machine_open": (
+        "☕ The coffee machine is open until {until}. Drop in for a chat: {link}",
+        "☕ De koffieautomaat is open tot {until}. Schuif aan voor een praatje: {link}",
+    ),
+    "coffee.machine_item": (
+        "{id}. coffee machine: {days} {at}-{until} ({zone}){paused}",
+        "{id}. koffieautomaat: {days} {at}-{until} ({zone}){paused}",
+    ),
+    "coffee.pairing_item": (
+        "{id}. coffee pairing: {frequency} on {days} at {at} ({zone}){paused}",
+        "{id}. koffiekoppels: {frequency} op {days} om {at} ({zone}){paused}",
+    ),
+    "coffee.weekly": ("every week", "elke week"),
+    "coffee.biweekly": ("every two weeks", "om de week"),
+    "coffee.enrol_all": (
+        "everyone in this channel takes part unless they `/ritme coffee leave`",
+        "iedereen in dit kanaal doet mee, tenzij je `/ritme coffee leave` typt",
+    ),
+    "coffee.enrol_optin": (
+        "people take part once they `/ritme coffee join`",
+        "wie wil doet mee met `/ritme coffee join`",
+    ),
+    "coffee.created": (
+        "Coffee pairing for #{team}: {frequency} on {day} at {at} ({zone}); {enrol}. Groups avoid anyone met in "
+        "the last {memory} rounds, share at least {overlap} of working time, and are asked after {follow_up} days "
+        "whether they met. First round: {next}.",
+        "Koffiekoppels voor #{team}: {frequency} op {day} om {at} ({zone}); {enrol}. Groepjes vermijden wie je de "
+        "laatste {memory} rondes sprak, delen minstens {overlap} werktijd, en krijgen na {follow_up} dagen de "
+        "vraag of ze elkaar gesproken hebben. Eerste ronde: {next}.",
+    ),
+    "coffee.paused": ("The coffee pairing of #{team} is paused.", "De koffiekoppels van #{team} zijn gepauzeerd."),
+    "coffee.resumed": ("The coffee pairing of #{team} is running again.", "De koffiekoppels van #{team} lopen weer."),
+    "coffee.deleted": ("The coffee pairing of #{team} is deleted.", "De koffiekoppels van #{team} zijn verwijderd."),
+    "coffee.joined": (
+        "You're in the coffee pairing of #{team}. Next round: {next}.",
+        "Je doet mee met de koffiekoppels van #{team}. Volgende ronde: {next}.",
+    ),
+    "coffee.left": (
+        "You left the coffee pairing of #{team}; `/ritme coffee join` brings you back.",
+        "Je doet niet meer mee met de koffiekoppels van #{team}; met `/ritme coffee join` ben je er weer bij.",
+    ),
+    "coffee.skipping": (
+        "You'll sit out the round of {next} in #{team}; after that you're back.",
+        "Je slaat de ronde van {next} in #{team} over; daarna ben je er weer bij.",
+    ),
+    "coffee.list": (
+        "Coffee pairing of #{team}: {frequency} on {day} at {at} ({zone}){paused}. Next round: {next}.",
+        "Koffiekoppels van #{team}: {frequency} op {day} om {at} ({zone}){paused}. Volgende ronde: {next}.",
+    ),
+    "coffee.paused_note": (", paused", ", gepauzeerd"),
+    "coffee.list_members": ("Taking part ({count}): {names}.", "Doen mee ({count}): {names}."),
+    "coffee.list_nobody": (
+        "Nobody takes part yet: `/ritme coffee join`.",
+        "Nog niemand doet mee: `/ritme coffee join`.",
+    ),
+    "coffee.list_skipping": ("Sitting out the next round: {names}.", "Slaan de volgende ronde over: {names}."),
+    "coffee.stats": (
+        "Coffee pairing of #{team}: {rounds} rounds, {groups} groups.\n"
+        "Met: {met} of the {asked} groups asked ({rate}).\n"
+        "Cross-team connections: {cross} ({cross_met} of them met).",
+        "Koffiekoppels van #{team}: {rounds} rondes, {groups} groepjes.\n"
+        "Gesproken: {met} van de {asked} gevraagde groepjes ({rate}).\n"
+        "Contacten tussen teams: {cross} (waarvan {cross_met} gesproken).",
+    ),
+    "coffee.stats_none": (
+        "The coffee pairing of #{team} has had no rounds yet; the first is {next}.",
+        "De koffiekoppels van #{team} hebben nog geen ronde gehad; de eerste is {next}.",
+    ),
+    "coffee.why": (
+        "On {date} you were paired with {names}. Paired because: {reasons}.",
+        "Op {date} werd je gekoppeld aan {names}. Gekoppeld omdat: {reasons}.",
+    ),
+    "coffee.why_alone": (
+        "No match for you on {date}, because {reason}.",
+        "Geen koppel voor jou op {date}, omdat {reason}.",
+    ),
+    "coffee.why_none": (
+        "You were not in the latest coffee round of #{team}. `/ritme coffee list` shows the next one.",
+        "Je zat niet in de laatste koffieronde van #{team}. `/ritme coffee list` toont de volgende.",
+    ),
+    "coffee.why.never": ("never met", "nooit eerder gesproken"),
+    "coffee.why.last_round": ("met last round", "vorige ronde gesproken"),
+    "coffee.why.last_met": ("last met {rounds} rounds ago", "laatst gesproken {rounds} rondes geleden"),
+    "coffee.why.shared": ("{hours} shared working time", "{hours} gedeelde werktijd"),
+    "coffee.why.cross": ("different teams", "verschillende teams"),
+    "coffee.why.same": ("the same team", "hetzelfde team"),
+    "coffee.hours": ("{hours} h", "{hours} uur"),
+    "coffee.minutes": ("{minutes} min", "{minutes} min"),
+    "coffee.reason.alone": (
+        "you were the only one taking part this round",
+        "jij de enige was die deze ronde meedeed",
+    ),
+    "coffee.reason.overlap": (
+        "nobody else this round shares at least {overlap} of working time with you",
+        "niemand anders deze ronde minstens {overlap} werktijd met je deelt",
+    ),
+    "coffee.reason.odd": (
+        "there was one person too many to make a group with someone new",
+        "er één persoon te veel was om een groepje met iemand nieuws te maken",
+    ),
+    "coffee.unmatched": (
+        "No coffee match for you in #{team} this round, because {reason}. Nothing to do: you're in again next "
+        "round.",
+        "Geen koffiekoppel voor jou in #{team} deze ronde, omdat {reason}. Je hoeft niets te doen: volgende ronde "
+        "doe je weer mee.",
+    ),
+    "coffee.intro": (
+        "☕ Coffee time in #{team}! {names}: you're this round's coffee group. Find half an hour in the "
+        "{shared} of working time you share this week.\n"
+        "Why you: {reasons}.\n"
+        "Icebreaker: {icebreaker}",
+        "☕ Koffietijd in #{team}! {names}: jullie zijn deze ronde een koffiegroepje. Zoek een halfuurtje in de "
+        "{shared} werktijd die jullie deze week delen.\n"
+        "Waarom jullie: {reasons}.\n"
+        "IJsbreker: {icebreaker}",
+    ),
+    "coffee.icebreaker.1": ("What did you have for breakfast today?", "Wat heb je vandaag ontbeten?"),
+    "coffee.icebreaker.2": (
+        "What does the view from your desk look like?",
+        "Hoe ziet het uitzicht vanaf je bureau eruit?",
+    ),
+    "coffee.icebreaker.3": (
+        "Which small thing made your week better?",
+        "Welk klein ding maakte je week beter?",
+    ),
+    "coffee.icebreaker.4": (
+        "What would you do with an extra free day this week?",
+        "Wat zou je doen met een extra vrije dag deze week?",
+    ),
+    "coffee.icebreaker.5": (
+        "Which skill would you like to learn from a colleague?",
+        "Welke vaardigheid zou je van een collega willen leren?",
+    ),
+    "coffee.icebreaker.6": (
+        "What was your first job, and what did it teach you?",
+        "Wat was je eerste baantje, en wat leerde je daarvan?",
+    ),
+    "coffee.icebreaker.7": (
+        "Which book, series or podcast would you recommend right now?",
+        "Welk boek, welke serie of podcast raad je nu aan?",
+    ),
+    "coffee.icebreaker.8": (
+        "What does a good working day look like for you?",
+        "Hoe ziet een goede werkdag er voor jou uit?",
+    ),
+    "coffee.icebreaker.9": (
+        "Where would you work from for a month if you could pick anywhere?",
+        "Waarvandaan zou je een maand werken als je overal mocht kiezen?",
+    ),
+    "coffee.icebreaker.10": (
+        "What is something about you that surprises people?",
+        "Wat is iets over jou waar mensen van opkijken?",
+    ),
+    "coffee.follow_up": (
+        "☕ Did you meet for your coffee from #{team}, {names}?",
+        "☕ Hebben jullie elkaar gesproken voor de koffie uit #{team}, {names}?",
+    ),
+    "coffee.met_yes": ("Yes, we met", "Ja, gesproken"),
+    "coffee.met_no": ("Not this time", "Deze keer niet"),
+    "coffee.met_thanks_yes": (
+        "Noted: you met. Thanks, and see you next round!",
+        "Genoteerd: jullie hebben elkaar gesproken. Dank je, tot de volgende ronde!",
+    ),
+    "coffee.met_thanks_no": (
+        "Noted: not this time. The next round brings a new chance.",
+        "Genoteerd: deze keer niet. De volgende ronde is een nieuwe kans.",
+    ),
+    "help.coffee": (
+        "Coffee machine and coffee pairing (managers set up, everyone takes part):\n"
+        "`/ritme coffee machine https://meet.example/koffie at 09:30 until 10:30 on mon-fri` — post an always-open "
+        "room's link daily · `/ritme coffee machine off`\n"
+        "`/ritme coffee create [weekly|biweekly] [on] mon [at] 10:00 [enrol all|optin] [memory 12] [follow-up 3d] "
+        "[overlap 1h]` — pairs (or one trio) who have not met lately, from different teams where possible, who "
+        "share working time; introduced privately with an icebreaker, asked a few days later whether they met.\n"
+        "`/ritme coffee join` · `/ritme coffee leave` · `/ritme coffee skip` (the next round only) · "
+        "`/ritme coffee list` · `/ritme coffee stats` · `/ritme coffee why` (why your group)\n"
+        "`/ritme coffee pause` · `/ritme coffee resume` · `/ritme coffee delete`",
+        "Koffieautomaat en koffiekoppels (managers stellen in, iedereen doet mee):\n"
+        "`/ritme coffee machine https://meet.example/koffie at 09:30 until 10:30 on mon-fri` — zet dagelijks de "
+        "link van een altijd-open ruimte in het kanaal · `/ritme coffee machine off`\n"
+        "`/ritme coffee create [weekly|biweekly] [on] mon [at] 10:00 [enrol all|optin] [memory 12] [follow-up 3d] "
+        "[overlap 1h]` — koppels (of één drietal) die elkaar een tijd niet spraken, uit verschillende teams waar "
+        "dat kan, met gedeelde werktijd; privé voorgesteld met een ijsbreker, en een paar dagen later gevraagd of "
+        "ze elkaar spraken.\n"
+        "`/ritme coffee join` · `/ritme coffee leave` · `/ritme coffee skip` (alleen de volgende ronde) · "
+        "`/ritme coffee list` · `/ritme coffee stats` · `/ritme coffee why` (waarom je groepje)\n"
+        "`/ritme coffee pause` · `/ritme coffee resume` · `/ritme coffee delete`",
+    ),
 }
 
 _WEEKDAY_SHORT = {

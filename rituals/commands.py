@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from rituals import pulse, standup
 from rituals.catalog import LOCALES
 from rituals.model import MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
+
+if TYPE_CHECKING:
+    from rituals.coffee_commands import CoffeeCommand
 
 MAX_COMMAND_LENGTH = 2000
 MAX_QUESTION_LENGTH = 200
@@ -251,7 +254,7 @@ _PULSE_FREQUENCIES = {"weekly": 1, "wekelijks": 1, "biweekly": 2, "tweewekelijks
 _PULSE_OPTIONS = ("questions", "pin", "k", "to", "open", "remind")
 
 
-def parse(text: str, today: date) -> Command:
+def parse(text: str, today: date) -> Command | CoffeeCommand:
     """Parse the text after `/ritme` (a leading `/ritme`, `ritme` or `@ritme` is ignored)."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise CommandError("error.too_long", limit=MAX_COMMAND_LENGTH, length=len(text))
@@ -273,6 +276,10 @@ def parse(text: str, today: date) -> Command:
         return _parse_manager(rest)
     if area == "borrel":
         return parse_borrel(rest, text)
+    if area in ("coffee", "koffie"):
+        from rituals.coffee_commands import parse_coffee  # imported late: it builds on this module's parsers
+
+        return parse_coffee(rest)
     raise CommandError("error.unknown_command", word=words[0])
 
 

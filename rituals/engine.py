@@ -9,6 +9,8 @@ from typing import Any
 
 from rituals import borrel, failures, home, pulse, standup
 from rituals.catalog import Catalog, supported
+from rituals.coffee import CoffeeRituals
+from rituals.coffee_commands import COFFEE_COMMANDS, CoffeeCommand
 from rituals.commands import (
     BORREL_MANAGER_COMMANDS,
     BorrelCreate,
@@ -102,6 +104,9 @@ class EngineSettings:
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
 
 
+HELP_TOPICS = ("standup", "pulse", "me", "manager", "borrel", "coffee")
+
+
 def _shift(at: time, minutes: int) -> time:
     """`at` plus some minutes, held at the end of the day rather than wrapping past midnight."""
     total = min(_minutes(at) + minutes, 23 * 60 + 59)
@@ -126,6 +131,7 @@ class Engine:
         failures: FailureLog | None = None,
         pulses: PulseStore | None = None,
         borrels: borrel.Borrels | None = None,
+        coffee: CoffeeRituals | None = None,
     ) -> None:
         self._store = store
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
@@ -137,6 +143,8 @@ class Engine:
         # Where adapters record what they could not deliver; without one, managers are told of none.
         self._failures = failures
         self._schedule_changes = 0
+        # The coffee machine and coffee pairing keep their own schedule and tables (rituals/coffee.py).
+        self._coffee = coffee
 
     @property
     def schedule_changes(self) -> int:
@@ -196,12 +204,12 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
+        self, command: Command | CoffeeCommand, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
         now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
-            topic = command.topic if command.topic in ("standup", "pulse", "me", "manager", "borrel") else "main"
+            topic = command.topic if command.topic in HELP_TOPICS else "main"
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
@@ -211,6 +219,8 @@ class Engine:
             raise CommandError("error.no_team")
         name = team.name if team else (event.channel_name or event.channel_id)
         managers = await self._store.managers(team.id) if team else []
+        if isinstance(command, COFFEE_COMMANDS):
+            return await self._coffee_rituals().run(command, member, event, team, managers, reply, now)
         if isinstance(command, (StandupList, PulseList)):
             kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
             rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []
@@ -665,6 +675,8 @@ class Engine:
                 previous = context.previous.values if context.previous else ()
                 deadline = context.occurrence.digest_due_at
                 return [self._form(context.ritual, member, context.team, context.delivery.id, deadline, previous)]
+        if event.action.startswith("coffee.") and self._coffee is not None:
+            return await self._coffee.on_button(member, event.action, event.value)
         if event.action == borrel.RSVP_ACTION and self._borrels is not None:
             answered = await self._borrels.rsvp(member, event.value, self._clock.now())
             if answered:
@@ -828,6 +840,9 @@ class Engine:
         if self._borrels is not None:
             async for batch in self._borrels.due(now):
                 yield batch
+        if self._coffee is not None:
+            async for batch in self._coffee.due(now):
+                yield batch
 
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
@@ -862,6 +877,11 @@ class Engine:
             catalog=self._catalog, ritual=ritual, member=member, address=address_of(member), team_name=team.name,
             delivery_id=delivery_id, deadline=deadline, values=values,
         )
+
+    def _coffee_rituals(self) -> CoffeeRituals:
+        if self._coffee is None:
+            raise RuntimeError("a coffee command came in but the engine was built without CoffeeRituals")
+        return self._coffee
 
     def _pulse_store(self) -> PulseStore:
         if self._pulses is None:

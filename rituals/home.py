@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rituals import borrel, failures, pulse, standup
+from rituals import borrel, coffee, failures, pulse, standup
 from rituals.catalog import Catalog
 from rituals.model import Member, Ritual, RitualKind, Team
 from rituals.outbound import HomeView, Line, MemberAddress, Section, Span, Text
@@ -174,4 +174,9 @@ def _line(catalog: Catalog, locale: str, key: str, typed: Mapping[str, str], **p
 
 
 # How each kind shows in a manager's overview; a kind without its own line reads like a stand-up.
-_LISTERS = {RitualKind.PULSE: pulse.list_item, RitualKind.BORREL: borrel.list_item}
+_LISTERS = {
+    RitualKind.PULSE: pulse.list_item,
+    RitualKind.BORREL: borrel.list_item,
+    RitualKind.COFFEE: coffee.list_item,
+    RitualKind.COFFEE_MACHINE: coffee.list_item,
+}

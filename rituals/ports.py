@@ -565,3 +565,128 @@ class BorrelStore(Protocol):
     async def history(self, ritual_id: int, limit: int = 8) -> list[BorrelOccurrence]:
         """The ritual's closed occurrences that were invited or cancelled, newest first."""
         ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoffeeParticipation:
+    """What a member said about a coffee pairing: joined (True), left (False) or nothing yet (None); skipping next."""
+
+    member_id: int
+    joined: bool | None
+    skip_next: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCoffeeGroup:
+    """A group the matching formed, or with `reason` set a member it could not match (a group of one)."""
+
+    members: tuple[int, ...]
+    shared_minutes: int
+    cross_team: bool
+    last_met: int | None  # rounds since these people were last grouped, None when never
+    reason: str = ""
+    intro_due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoffeeGroup(NewCoffeeGroup):
+    """A stored group of a round: when its introduction and its "did you meet?" went out, and the answer."""
+
+    id: int
+    round_id: int
+    ritual_id: int
+    local_date: date
+    intro_sent_at: datetime | None
+    follow_up_due_at: datetime | None
+    follow_up_sent_at: datetime | None
+    met: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoffeeStats:
+    """A coffee pairing's record: rounds held, groups formed, follow-ups asked and answered yes, cross-team groups."""
+
+    rounds: int
+    groups: int
+    asked: int
+    met: int
+    cross_team: int
+    cross_team_met: int
+
+
+class CoffeeStore(Protocol):
+    """Coffee machines and coffee pairings keep their own schedule here: posts, rounds, groups and answers.
+
+    Claims are what make a post or a message go out once however many workers run: the first to claim wins.
+    """
+
+    async def running(self) -> list[tuple[Ritual, Team]]:
+        """Coffee machines and pairings that are neither paused nor deleted, with their teams."""
+        ...
+
+    async def claim_machine_post(self, ritual_id: int, local_date: date, now: datetime) -> bool:
+        """Claim the coffee machine's post of a team-local date; False when it was claimed before."""
+        ...
+
+    async def set_joined(self, ritual_id: int, member_id: int, joined: bool) -> None:
+        """Record that the member joined (True) or left (False) the pairing; leaving also drops a skip."""
+        ...
+
+    async def set_skip(self, ritual_id: int, member_id: int, skip: bool) -> None:
+        """Have the member sit out the next round (or not); the round clears every skip once it is formed."""
+        ...
+
+    async def participations(self, ritual_id: int) -> dict[int, CoffeeParticipation]:
+        """What each member said about the pairing, by member id; members who said nothing are absent."""
+        ...
+
+    async def recent_groups(self, ritual_id: int, before: date, rounds: int) -> list[list[tuple[int, ...]]]:
+        """The groups of the ritual's last `rounds` rounds on local dates before `before`, newest round first."""
+        ...
+
+    async def start_round(
+        self, ritual_id: int, local_date: date, now: datetime, groups: Sequence[NewCoffeeGroup]
+    ) -> int | None:
+        """Store a round with its groups and clear the skips, in one transaction; None when it existed already."""
+        ...
+
+    async def latest_round(self, ritual_id: int) -> date | None:
+        """The local date of the ritual's latest round, None before the first."""
+        ...
+
+    async def due_intros(self, now: datetime, limit: int) -> list[CoffeeGroup]:
+        """Groups of running rituals whose introduction is due and not sent, oldest first."""
+        ...
+
+    async def due_follow_ups(self, now: datetime, limit: int) -> list[CoffeeGroup]:
+        """Introduced groups of running rituals whose "did you meet?" is due and not sent, oldest first."""
+        ...
+
+    async def claim_intro(self, group_id: int, now: datetime, follow_up_due_at: datetime | None) -> bool:
+        """Mark the introduction sent and plan the follow-up; False when another worker did it first."""
+        ...
+
+    async def claim_follow_up(self, group_id: int, now: datetime) -> bool:
+        """Mark the follow-up sent; False when another worker did it first."""
+        ...
+
+    async def postpone(self, group_id: int, *, intro_due_at: datetime | None = None,
+                       follow_up_due_at: datetime | None = None) -> None:
+        """Move a group's unsent introduction or follow-up to a later time (someone was not working)."""
+        ...
+
+    async def group(self, group_id: int) -> CoffeeGroup | None:
+        """One group, if it exists."""
+        ...
+
+    async def member_group(self, ritual_id: int, member_id: int) -> CoffeeGroup | None:
+        """The member's group (or note) in the ritual's latest round; None when they were not in it."""
+        ...
+
+    async def record_met(self, group_id: int, met: bool, now: datetime) -> None:
+        """Record the group's answer to "did you meet?"; a later answer replaces an earlier one."""
+        ...
+
+    async def stats(self, ritual_id: int) -> CoffeeStats:
+        """The pairing's totals over all its rounds."""
+        ...

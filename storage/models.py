@@ -515,3 +515,72 @@ class BorrelRsvpRow(Base):
     )
     answer: Mapped[str] = mapped_column(String(8))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Coffee machines and coffee pairings (storage/coffee.py). A member nobody could be matched with is stored as a
+# group of one with the reason, so their note follows the same schedule as a group's introduction.
+
+COFFEE_REASON = 32
+
+
+class CoffeeParticipantRow(Base):
+    """What a member said about a coffee pairing: joined or left (NULL: nothing), and whether they skip next."""
+
+    __tablename__ = "coffee_participants"
+
+    ritual_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("rituals.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    joined: Mapped[bool | None] = mapped_column(Boolean())
+    skip_next: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+
+
+class CoffeeMachinePostRow(Base):
+    """That a coffee machine's daily post of a team-local date was claimed, so it goes out once."""
+
+    __tablename__ = "coffee_machine_posts"
+
+    ritual_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("rituals.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    local_date: Mapped[date] = mapped_column(Date(), primary_key=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoffeeRoundRow(Base):
+    """One round of a coffee pairing on a team-local date; UNIQUE(ritual_id, local_date) makes it happen once."""
+
+    __tablename__ = "coffee_rounds"
+    __table_args__ = (UniqueConstraint("ritual_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ritual_id: Mapped[int] = mapped_column(Id, ForeignKey("rituals.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date())
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoffeeGroupRow(Base):
+    """A group of a round (or with a reason, a member left unmatched): its messages' times and its answer."""
+
+    __tablename__ = "coffee_groups"
+    __table_args__ = (
+        Index("ix_coffee_groups_intro_due_at", "intro_due_at"),
+        Index("ix_coffee_groups_follow_up_due_at", "follow_up_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    round_id: Mapped[int] = mapped_column(Id, ForeignKey("coffee_rounds.id", ondelete="CASCADE"), index=True)
+    members: Mapped[list[int]] = mapped_column(JSON())
+    shared_minutes: Mapped[int] = mapped_column(Integer())
+    cross_team: Mapped[bool] = mapped_column(Boolean())
+    last_met: Mapped[int | None] = mapped_column(Integer())
+    reason: Mapped[str] = mapped_column(String(COFFEE_REASON), default="")
+    intro_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    intro_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    met: Mapped[bool | None] = mapped_column(Boolean())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -13,10 +13,12 @@ from sqlalchemy import MetaData, select, text
 from adapters.failures import MemoryFailureLog
 from rituals.borrel import Borrels
 from rituals.catalog import Catalog
+from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from storage.borrel import SqlBorrelStore
+from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
@@ -169,8 +171,9 @@ def make_engine(
 ) -> Engine:
     catalog = Catalog()
     borrels = Borrels(store=SqlBorrelStore(store.engine), rituals=store, catalog=catalog, clock=clock)
+    coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine), borrels=borrels)
+                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
