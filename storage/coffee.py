@@ -4,26 +4,27 @@ Tables (storage/models.py, migration 0009):
 
 - coffee_machine_posts (ritual, local date): a machine's post of a day, claimed by inserting the row.
 - coffee_participants (ritual, member): joined or left, and whether they sit out the next round.
-- coffee_rounds (ritual, local date, unique) and coffee_groups: a round and the groups it formed, stored in one
-  transaction with the skips it used up. A member nobody could be matched with is a group of one with a `reason`,
-  so their note keeps the same schedule as a group's introduction.
+- coffee_rounds (ritual, local date, unique), coffee_groups and coffee_group_members: a round and the groups it
+  formed, stored in one transaction with the skips it used up. A member nobody could be matched with is a group
+  of one with a `reason`, so their note keeps the same schedule as a group's introduction.
 
 Every message goes out once: the worker that flips a group's `*_sent_at` from NULL is the one that sends it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from rituals.model import Ritual, RitualKind, Team
 from rituals.ports import CoffeeGroup, CoffeeParticipation, CoffeeStats, CoffeeStore, NewCoffeeGroup
 from storage.models import (
+    CoffeeGroupMemberRow,
     CoffeeGroupRow,
     CoffeeMachinePostRow,
     CoffeeParticipantRow,
@@ -35,6 +36,7 @@ _posts = cast(Table, CoffeeMachinePostRow.__table__)
 _participants = cast(Table, CoffeeParticipantRow.__table__)
 _rounds = cast(Table, CoffeeRoundRow.__table__)
 _groups = cast(Table, CoffeeGroupRow.__table__)
+_group_members = cast(Table, CoffeeGroupMemberRow.__table__)
 
 _KINDS = (RitualKind.COFFEE.value, RitualKind.COFFEE_MACHINE.value)
 _GROUP = (
@@ -42,7 +44,6 @@ _GROUP = (
     _groups.c.round_id,
     _rounds.c.ritual_id,
     _rounds.c.local_date,
-    _groups.c.members,
     _groups.c.shared_minutes,
     _groups.c.cross_team,
     _groups.c.last_met,
@@ -56,13 +57,34 @@ _GROUP = (
 _GROUP_FROM = _groups.join(_rounds, _rounds.c.id == _groups.c.round_id)
 
 
-def _group(row: Any) -> CoffeeGroup:
+async def _members_of(conn: AsyncConnection, group_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each group's member ids, ascending, for the groups asked."""
+    found: dict[int, list[int]] = {}
+    ids = list(group_ids)
+    if ids:
+        rows = await conn.execute(
+            select(_group_members.c.group_id, _group_members.c.member_id)
+            .where(_group_members.c.group_id.in_(ids))
+            .order_by(_group_members.c.group_id, _group_members.c.member_id)
+        )
+        for row in rows:
+            found.setdefault(row.group_id, []).append(row.member_id)
+    return {group_id: tuple(members) for group_id, members in found.items()}
+
+
+async def _groups_of(conn: AsyncConnection, rows: Sequence[Any]) -> list[CoffeeGroup]:
+    members = await _members_of(conn, (row.id for row in rows))
+    # A group whose every member was erased is gone from the point of view of anyone still here.
+    return [_group(row, members[row.id]) for row in rows if row.id in members]
+
+
+def _group(row: Any, members: tuple[int, ...]) -> CoffeeGroup:
     return CoffeeGroup(
         id=row.id,
         round_id=row.round_id,
         ritual_id=row.ritual_id,
         local_date=row.local_date,
-        members=tuple(row.members),
+        members=members,
         shared_minutes=row.shared_minutes,
         cross_team=bool(row.cross_team),
         last_met=row.last_met,
@@ -159,13 +181,17 @@ class SqlCoffeeStore:
             order = [row.id for row in found]
             grouped: dict[int, list[tuple[int, ...]]] = {round_id: [] for round_id in order}
             if order:
-                rows = await conn.execute(
-                    select(_groups.c.round_id, _groups.c.members).where(
-                        _groups.c.round_id.in_(order), _groups.c.reason == ""
+                rows = (
+                    await conn.execute(
+                        select(_groups.c.id, _groups.c.round_id).where(
+                            _groups.c.round_id.in_(order), _groups.c.reason == ""
+                        )
                     )
-                )
+                ).all()
+                members = await _members_of(conn, (row.id for row in rows))
                 for row in rows:
-                    grouped[row.round_id].append(tuple(row.members))
+                    if len(members.get(row.id, ())) > 1:
+                        grouped[row.round_id].append(members[row.id])
         return [grouped[round_id] for round_id in order]
 
     async def start_round(
@@ -183,12 +209,11 @@ class SqlCoffeeStore:
             if round_id is None:
                 return None
             if groups:
-                await conn.execute(
-                    insert(_groups),
+                created_groups = await conn.execute(
+                    insert(_groups).returning(_groups.c.id, sort_by_parameter_order=True),
                     [
                         {
                             "round_id": round_id,
-                            "members": list(group.members),
                             "shared_minutes": group.shared_minutes,
                             "cross_team": group.cross_team,
                             "last_met": group.last_met,
@@ -196,6 +221,15 @@ class SqlCoffeeStore:
                             "intro_due_at": group.intro_due_at,
                         }
                         for group in groups
+                    ],
+                )
+                group_ids = created_groups.scalars().all()
+                await conn.execute(
+                    insert(_group_members),
+                    [
+                        {"group_id": group_id, "member_id": member_id}
+                        for group_id, group in zip(group_ids, groups, strict=True)
+                        for member_id in group.members
                     ],
                 )
             await conn.execute(
@@ -223,7 +257,7 @@ class SqlCoffeeStore:
             .limit(limit)
         )
         async with self._engine.begin() as conn:
-            return [_group(row) for row in (await conn.execute(statement)).all()]
+            return await _groups_of(conn, (await conn.execute(statement)).all())
 
     async def due_intros(self, now: datetime, limit: int) -> list[CoffeeGroup]:
         """Groups of running rituals whose introduction is due and not sent, oldest first."""
@@ -277,8 +311,9 @@ class SqlCoffeeStore:
     async def group(self, group_id: int) -> CoffeeGroup | None:
         """One group, if it exists."""
         async with self._engine.begin() as conn:
-            row = (await conn.execute(select(*_GROUP).select_from(_GROUP_FROM).where(_groups.c.id == group_id))).first()
-        return _group(row) if row is not None else None
+            rows = (await conn.execute(select(*_GROUP).select_from(_GROUP_FROM).where(_groups.c.id == group_id))).all()
+            found = await _groups_of(conn, rows)
+        return found[0] if found else None
 
     async def member_group(self, ritual_id: int, member_id: int) -> CoffeeGroup | None:
         """The member's group (or note) in the ritual's latest round; None when they were not in it."""
@@ -289,12 +324,11 @@ class SqlCoffeeStore:
             .limit(1)
             .scalar_subquery()
         )
+        mine = select(_group_members.c.group_id).where(_group_members.c.member_id == member_id)
+        statement = select(*_GROUP).select_from(_GROUP_FROM).where(_groups.c.round_id == latest, _groups.c.id.in_(mine))
         async with self._engine.begin() as conn:
-            rows = (await conn.execute(select(*_GROUP).select_from(_GROUP_FROM).where(_groups.c.round_id == latest)))
-            for row in rows:
-                if member_id in row.members:
-                    return _group(row)
-        return None
+            found = await _groups_of(conn, (await conn.execute(statement)).all())
+        return found[0] if found else None
 
     async def record_met(self, group_id: int, met: bool, now: datetime) -> None:
         """Record the group's answer to "did you meet?"; a later answer replaces an earlier one."""

@@ -573,7 +573,6 @@ class CoffeeGroupRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     round_id: Mapped[int] = mapped_column(Id, ForeignKey("coffee_rounds.id", ondelete="CASCADE"), index=True)
-    members: Mapped[list[int]] = mapped_column(JSON())
     shared_minutes: Mapped[int] = mapped_column(Integer())
     cross_team: Mapped[bool] = mapped_column(Boolean())
     last_met: Mapped[int | None] = mapped_column(Integer())
@@ -584,3 +583,16 @@ class CoffeeGroupRow(Base):
     follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     met: Mapped[bool | None] = mapped_column(Boolean())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CoffeeGroupMemberRow(Base):
+    """A member of a coffee group; a row of its own, so erasing a member leaves no trace of them in any group."""
+
+    __tablename__ = "coffee_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("coffee_groups.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from rituals.model import CoffeeMachineSettings, CoffeeSettings, Member, RitualKind, Role
 from rituals.ports import MemberDefaults, NewCoffeeGroup, NewRitual
@@ -148,3 +149,20 @@ async def test_a_deleted_pairing_sends_nothing_more(team: Coffee) -> None:
     await team.store.delete_ritual(team.ritual_id)
     assert await team.coffee.due_intros(NOW, 10) == []
     assert [ritual.id for ritual, _ in await team.coffee.running()] == [team.machine_id]
+
+
+@pytest.mark.asyncio
+async def test_a_member_removed_from_the_database_leaves_no_trace_in_any_group(team: Coffee) -> None:
+    await team.coffee.start_round(team.ritual_id, MONDAY, NOW, [team.group(1, 2), team.group(3, 4)])
+    gone = team.members[2]
+    async with team.store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM members WHERE id = :id"), {"id": gone.id})
+        left = (await conn.execute(sa.text("SELECT count(*) FROM coffee_group_members WHERE member_id = :id"),
+                                   {"id": gone.id})).scalar_one()
+    assert left == 0
+    assert await team.coffee.member_group(team.ritual_id, gone.id) is None
+    partner = await team.coffee.member_group(team.ritual_id, team.members[1].id)
+    assert partner is not None and partner.members == (team.members[1].id,)
+    # A group of one is no meeting to avoid next time; the other pair still is.
+    assert await team.coffee.recent_groups(team.ritual_id, MONDAY + timedelta(days=7), 1) == [
+        [(team.members[3].id, team.members[4].id)]]

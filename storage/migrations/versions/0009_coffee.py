@@ -33,7 +33,7 @@ def _ritual(table: str) -> tuple[sa.Column[int], sa.ForeignKeyConstraint]:
 
 
 def upgrade() -> None:
-    """Create coffee_participants, coffee_machine_posts, coffee_rounds and coffee_groups."""
+    """Create coffee_participants, coffee_machine_posts, coffee_rounds, coffee_groups and their members."""
     op.create_table(
         "coffee_participants",
         *_ritual("coffee_participants"),
@@ -65,7 +65,6 @@ def upgrade() -> None:
         "coffee_groups",
         sa.Column("id", ID, nullable=False),
         sa.Column("round_id", ID, nullable=False),
-        sa.Column("members", sa.JSON(), nullable=False),
         sa.Column("shared_minutes", sa.Integer(), nullable=False),
         sa.Column("cross_team", sa.Boolean(), nullable=False),
         sa.Column("last_met", sa.Integer(), nullable=True),
@@ -84,9 +83,24 @@ def upgrade() -> None:
     op.create_index(op.f("ix_coffee_groups_round_id"), "coffee_groups", ["round_id"])
     op.create_index("ix_coffee_groups_intro_due_at", "coffee_groups", ["intro_due_at"])
     op.create_index("ix_coffee_groups_follow_up_due_at", "coffee_groups", ["follow_up_due_at"])
+    op.create_table(
+        "coffee_group_members",
+        sa.Column("group_id", ID, autoincrement=False, nullable=False),
+        sa.Column("member_id", ID, autoincrement=False, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"], ["coffee_groups.id"], name=op.f("fk_coffee_group_members_group_id_coffee_groups"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_coffee_group_members_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("group_id", "member_id", name=op.f("pk_coffee_group_members")),
+    )
+    op.create_index(op.f("ix_coffee_group_members_member_id"), "coffee_group_members", ["member_id"])
 
 
 def downgrade() -> None:
     """Drop the coffee tables, with every round's groups and answers."""
-    for table in ("coffee_groups", "coffee_rounds", "coffee_machine_posts", "coffee_participants"):
+    tables = ("coffee_group_members", "coffee_groups", "coffee_rounds", "coffee_machine_posts", "coffee_participants")
+    for table in tables:
         op.drop_table(table)
