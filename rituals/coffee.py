@@ -409,12 +409,13 @@ class CoffeeRituals:
         taking_part, skipping = await self._participants(ritual, team)
         candidates: list[pairing.Candidate] = []
         by_id: dict[int, pairing.Candidate] = {}
+        homes = await self._store.other_team_names([member.id for member in taking_part], team.id)
         for member in taking_part:
             their_day = local_date(starts, member.timezone)
             if member.id in skipping or member.is_away_on(their_day):
                 continue
             candidate = pairing.Candidate(
-                member_id=member.id, team=await self._team_label(member, team),
+                member_id=member.id, team=homes.get(member.id, team.name),
                 windows=pairing.working_windows(member, their_day, 7),
             )
             candidates.append(candidate)
@@ -448,13 +449,6 @@ class CoffeeRituals:
                 intro_due_at=first_moment(alone.windows, starts) or starts,
             ))
         return formed
-
-    async def _team_label(self, member: Member, team: Team) -> str:
-        """The member's home team for cross-team preference (see the module's docstring)."""
-        for membership in await self._store.memberships(member.id):
-            if membership.team.id != team.id:
-                return membership.team.name
-        return team.name
 
     async def _people(
         self, teams: dict[int, tuple[Ritual, Team]], known: dict[int, dict[int, Member]], group: CoffeeGroup

@@ -309,6 +309,10 @@ class Store(Protocol):
         """Every team the member belongs to, by name, with their role and the team's rituals."""
         ...
 
+    async def other_team_names(self, member_ids: Collection[int], team_id: int) -> dict[int, str]:
+        """For each member, the name of the first team (by name) they belong to besides `team_id`, if any."""
+        ...
+
     async def add_ritual(self, ritual: NewRitual) -> Ritual:
         """Store a new ritual."""
         ...

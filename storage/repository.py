@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -654,6 +654,25 @@ class SqlStore:
         async with self._begin() as conn:
             rows = (await conn.execute(statement)).all()
         return sorted((_member(row) for row in rows), key=_by_name)
+
+    async def other_team_names(self, member_ids: Collection[int], team_id: int) -> dict[int, str]:
+        """For each member, the name of the first team (by name) they belong to besides `team_id`, if any."""
+        if not member_ids:
+            return {}
+        statement = (
+            select(_team_members.c.member_id, _teams.c.name, _teams.c.id)
+            .select_from(_teams.join(_team_members, _team_members.c.team_id == _teams.c.id))
+            .where(_team_members.c.member_id.in_(list(member_ids)), _teams.c.id != team_id)
+        )
+        async with self._begin() as conn:
+            rows = (await conn.execute(statement)).all()
+        first: dict[int, tuple[str, int]] = {}
+        for member_id, name, other_id in rows:
+            # Compared in Python, as names are elsewhere, so both databases pick the same team.
+            key = (name.casefold(), other_id)
+            if member_id not in first or key < (first[member_id][0].casefold(), first[member_id][1]):
+                first[member_id] = (name, other_id)
+        return {member_id: name for member_id, (name, _) in first.items()}
 
     async def memberships(self, member_id: int) -> list[Membership]:
         """Every team the member belongs to, by name, with their role and the team's rituals, in two queries."""

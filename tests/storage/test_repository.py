@@ -864,3 +864,21 @@ async def test_open_prompts_are_the_sent_ones_whose_digest_is_not_out(store: Sql
     assert occurrence is not None
     await store.claim_digest(occurrence.id, NOW + timedelta(hours=2))
     assert await store.open_prompts("slack") == []
+
+
+@pytest.mark.asyncio
+async def test_other_team_names_give_each_member_their_first_other_team_by_name(store: SqlStore) -> None:
+    coffee = await store.upsert_team("slack", "T1", "C1", "coffee")
+    design = await store.upsert_team("slack", "T1", "C2", "Design")
+    backend = await store.upsert_team("slack", "T1", "C3", "backend")
+    anna = await store.upsert_member("slack", "T1", "UANNA", "Anna", DEFAULTS)
+    ben = await store.upsert_member("slack", "T1", "UBEN", "Ben", DEFAULTS)
+    lone = await store.upsert_member("slack", "T1", "ULONE", "Lone", DEFAULTS)
+    for member in (anna, ben, lone):
+        await store.join_team(coffee.id, member.id)
+    await store.join_team(design.id, anna.id)
+    await store.join_team(backend.id, anna.id)
+    await store.join_team(design.id, ben.id)
+    homes = await store.other_team_names([anna.id, ben.id, lone.id], coffee.id)
+    assert homes == {anna.id: "backend", ben.id: "Design"}
+    assert await store.other_team_names([], coffee.id) == {}
