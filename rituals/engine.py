@@ -749,7 +749,7 @@ class Engine:
         if ritual.kind is RitualKind.PULSE:
             return self._plan_pulse(ritual, members, now)
         if ritual.kind is not RitualKind.STANDUP:
-            return []  # borrels, coffee machines and coffee rounds keep their own schedule, not prompt rows
+            return []  # borrels, coffee, no-meeting windows and core hours keep their own schedule, not prompt rows
         occurrences = []
         for day in dates_around(now, ritual.timezone, self._settings.plan_days_ahead):
             if day.weekday() not in ritual.days:

@@ -23,6 +23,7 @@ MAX_LINK_LENGTH = 500
 MAX_THEME_LENGTH = 200
 # Coffee pairs avoid anyone met within about twelve weeks: twelve weekly rounds, or six every two weeks.
 COFFEE_MEMORY_WEEKS = 12
+MAX_CORE_RANGES = 4
 
 
 class Role(StrEnum):
@@ -40,6 +41,8 @@ class RitualKind(StrEnum):
     BORREL = "borrel"
     COFFEE_MACHINE = "coffee_machine"
     COFFEE = "coffee"
+    FOCUS = "focus"
+    CORE_HOURS = "core_hours"
 
 
 class DeliveryStatus(StrEnum):
@@ -178,13 +181,56 @@ class CoffeeSettings(BaseModel):
     min_overlap_minutes: int = Field(default=60, ge=15, le=480)
 
 
-RitualSettings = StandupSettings | PulseSettings | BorrelSettings | CoffeeMachineSettings | CoffeeSettings
+class FocusSettings(BaseModel):
+    """A no-meeting window: it starts at the ritual's `at` on its `days` (team zone) and ends at `until`.
+
+    The research behind Ritme: meeting-free time (no meetings 12:00-13:00 so people can go outside; a focus
+    afternoon) only holds when it is agreed and visible, so the team may get one short reminder as it starts.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["focus"] = "focus"
+    until: time
+    label: str = Field(default="", max_length=MAX_THEME_LENGTH)
+    remind: bool = True
+
+
+class CoreHoursSettings(BaseModel):
+    """A team's core hours: the ranges (team zone) on the ritual's `days` when everyone agrees to be reachable.
+
+    A team has at most one; the ritual's `at` is the start of its first range.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["core_hours"] = "core_hours"
+    ranges: tuple[tuple[time, time], ...] = Field(min_length=1, max_length=MAX_CORE_RANGES)
+
+    @model_validator(mode="after")
+    def _ranges_ordered(self) -> CoreHoursSettings:
+        previous_end: time | None = None
+        for start, end in self.ranges:
+            if not start < end:
+                raise ValueError(f"a core-hours range must end after it starts: {start}-{end}")
+            if previous_end is not None and start < previous_end:
+                raise ValueError("core-hours ranges must be in order and must not overlap")
+            previous_end = end
+        return self
+
+
+RitualSettings = (
+    StandupSettings | PulseSettings | BorrelSettings | CoffeeMachineSettings | CoffeeSettings | FocusSettings
+    | CoreHoursSettings
+)
 
 _SETTINGS_BY_KIND: dict[str, type[BaseModel]] = {
     RitualKind.PULSE.value: PulseSettings,
     RitualKind.BORREL.value: BorrelSettings,
     RitualKind.COFFEE_MACHINE.value: CoffeeMachineSettings,
     RitualKind.COFFEE.value: CoffeeSettings,
+    RitualKind.FOCUS.value: FocusSettings,
+    RitualKind.CORE_HOURS.value: CoreHoursSettings,
 }
 
 
@@ -245,6 +291,20 @@ class Ritual:
         """The settings of coffee pairing; a TypeError for another kind, which would be a bug in the caller."""
         if not isinstance(self.settings, CoffeeSettings):
             raise TypeError(f"ritual {self.id} is a {self.kind}, not coffee pairing")
+        return self.settings
+
+    @property
+    def focus(self) -> FocusSettings:
+        """The settings of a no-meeting window; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, FocusSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not a no-meeting window")
+        return self.settings
+
+    @property
+    def core_hours(self) -> CoreHoursSettings:
+        """The settings of core hours; a TypeError for another kind, which would be a bug in the caller."""
+        if not isinstance(self.settings, CoreHoursSettings):
+            raise TypeError(f"ritual {self.id} is a {self.kind}, not core hours")
         return self.settings
 
 
