@@ -49,7 +49,8 @@ async def _channel(chat: PulseChat, user: str, prefix: str) -> list[str]:
 
 async def _groups(chat: PulseChat, user: str, prefix: str) -> list[dict[str, Any]]:
     """The group conversations' messages the member sees whose key starts with `prefix`."""
-    return [m for m in await chat.history(user) if m["conversation"].startswith("group:") and m["key"].startswith(prefix)]
+    return [m for m in await chat.history(user)
+            if m["conversation"].startswith("group:") and m["key"].startswith(prefix)]
 
 
 async def _last_reply(chat: PulseChat, user: str, command: str) -> str:
