@@ -1,7 +1,8 @@
 """Coffee in the local chat, over its HTTP API on the assembled server: Anna (Dutch) opens the coffee machine and
 starts coffee pairing; on Monday five of the seven take part (one skips, one is away), a pair and a trio are each
 introduced in a conversation only they see, `coffee why` explains it, two days later "did you meet?" comes with
-two buttons, the members answer, and `coffee stats` shows the meet rate, in Dutch for Anna and English for Ben."""
+two buttons, the members answer, and `coffee stats` shows the meet rate, in Dutch for Anna and English for Ben.
+The next Monday six (an even count) make three pairs, none of them a group of the week before."""
 
 from __future__ import annotations
 
@@ -144,3 +145,15 @@ async def test_coffee_in_the_local_chat(served: tuple[Ritme, FakeClock, PulseCha
     assert "Contacten tussen teams: 0 (waarvan 0 gesproken)." in stats  # everyone is in #team only
     english = await _last_reply(chat, "ben", "/ritme coffee stats")
     assert "rounds: 1, groups: 2." in english and "Met: 1 of the 2 groups asked (50%)." in english
+
+    # The next Monday: Eva and Finn are back, Lucas has left; six make three new pairs, nobody with last week's.
+    assert "You left the coffee pairing of #team" in await _last_reply(chat, "lucas", "/ritme coffee leave")
+    await _at(ritme, clock, ROUND + timedelta(days=7))
+    seen = {m["conversation"] for user in everyone for m in await _groups(chat, user, "coffee-intro:")}
+    week_two = seen - set(groups)  # a pair that met again would share its conversation, and be missing here
+    pairs = [frozenset(c.removeprefix("group:").split(":")) for c in week_two]
+    assert sorted(len(pair) for pair in pairs) == [2, 2, 2]
+    assert frozenset().union(*pairs) == {"anna", "ben", "priya", dana, eva, finn}
+    assert not any(pair <= frozenset(m) for pair in pairs for m in members)  # no one meets last week's group again
+    stats = await _last_reply(chat, "anna", "/ritme coffee stats")
+    assert "rondes: 2, groepjes: 5." in stats and "Gesproken: 1 van de 2 gevraagde groepjes (50%)." in stats
