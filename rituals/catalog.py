@@ -1357,10 +1357,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "coffee.list_skipping": ("Sitting out the next round: {names}.", "Slaan de volgende ronde over: {names}."),
     "coffee.stats": (
-        "Coffee pairing of #{team}: {rounds} rounds, {groups} groups.\n"
+        "Coffee pairing of #{team}: rounds: {rounds}, groups: {groups}.\n"
         "Met: {met} of the {asked} groups asked ({rate}).\n"
         "Cross-team connections: {cross} ({cross_met} of them met).",
-        "Koffiekoppels van #{team}: {rounds} rondes, {groups} groepjes.\n"
+        "Koffiekoppels van #{team}: rondes: {rounds}, groepjes: {groups}.\n"
         "Gesproken: {met} van de {asked} gevraagde groepjes ({rate}).\n"
         "Contacten tussen teams: {cross} (waarvan {cross_met} gesproken).",
     ),

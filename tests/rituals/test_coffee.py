@@ -201,7 +201,7 @@ async def test_follow_up_buttons_record_meetings_for_the_stats(harness: Harness)
     [refused] = await harness.click(outsider, yes.action, yes.value)
     assert "button" in refused.text.as_plain().lower()
     stats = await harness.reply_text(LEAD, "coffee stats")
-    assert "1 rounds, 2 groups" in stats
+    assert "Coffee pairing of #team: rounds: 1, groups: 2." in stats
     assert "Met: 1 of the 2 groups asked (50%)." in stats
     # Lea and Person 1 are also in #design, Persons 2 and 3 in #backend: both pairs cross teams.
     assert all(len(who(g) & {"lead", "p1"}) == 1 for g in first)

@@ -1,0 +1,182 @@
+"""Coffee over Slack: the real bolt app, the real engine and database, a fake Slack Web API.
+
+Ada opens the coffee machine of #team (its link is posted there at 09:30, once) and starts coffee pairing for
+everyone. On Monday Finn skips and Kiri, in Auckland, shares no working hours with anyone: the other five make a
+pair and a trio, each introduced in a group DM (conversations.open with the group's ids, then a post into it); Kiri
+is told why in her own morning. Three days later each group DM is asked "did you meet?" with two buttons; members
+press them there, Bram hears Dutch, and `coffee stats` shows the meet rate and the cross-team connections.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from bot.wiring import assemble, serving
+from tests.adapters.slack.fake_slack import Call, FakeSlack
+from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
+from tests.bot.test_slack_borrel import _buttons, _text
+from tests.bot.test_slack_pulse import SlackRig
+from tests.rituals.harness import FakeClock
+
+MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+MACHINE_OPENS = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
+ROUND = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Amsterdam, 22:00 in Auckland
+KIRI_MORNING = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Tuesday 09:00 in Auckland
+FOLLOW_UP = ROUND + timedelta(days=3)
+LINK = "https://meet.example/koffie"
+# Who they are on Slack (users.info): Chitra works from Dubai, Kiri from Auckland (her hours meet nobody else's:
+# Kolkata's would, by an hour a day), Bram reads Slack in Dutch.
+PROFILES = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/Amsterdam", "nl-NL"),
+            "U3": ("Chitra", "Asia/Dubai", "en-AE"), "U4": ("Dana", "Europe/Amsterdam", "en-GB"),
+            "U5": ("Eva", "Europe/Amsterdam", "en-GB"), "U6": ("Finn", "Europe/Amsterdam", "en-GB"),
+            "U7": ("Kiri", "Pacific/Auckland", "en-NZ")}
+PAIRED = {"U1", "U2", "U3", "U4", "U5"}
+DESIGN = {"U1", "U2"}  # also in #design (C2), so another team than the rest
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
+    async with FakeSlack() as fake:
+        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
+                                     "profile": {"display_name": name}}
+                              for user, (name, tz, locale) in PROFILES.items()})
+        database = tmp_path / "ritme.db"
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0,
+            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
+        )
+        clock = FakeClock(MONDAY_0800_AMSTERDAM)
+        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
+            async with aiohttp.ClientSession() as session:
+                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
+
+
+async def _answer(rig: SlackRig, user: str, command: str, replies: int = 1) -> str:
+    """Run `/ritme <command>` in #team as `user`; the private answer(s) Slack shows them."""
+    mine = lambda: [c for c in rig.fake.calls_to("chat.postEphemeral", ok=True) if c.args["user"] == user]  # noqa: E731
+    before = len(mine())
+    assert (await rig.slack.command(command, user_id=user, user_name=PROFILES[user][0].lower())).status == 200
+    return "\n".join(str(call.args["text"]) for call in (await rig.until(mine, before + replies))[before:])
+
+
+async def _at(rig: SlackRig, moment: datetime) -> None:
+    rig.clock.set(moment)
+    await rig.ritme.dispatcher.tick()
+
+
+def _opened(rig: SlackRig) -> list[frozenset[str]]:
+    """The groups Ritme opened a group DM with, in order."""
+    return [frozenset(str(c.args["users"]).split(",")) for c in rig.fake.calls_to("conversations.open", ok=True)]
+
+
+def _dm_of(group: frozenset[str]) -> str:
+    """The group DM's channel id, as the fake names it."""
+    return "G" + "".join(user[1:] for user in sorted(group))
+
+
+async def _press(rig: SlackRig, user: str, group: frozenset[str], question: Call, answer: str) -> str:
+    """Press a button on the group DM's question as Slack sends it from there; the reply the member gets."""
+    ts = await rig.ts(f"coffee-follow-up:{_group_id(question)}", ",".join(sorted(group)))
+    [button] = [b for b in _buttons(question) if json.loads(b["value"])["value"].endswith(f":{answer}")]
+    payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
+    payload["container"] = {"type": "message", "message_ts": ts, "channel_id": _dm_of(group), "is_ephemeral": False}
+    payload["channel"] = {"id": _dm_of(group), "name": "mpdm"}
+    payload["message"] = {"type": "message", "ts": ts, "text": question.args["text"]}
+    before = len(rig.posted(user))
+    assert (await rig.slack.interaction(payload)).status == 200
+    return _text((await rig.until(lambda: rig.posted(user), before + 1))[-1])
+
+
+def _group_id(question: Call) -> str:
+    return str(json.loads(_buttons(question)[0]["value"])["value"]).split(":")[0]
+
+
+async def test_coffee_over_slack(rig: SlackRig) -> None:
+    for index, user in enumerate(["U2", "U3", "U4", "U5", "U6", "U7"]):
+        assert (await rig.slack.event(member_joined(f"Ev{index}", user_id=user))).status == 200
+    for index, user in enumerate(sorted(DESIGN)):
+        assert (await rig.slack.event(member_joined(f"Ed{index}", user_id=user, channel_id="C2"))).status == 200
+    await rig.until_members(6)
+
+    machine = await _answer(rig, "U1", f"coffee machine {LINK} at 09:30 until 10:30 on mon-fri", replies=2)
+    assert "you are now its manager" in machine
+    assert "The coffee machine of #team opens Mon-Fri at 09:30 until 10:30 (Europe/Amsterdam)" in machine
+    await _at(rig, MACHINE_OPENS - timedelta(minutes=1))
+    assert rig.posted("C1") == []
+    await _at(rig, MACHINE_OPENS)
+    await _at(rig, MACHINE_OPENS + timedelta(minutes=20))  # the timer wakes again: still one post today
+    [opened] = rig.posted("C1")
+    assert "The coffee machine is open until 10:30. Drop in for a chat:" in _text(opened) and LINK in _text(opened)
+
+    created = await _answer(rig, "U1", "coffee create weekly on mon at 10:00 enrol all")
+    assert "Coffee pairing for #team: every week on Mon at 10:00 (Europe/Amsterdam)" in created
+    await rig.until_members(7)
+    assert "You'll sit out the round of Monday 23 November" in await _answer(rig, "U6", "coffee skip")
+
+    # Monday 10:00 in Amsterdam: a pair and a trio, each in a group DM of its own members.
+    await _at(rig, ROUND - timedelta(minutes=1))
+    assert _opened(rig) == []
+    await _at(rig, ROUND)
+    groups = _opened(rig)
+    assert sorted(len(group) for group in groups) == [2, 3] and frozenset().union(*groups) == PAIRED
+    for group in groups:
+        [intro] = rig.posted(_dm_of(group))
+        text = _text(intro)
+        assert text.startswith("☕ Coffee time in #team!") and "Icebreaker: " in text  # mixed: the team's English
+        assert all(PROFILES[user][0] in text for user in group)
+    assert not any(rig.posted(user) for user in ("U6", "U7"))  # Finn skips; 22:00 is not Kiri's time
+    await _at(rig, ROUND + timedelta(hours=2))
+    assert _opened(rig) == groups  # introduced once
+
+    bram_group = next(group for group in groups if "U2" in group)
+    why = await _answer(rig, "U2", "coffee why")
+    assert why.startswith("Op maandag 23 november werd je gekoppeld aan ") and "Gekoppeld omdat: nooit eerder" in why
+    assert all(PROFILES[user][0] in why for user in bram_group - {"U2"})
+    assert "You were not in the latest coffee round of #team" in await _answer(rig, "U6", "coffee why")
+
+    # Kiri shares no working hours with anyone: she is told so in her own morning, and never grouped.
+    await _at(rig, KIRI_MORNING - timedelta(minutes=1))
+    assert rig.posted("U7") == []
+    await _at(rig, KIRI_MORNING)
+    [note] = rig.posted("U7")
+    assert _text(note).startswith("No coffee match for you in #team this round, because nobody else this round "
+                                  "shares at least 1 h of working time with you.")
+    assert "nobody else this round shares at least 1 h" in await _answer(rig, "U7", "coffee why")
+
+    # Thursday 10:00: each group DM is asked "did you meet?", with two buttons.
+    await _at(rig, FOLLOW_UP - timedelta(minutes=1))
+    assert len(_opened(rig)) == 2
+    await _at(rig, FOLLOW_UP)
+    assert sorted(_opened(rig)[2:], key=sorted) == sorted(groups, key=sorted)  # the same group DMs again
+    questions = {group: rig.posted(_dm_of(group))[-1] for group in groups}
+    for question in questions.values():
+        assert _text(question).startswith("☕ Did you meet for your coffee from #team")
+        assert [(b["type"], b["text"]["text"]) for b in _buttons(question)] == [
+            ("button", "Yes, we met"), ("button", "Not this time"),
+        ]
+        assert {json.loads(b["value"])["action"] for b in _buttons(question)} == {"coffee.met"}
+
+    # Bram's group met (he says so, and hears it in Dutch); the other group did not.
+    assert "Genoteerd: jullie hebben elkaar gesproken." in await _press(rig, "U2", bram_group, questions[bram_group],
+                                                                        "yes")
+    other = next(group for group in groups if group != bram_group)
+    clicker = min(other)
+    assert "Noted: not this time." in await _press(rig, clicker, other, questions[other], "no")
+    # Finn, outside Bram's group, presses its button from a forwarded copy: told so, nothing counted.
+    assert "That button no longer does anything." in await _press(rig, "U6", bram_group, questions[bram_group], "no")
+
+    stats = await _answer(rig, "U1", "coffee stats")
+    assert "Coffee pairing of #team: rounds: 1, groups: 2." in stats
+    assert "Met: 1 of the 2 groups asked (50%)." in stats
+    cross = [group for group in groups if 0 < len(group & DESIGN) < len(group)]
+    met_across = sum(1 for group in cross if group == bram_group)
+    assert cross  # the matcher prefers people from different teams, and here it can
+    assert f"Cross-team connections: {len(cross)} ({met_across} of them met)." in stats
+    assert "Gesproken: 1 van de 2 gevraagde groepjes (50%)." in await _answer(rig, "U2", "coffee stats")
