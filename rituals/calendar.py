@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from rituals.calendar_commands import CalendarCommand, CalendarRevoke
 from rituals.catalog import Catalog
@@ -175,7 +175,7 @@ def team_feed(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", catalog.text(locale, "calendar.name", team=team_name))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))  # an X- property is text unless given its type
     running = sorted((r for r in rituals if not r.paused), key=lambda r: (_KIND_ORDER[r.kind], r.id))
     for ritual in running:
         for block in _blocks(catalog, ritual):

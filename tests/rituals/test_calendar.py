@@ -100,6 +100,9 @@ def test_the_feed_holds_windows_core_hours_stand_up_and_borrel_in_amsterdam_time
     assert "https://meet.example/borrel" in str(borrel["description"])
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Amsterdam"]
     assert str(calendar["x-wr-calname"]) == "#team (Ritme)"
+    # Outlook reads X-PUBLISHED-TTL, other apps REFRESH-INTERVAL, for how often to fetch the feed again.
+    assert calendar["x-published-ttl"] == "PT1H"
+    assert calendar["refresh-interval"].to_ical() == b"PT1H"
 
 
 def test_typed_text_is_escaped_by_the_library_not_pasted_into_the_file() -> None:
