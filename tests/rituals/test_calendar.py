@@ -16,6 +16,8 @@ from rituals.catalog import Catalog
 from rituals.commands import CommandError, parse
 from rituals.model import (
     BorrelSettings,
+    CoffeeMachineSettings,
+    CoffeeSettings,
     CoreHoursSettings,
     FocusSettings,
     PulseSettings,
@@ -103,6 +105,25 @@ def test_the_feed_holds_windows_core_hours_stand_up_and_borrel_in_amsterdam_time
     # Outlook reads X-PUBLISHED-TTL, other apps REFRESH-INTERVAL, for how often to fetch the feed again.
     assert calendar["x-published-ttl"] == "PT1H"
     assert calendar["refresh-interval"].to_ical() == b"PT1H"
+
+
+def test_pulses_and_coffee_show_at_their_times_with_their_rhythm() -> None:
+    rituals = [
+        ritual(6, RitualKind.PULSE, time(14, 0), (4,), PulseSettings(anchor=MONDAY, closes_at=time(12, 0),
+                                                                      every_weeks=2), locale="en"),
+        ritual(7, RitualKind.COFFEE_MACHINE, time(9, 30), (0, 1, 2, 3, 4),
+               CoffeeMachineSettings(link="https://meet.example/koffie", until=time(10, 30)), locale="en"),
+        ritual(8, RitualKind.COFFEE, time(10, 0), (0,), CoffeeSettings(anchor=MONDAY, every_weeks=2), locale="en"),
+    ]
+    found = events(feed(rituals, locale="en"))
+    pulse, machine, coffee = found["ritual-6-0@ritme"], found["ritual-7-0@ritme"], found["ritual-8-0@ritme"]
+    assert (str(pulse["summary"]), pulse["rrule"].to_ical()) == ("Wellbeing pulse opens",
+                                                                 b"FREQ=WEEKLY;INTERVAL=2;BYDAY=FR")
+    assert pulse.decoded("dtstart").date() == date(2026, 11, 27)  # the Friday of the anchor's week
+    assert (machine.decoded("dtstart").time(), machine.decoded("dtend").time()) == (time(9, 30), time(10, 30))
+    assert (str(machine["summary"]), str(machine["url"])) == ("Coffee machine open", "https://meet.example/koffie")
+    assert str(coffee["summary"]) == "Coffee pairing: new pairs"
+    assert coffee["rrule"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO"
 
 
 def test_typed_text_is_escaped_by_the_library_not_pasted_into_the_file() -> None:
