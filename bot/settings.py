@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     port: int = Field(
         default=8080, ge=0, le=65535, description="a port number from 1 to 65535 (0: any free port), e.g. 8080"
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="the address people reach Ritme's web server at, http(s)://..., e.g. https://ritme.example.com",
+    )
     default_timezone: str = Field(default="Europe/Amsterdam", description="an IANA zone, e.g. Europe/Amsterdam")
     default_locale: Literal["en", "nl"] = Field(default="en", description="en or nl")
     grace_minutes: int = Field(default=120, ge=0, le=1440, description="minutes from 0 to 1440, e.g. 120")
@@ -153,6 +157,14 @@ class Settings(BaseSettings):
         except (ValueError, ArgumentError):
             raise ValueError("not a SQLite or PostgreSQL URL") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
+            raise ValueError("not an http(s) address")
+        # Links are built as public_url + "/calendar/...", so a trailing slash would double up.
+        return value.rstrip("/")
 
     @field_validator("default_timezone")
     @classmethod

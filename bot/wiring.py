@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
@@ -33,17 +34,20 @@ from adapters.teams.client import BotConnectorClient, token_provider
 from adapters.teams.outbox import TeamsOutbox
 from adapters.teams.protocol import channel_of_conversation
 from adapters.teams.sender import SendPacer
+from bot.calendar_feed import mount_calendar
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.borrel import Borrels
+from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
 from storage.borrel import SqlBorrelStore
+from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
@@ -92,6 +96,10 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         failures = SqlFailureLog(database)
         catalog = Catalog()
         coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock)
+        calendar = CalendarFeedRituals(
+            store=store, feeds=SqlCalendarFeeds(database), catalog=catalog, clock=clock, base_url=settings.public_url,
+            uid_domain=urlsplit(settings.public_url).hostname or "ritme",
+        )
         engine = Engine(
             store=store,
             clock=clock,
@@ -108,6 +116,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             pulses=SqlPulseStore(database),
             borrels=Borrels(store=SqlBorrelStore(database), rituals=store, catalog=catalog, clock=clock),
             coffee=coffee,
+            calendar=calendar,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -169,6 +178,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             inbound.resume_with(outbox.platform, teams_app.resume)
             app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
+        mount_calendar(app, calendar)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
         app.on_cleanup.append(_releasing(inbound))
         await _load_local_users(store, local)

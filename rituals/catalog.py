@@ -1488,6 +1488,39 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme coffee list` · `/ritme coffee stats` · `/ritme coffee why` (waarom je groepje)\n"
         "`/ritme coffee pause` · `/ritme coffee resume` · `/ritme coffee delete`",
     ),
+    # The team calendar feed (rituals/calendar.py).
+    "calendar.link": (
+        "The calendar of #{team}, with its no-meeting windows, core hours and ritual times. Subscribe to it in "
+        "Outlook or Google Calendar (\"add calendar from URL\"):\n{url}\nKeep the link within the team: anyone "
+        "who has it can read this calendar. A manager can replace it with `/ritme focus calendar revoke`.",
+        "De agenda van #{team}, met de vergadervrije blokken, kernuren en tijden van de rituelen. Abonneer je erop "
+        "in Outlook of Google Agenda (\"agenda toevoegen via URL\"):\n{url}\nHoud de link binnen het team: wie "
+        "hem heeft, kan deze agenda lezen. Een manager vervangt hem met `/ritme focus calendar revoke`.",
+    ),
+    "calendar.revoked": (
+        "The old calendar link of #{team} no longer works. The new one, to share with the team again:\n{url}",
+        "De oude agendalink van #{team} werkt niet meer. De nieuwe, om opnieuw met het team te delen:\n{url}",
+    ),
+    "error.calendar_extra": (
+        "`{value}` after `focus calendar` is more than I understand; nothing was changed. For example "
+        "`/ritme focus calendar` (the link) or `/ritme focus calendar revoke` (a new link, managers).",
+        "`{value}` na `focus calendar` begrijp ik niet; er is niets veranderd. Bijvoorbeeld `/ritme focus calendar` "
+        "(de link) of `/ritme focus calendar revoke` (een nieuwe link, voor managers).",
+    ),
+    "calendar.name": ("#{team} (Ritme)", "#{team} (Ritme)"),
+    "calendar.focus": ("No meetings", "Geen vergaderingen"),
+    "calendar.focus_label": ("No meetings: {label}", "Geen vergaderingen: {label}"),
+    "calendar.focus_category": ("No-meeting window", "Vergadervrij blok"),
+    "calendar.core": ("Core hours", "Kernuren"),
+    "calendar.core_category": ("Core hours", "Kernuren"),
+    "calendar.standup": ("Stand-up (Ritme)", "Stand-up (Ritme)"),
+    "calendar.pulse": ("Wellbeing pulse opens", "Welzijnspeiling gaat open"),
+    "calendar.borrel": ("Virtual borrel", "Virtuele borrel"),
+    "calendar.borrel_theme": ("Virtual borrel: {theme}", "Virtuele borrel: {theme}"),
+    "calendar.coffee_machine": ("Coffee machine open", "Koffieautomaat open"),
+    "calendar.coffee": ("Coffee pairing: new pairs", "Koffiekoppels: nieuwe koppels"),
+    "calendar.ritual_category": ("Team ritual", "Teamritueel"),
+    "calendar.join": ("Join: {link}", "Meedoen: {link}"),
 }
 
 _WEEKDAY_SHORT = {

@@ -18,6 +18,7 @@ from rituals.model import MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULS
 from rituals.schedule import is_valid_zone
 
 if TYPE_CHECKING:
+    from rituals.calendar_commands import CalendarCommand
     from rituals.coffee_commands import CoffeeCommand
 
 MAX_COMMAND_LENGTH = 2000
@@ -254,7 +255,7 @@ _PULSE_FREQUENCIES = {"weekly": 1, "wekelijks": 1, "biweekly": 2, "tweewekelijks
 _PULSE_OPTIONS = ("questions", "pin", "k", "to", "open", "remind")
 
 
-def parse(text: str, today: date) -> Command | CoffeeCommand:
+def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand:
     """Parse the text after `/ritme` (a leading `/ritme`, `ritme` or `@ritme` is ignored)."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise CommandError("error.too_long", limit=MAX_COMMAND_LENGTH, length=len(text))
@@ -280,6 +281,10 @@ def parse(text: str, today: date) -> Command | CoffeeCommand:
         from rituals.coffee_commands import parse_coffee  # imported late: it builds on this module's parsers
 
         return parse_coffee(rest)
+    if area == "focus" and rest and rest[0].lower() in ("calendar", "agenda", "kalender"):
+        from rituals.calendar_commands import parse_calendar  # imported late: it builds on this module's errors
+
+        return parse_calendar(rest[1:])
     raise CommandError("error.unknown_command", word=words[0])
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rituals import borrel, failures, home, pulse, standup
+from rituals.calendar import CalendarFeedRituals
+from rituals.calendar_commands import CALENDAR_COMMANDS, CalendarCommand
 from rituals.catalog import Catalog, supported
 from rituals.coffee import CoffeeRituals
 from rituals.coffee_commands import COFFEE_COMMANDS, CoffeeCommand
@@ -132,6 +134,7 @@ class Engine:
         pulses: PulseStore | None = None,
         borrels: borrel.Borrels | None = None,
         coffee: CoffeeRituals | None = None,
+        calendar: CalendarFeedRituals | None = None,
     ) -> None:
         self._store = store
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
@@ -145,6 +148,7 @@ class Engine:
         self._schedule_changes = 0
         # The coffee machine and coffee pairing keep their own schedule and tables (rituals/coffee.py).
         self._coffee = coffee
+        self._calendar = calendar  # the team calendar feed's link (rituals/calendar.py)
 
     @property
     def schedule_changes(self) -> int:
@@ -204,8 +208,8 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command | CoffeeCommand, member: Member, event: CommandInvoked, team: Team | None, reply: Reply,
-        now: datetime,
+        self, command: Command | CoffeeCommand | CalendarCommand, member: Member, event: CommandInvoked,
+        team: Team | None, reply: Reply, now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
@@ -221,6 +225,10 @@ class Engine:
         managers = await self._store.managers(team.id) if team else []
         if isinstance(command, COFFEE_COMMANDS):
             return await self._coffee_rituals().run(command, member, event, team, managers, reply, now)
+        if isinstance(command, CALENDAR_COMMANDS):
+            if self._calendar is None:
+                raise RuntimeError("a calendar command came in but the engine was built without CalendarFeedRituals")
+            return await self._calendar.run(command, member, event, team, managers, reply, now)
         if isinstance(command, (StandupList, PulseList)):
             kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
             rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []

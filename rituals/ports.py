@@ -694,3 +694,31 @@ class CoffeeStore(Protocol):
     async def stats(self, ritual_id: int) -> CoffeeStats:
         """The pairing's totals over all its rounds."""
         ...
+
+
+# The team calendar feed ------------------------------------------------------------------------------------
+
+
+class CalendarFeeds(Protocol):
+    """Each team's calendar feed: at most one live token a team, found by its SHA-256 hash (rituals/calendar.py).
+
+    The live token itself is kept too, so any member can be shown the same link again; a revoked feed keeps only
+    its hash.
+    """
+
+    async def token(self, team_id: int) -> str | None:
+        """The team's live token; None before the first feed."""
+        ...
+
+    async def start(self, team_id: int, token: str, now: datetime) -> str:
+        """Give the team a live feed with `token` unless it has one; returns the live token (the first one wins)."""
+        ...
+
+    async def replace(self, team_id: int, token: str, now: datetime) -> str:
+        """Revoke the team's live feed, if any, and make `token` the live one, in one transaction; returns it."""
+        ...
+
+    async def find(self, token_hash: str) -> tuple[Team, datetime] | None:
+        """The team of the live feed with that token hash and when the feed was created; None when revoked or
+        unknown."""
+        ...

@@ -596,3 +596,29 @@ class CoffeeGroupMemberRow(Base):
     member_id: Mapped[int] = mapped_column(
         Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
     )
+
+
+# The team calendar feed (storage/calendar.py).
+
+LIVE_FEED = "revoked_at IS NULL"
+
+
+class CalendarFeedRow(Base):
+    """A team's calendar feed token: found by its SHA-256 hash; at most one live (not revoked) feed a team.
+
+    The live token is kept so any member can be shown the same link again (see rituals/calendar.py); revoking a
+    feed forgets its token and keeps the hash, so the old address stays known as revoked.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        Index("uq_calendar_feeds_live_team_id", "team_id", unique=True, sqlite_where=text(LIVE_FEED),
+              postgresql_where=text(LIVE_FEED)),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[int] = mapped_column(Id, ForeignKey("teams.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,12 +12,14 @@ from sqlalchemy import MetaData, select, text
 
 from adapters.failures import MemoryFailureLog
 from rituals.borrel import Borrels
+from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from storage.borrel import SqlBorrelStore
+from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
 from storage.pulse import SqlPulseStore
@@ -172,8 +174,10 @@ def make_engine(
     catalog = Catalog()
     borrels = Borrels(store=SqlBorrelStore(store.engine), rituals=store, catalog=catalog, clock=clock)
     coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
+    calendar = CalendarFeedRituals(store=store, feeds=SqlCalendarFeeds(store.engine), catalog=catalog, clock=clock,
+                                   base_url="https://ritme.example")
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee)
+                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee, calendar=calendar)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
