@@ -157,3 +157,42 @@ async def test_coffee_in_the_local_chat(served: tuple[Ritme, FakeClock, PulseCha
     assert not any(pair <= frozenset(m) for pair in pairs for m in members)  # no one meets last week's group again
     stats = await _last_reply(chat, "anna", "/ritme coffee stats")
     assert "rondes: 2, groepjes: 5." in stats and "Gesproken: 1 van de 2 gevraagde groepjes (50%)." in stats
+
+
+async def test_one_member_hears_why_in_their_hours_and_a_round_of_nobody_sends_nothing(
+    served: tuple[Ritme, FakeClock, PulseChat],
+) -> None:
+    ritme, clock, chat = served
+    everyone = ["anna", "ben", "lucas", "priya"]
+    await chat.say("anna", "/ritme standup delete")  # the demo's stand-up would talk on Mondays too
+    # Opt-in, and nobody joins: Anna, who starts it, is the only one; she works from 13:00 today.
+    await chat.say("anna", "/ritme me hours 13:00-17:00")
+    created = await _last_reply(chat, "anna", "/ritme coffee create weekly on mon at 10:00")
+    assert "Koffiekoppels voor #team: elke week op ma om 10:00 (Europe/Amsterdam)" in created
+    assert "Taking part (1): Anna de Vries." in await _last_reply(chat, "ben", "/ritme coffee list")
+    before = {user: await chat.history(user) for user in everyone}
+
+    # Monday 10:00 is not Anna's time yet; at 13:00 she alone hears, in her direct messages, why there is no match.
+    await _at(ritme, clock, ROUND)
+    await _at(ritme, clock, ROUND + timedelta(hours=3) - timedelta(minutes=1))
+    assert {user: await chat.history(user) for user in everyone} == before
+    await _at(ritme, clock, ROUND + timedelta(hours=3))
+    await _at(ritme, clock, ROUND + timedelta(hours=4))  # the timer wakes again: one note
+    after = {user: await chat.history(user) for user in everyone}
+    [note] = after["anna"][len(before["anna"]):]
+    assert note["conversation"] == "dm:anna"
+    assert text_of(note) == ("Geen koffiekoppel voor jou in #team deze ronde, omdat jij de enige was die deze ronde "
+                             "meedeed. Je hoeft niets te doen: volgende ronde doe je weer mee.")
+    assert all(after[user] == before[user] for user in everyone if user != "anna")
+    assert not any(m["conversation"].startswith("group:") for user in everyone for m in after[user])
+    assert "omdat jij de enige was die deze ronde meedeed" in await _last_reply(chat, "anna", "/ritme coffee why")
+
+    # She leaves; the next Monday nobody takes part, and nobody hears a thing all day.
+    assert "Je doet niet meer mee" in await _last_reply(chat, "anna", "/ritme coffee leave")
+    quiet = {user: await chat.history(user) for user in everyone}
+    for hours in range(0, 10):
+        await _at(ritme, clock, ROUND + timedelta(days=7, hours=hours))
+    assert {user: await chat.history(user) for user in everyone} == quiet
+    stats = await _last_reply(chat, "ben", "/ritme coffee stats")
+    assert "Coffee pairing of #team: rounds: 2, groups: 0." in stats and "Met: 0 of the 0 groups asked (—)." in stats
+    assert "Nobody takes part yet" in await _last_reply(chat, "ben", "/ritme coffee list")

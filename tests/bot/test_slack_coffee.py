@@ -180,3 +180,39 @@ async def test_coffee_over_slack(rig: SlackRig) -> None:
     assert cross  # the matcher prefers people from different teams, and here it can
     assert f"Cross-team connections: {len(cross)} ({met_across} of them met)." in stats
     assert "Gesproken: 1 van de 2 gevraagde groepjes (50%)." in await _answer(rig, "U2", "coffee stats")
+
+
+async def test_one_member_is_told_in_a_dm_in_her_morning_and_a_round_of_nobody_calls_slack_for_nothing(
+    rig: SlackRig,
+) -> None:
+    for index, user in enumerate(["U2", "U3", "U7"]):
+        assert (await rig.slack.event(member_joined(f"Ev{index}", user_id=user))).status == 200
+    await rig.until_members(3)
+    # Opt-in: Ada starts it (and so takes part), Kiri joins and Ada leaves; Kiri is the only one on Monday.
+    created = await _answer(rig, "U1", "coffee create weekly on mon at 10:00", replies=2)
+    assert "Coffee pairing for #team: every week on Mon at 10:00 (Europe/Amsterdam)" in created
+    assert "You're in the coffee pairing of #team. Next round: Monday 23 November." in await _answer(
+        rig, "U7", "coffee join")
+    assert "You left the coffee pairing of #team" in await _answer(rig, "U1", "coffee leave")
+
+    # 22:00 in Auckland at the round: her note waits for her morning, and comes as a DM to her alone.
+    await _at(rig, ROUND)
+    await _at(rig, KIRI_MORNING - timedelta(minutes=1))
+    assert rig.posted("U7") == []
+    await _at(rig, KIRI_MORNING)
+    await _at(rig, KIRI_MORNING + timedelta(hours=1))  # the timer wakes again: one note
+    [note] = rig.posted("U7")
+    assert note.args["text"] == ("No coffee match for you in #team this round, because you were the only one "
+                                 "taking part this round. Nothing to do: you're in again next round.")
+    assert [c.args["channel"] for c in rig.fake.calls_to("chat.postMessage")] == ["U7"]  # nothing to anyone else
+    assert _opened(rig) == [] and rig.fake.calls_to("conversations.open") == []  # no group DM, not even of one
+    assert "you were the only one taking part this round" in await _answer(rig, "U7", "coffee why")
+
+    # She leaves too; the next Monday nobody takes part, and Ritme calls Slack for nothing all day and night.
+    assert "You left the coffee pairing of #team" in await _answer(rig, "U7", "coffee leave")
+    calls = len(rig.fake.calls)
+    for hours in range(0, 24, 2):
+        await _at(rig, ROUND + timedelta(days=7, hours=hours))
+    assert rig.fake.calls[calls:] == []
+    stats = await _answer(rig, "U3", "coffee stats")
+    assert "Coffee pairing of #team: rounds: 2, groups: 0." in stats and "Met: 0 of the 0 groups asked (—)." in stats
