@@ -149,3 +149,43 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
     # The channel saw Monday's and Wednesday's machine (its days, as the timer woke), and nothing of the groups.
     assert [_texts(call).startswith("☕ The coffee machine is open until 10:30.") for call in _in_channel(rig)] == [
         True, True]
+
+
+async def test_one_member_is_told_in_her_personal_chat_in_her_hours_and_a_round_of_nobody_sends_nothing(
+    rig: TeamsRig,
+) -> None:
+    installed = installed_in_team()
+    installed["locale"] = "en-GB"
+    await rig.post(installed)
+    await rig.until_members(6)
+    # Opt-in: Ada starts it (and so takes part), Eva joins and Ada leaves; Eva, who works from 13:00, is the only one.
+    created = await _mention(rig, ADA, "coffee create weekly on mon at 10:00", replies=2)
+    assert "Coffee pairing for #General: every week on Mon at 10:00 (Europe/Amsterdam)" in created
+    assert "Next round: Monday 23 November." in await _mention(rig, EVA, "coffee join")
+    assert "You left the coffee pairing of #General" in await _mention(rig, ADA, "coffee leave")
+    await _tell(rig, EVA, "/ritme me hours 13:00-17:00")
+
+    # Monday 10:00 is not Eva's time yet: nothing at all; at 13:00 her personal chat alone hears why.
+    calls = len(rig.fake.calls)
+    await _at(rig, ROUND)
+    await _at(rig, ROUND + timedelta(hours=3) - timedelta(minutes=1))
+    assert rig.fake.calls[calls:] == []
+    await _at(rig, ROUND + timedelta(hours=3))
+    await _at(rig, ROUND + timedelta(hours=4))  # the timer wakes again: one note
+    news = rig.fake.calls[calls:]
+    # One post, into the personal chat she wrote from: no chat opened for anyone, nothing in the channel.
+    assert [call.operation for call in news] == ["send"] and news[0] in rig.to(EVA)
+    assert _texts(news[0]) == (
+        "No coffee match for you in #General this round, because you were the only one taking part this round. "
+        "Nothing to do: you're in again next round.")
+    assert "you were the only one taking part this round" in await _mention(rig, EVA, "coffee why")
+
+    # She leaves too; the next Monday nobody takes part, and Ritme calls the connector for nothing all day.
+    assert "You left the coffee pairing of #General" in await _mention(rig, EVA, "coffee leave")
+    calls = len(rig.fake.calls)
+    for hours in range(0, 24, 2):
+        await _at(rig, ROUND + timedelta(days=7, hours=hours))
+    assert rig.fake.calls[calls:] == []
+    stats = await _mention(rig, CHRIS, "coffee stats")
+    assert "Coffee pairing of #General: rounds: 2, groups: 0." in stats
+    assert "Met: 0 of the 0 groups asked (—)." in stats
