@@ -694,3 +694,18 @@ class CoffeeStore(Protocol):
     async def stats(self, ritual_id: int) -> CoffeeStats:
         """The pairing's totals over all its rounds."""
         ...
+
+
+class FocusStore(Protocol):
+    """No-meeting windows keep their reminders here; the windows themselves are ordinary rituals in the Store.
+
+    The claim is what makes a window's start reminder go out once a day however many workers run.
+    """
+
+    async def running_windows(self) -> list[tuple[Ritual, Team]]:
+        """No-meeting windows that are neither paused nor deleted, with their teams."""
+        ...
+
+    async def claim_reminder(self, ritual_id: int, local_date: date, now: datetime) -> bool:
+        """Claim the window's start reminder of a team-local date; False when it was claimed before."""
+        ...
