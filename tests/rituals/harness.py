@@ -16,10 +16,12 @@ from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
+from rituals.focus import FocusRituals
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from storage.borrel import SqlBorrelStore
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
+from storage.focus import SqlFocusStore
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
 
@@ -172,8 +174,9 @@ def make_engine(
     catalog = Catalog()
     borrels = Borrels(store=SqlBorrelStore(store.engine), rituals=store, catalog=catalog, clock=clock)
     coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
+    focus = FocusRituals(store=store, focus=SqlFocusStore(store.engine), catalog=catalog, clock=clock)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee)
+                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee, focus=focus)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
