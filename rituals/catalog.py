@@ -367,6 +367,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme pulse create weekly fri 14:00` — an anonymous wellbeing pulse for this channel\n"
         "`/ritme borrel create fri 16:30 45m https://meet.example/borrel` — a weekly virtual borrel with RSVPs\n"
         "`/ritme coffee join` — coffee pairing with colleagues (`/ritme coffee help`)\n"
+        "`/ritme focus add wed 13:00-17:00 \"focus afternoon\"` — a no-meeting window (`/ritme focus help`)\n"
+        "`/ritme core 10:00-12:00 14:00-16:00` — the team's core hours (`/ritme core help`)\n"
+        "`/ritme meet-check tue 12:30 45m` — does a meeting slot suit everyone? (`/ritme meet-check help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
@@ -378,6 +381,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme pulse create weekly fri 14:00` — een anonieme welzijnscheck voor dit kanaal\n"
         "`/ritme borrel create vr 16:30 45m https://meet.example/borrel` — een wekelijkse digitale borrel\n"
         "`/ritme coffee join` — koffiekoppels met collega's (`/ritme coffee help`)\n"
+        "`/ritme focus add wed 13:00-17:00 \"focusmiddag\"` — een vergadervrij blok (`/ritme focus help`)\n"
+        "`/ritme core 10:00-12:00 14:00-16:00` — de kerntijden van het team (`/ritme core help`)\n"
+        "`/ritme meet-check tue 12:30 45m` — past een vergadering iedereen? (`/ritme meet-check help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
@@ -1154,9 +1160,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "meet.minutes": ("{minutes} min", "{minutes} min"),
     "meet.when": ("{date}, {start}-{end}", "{date}, {start}-{end}"),
     "meet.fits": (
-        "{when} ({zone}, {duration}) fits: no no-meeting window, within core hours, and inside everyone's working "
-        "hours.",
-        "{when} ({zone}, {duration}) past: geen vergadervrij blok, binnen de kerntijden en binnen ieders werktijden.",
+        "{when} ({zone}, {duration}) fits: no no-meeting window, not outside core hours, and inside everyone's "
+        "working hours.",
+        "{when} ({zone}, {duration}) past: geen vergadervrij blok, niet buiten de kerntijden en binnen ieders "
+        "werktijden.",
     ),
     "meet.no_fit": (
         "{when} ({zone}, {duration}) does not fit everyone:",

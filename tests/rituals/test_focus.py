@@ -210,3 +210,11 @@ async def test_bad_input_is_refused_with_a_working_example_and_nothing_written(h
         assert problem in reply, (command, reply)
         assert "example `/ritme" in reply, (command, reply)
     assert await harness.snapshot() == before
+
+
+@pytest.mark.asyncio
+async def test_help_explains_windows_core_hours_and_the_meeting_check(harness: Harness) -> None:
+    assert "`/ritme focus add wed 13:00-17:00 \"focus afternoon\"`" in await harness.reply_text(BEN, "help")
+    assert (await harness.reply_text(BEN, "focus help")).startswith("No-meeting windows (managers set them")
+    assert (await harness.reply_text(BEN, "help core")).startswith("Core hours: when everyone agrees")
+    assert (await harness.reply_text(ANNA, "meet-check")).startswith("Vergadercheck (iedereen)")

@@ -108,6 +108,6 @@ async def test_meet_check_answers_privately_in_the_askers_zone_and_language(harn
            "21:30-22:30" in late
     assert "Noah" not in late
     assert await harness.reply_text(kiran, "meet-check 2026-12-08 19:30 45m") == (
-        "dinsdag 8 december, 19:30-20:15 (Asia/Kolkata, 45 min) past: geen vergadervrij blok, binnen de kerntijden "
-        "en binnen ieders werktijden.")
+        "dinsdag 8 december, 19:30-20:15 (Asia/Kolkata, 45 min) past: geen vergadervrij blok, niet buiten de "
+        "kerntijden en binnen ieders werktijden.")
     assert await harness.snapshot() == before
