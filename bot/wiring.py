@@ -44,6 +44,7 @@ from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
+from rituals.focus import FocusRituals
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
 from storage.borrel import SqlBorrelStore
@@ -51,6 +52,7 @@ from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
+from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
 from storage.messages import SqlMessageLog
 from storage.pulse import SqlPulseStore
@@ -117,6 +119,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             borrels=Borrels(store=SqlBorrelStore(database), rituals=store, catalog=catalog, clock=clock),
             coffee=coffee,
             calendar=calendar,
+            focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

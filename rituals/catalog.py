@@ -367,6 +367,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme pulse create weekly fri 14:00` — an anonymous wellbeing pulse for this channel\n"
         "`/ritme borrel create fri 16:30 45m https://meet.example/borrel` — a weekly virtual borrel with RSVPs\n"
         "`/ritme coffee join` — coffee pairing with colleagues (`/ritme coffee help`)\n"
+        "`/ritme focus add wed 13:00-17:00 \"focus afternoon\"` — a no-meeting window (`/ritme focus help`)\n"
+        "`/ritme core 10:00-12:00 14:00-16:00` — the team's core hours (`/ritme core help`)\n"
+        "`/ritme meet-check tue 12:30 45m` — does a meeting slot suit everyone? (`/ritme meet-check help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
@@ -378,6 +381,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme pulse create weekly fri 14:00` — een anonieme welzijnscheck voor dit kanaal\n"
         "`/ritme borrel create vr 16:30 45m https://meet.example/borrel` — een wekelijkse digitale borrel\n"
         "`/ritme coffee join` — koffiekoppels met collega's (`/ritme coffee help`)\n"
+        "`/ritme focus add wed 13:00-17:00 \"focusmiddag\"` — een vergadervrij blok (`/ritme focus help`)\n"
+        "`/ritme core 10:00-12:00 14:00-16:00` — de kerntijden van het team (`/ritme core help`)\n"
+        "`/ritme meet-check tue 12:30 45m` — past een vergadering iedereen? (`/ritme meet-check help`)\n"
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
@@ -971,6 +977,233 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ui.error.locale": (
         "locale: use one of {locales}, for example {example}",
         "locale: gebruik een van {locales}, bijvoorbeeld {example}",
+    ),
+    # No-meeting windows, core hours and the meeting check (rituals/focus.py).
+    "help.focus": (
+        "No-meeting windows (managers set them, the team keeps them):\n"
+        "`/ritme focus add wed 13:00-17:00 \"focus afternoon\"` — days (mon-fri, wed, mon,wed) and a time range in "
+        "the team's zone; add `quiet` for no reminder, `zone Europe/Amsterdam` for another zone. As a window starts "
+        "the channel gets one short reminder.\n"
+        "`/ritme focus list` — the windows and core hours · `/ritme focus remove 3`\n"
+        "`/ritme focus calendar` — a calendar feed of the team's windows, core hours and rituals for Outlook or "
+        "Google Calendar · `/ritme focus calendar revoke` (managers) — a new link, the old one stops working\n"
+        "Also: `/ritme core help` (core hours) and `/ritme meet-check help` (does a meeting slot suit everyone?).",
+        "Vergadervrije blokken (managers stellen ze in, het team houdt zich eraan):\n"
+        "`/ritme focus add wed 13:00-17:00 \"focusmiddag\"` — dagen (mon-fri, wed, mon,wed) en een tijdvak in de "
+        "tijdzone van het team; zet er `quiet` achter voor geen herinnering, `zone Europe/Amsterdam` voor een andere "
+        "zone. Als een blok begint, krijgt het kanaal één korte herinnering.\n"
+        "`/ritme focus list` — de blokken en kerntijden · `/ritme focus remove 3`\n"
+        "`/ritme focus calendar` — een agenda-abonnement met de blokken, kerntijden en rituelen van het team voor "
+        "Outlook of Google Agenda · `/ritme focus calendar revoke` (managers) — een nieuwe link, de oude werkt niet "
+        "meer\n"
+        "Ook: `/ritme core help` (kerntijden) en `/ritme meet-check help` (past een vergadering iedereen?).",
+    ),
+    "help.core": (
+        "Core hours: when everyone agrees to be reachable (managers set them):\n"
+        "`/ritme core 10:00-12:00 14:00-16:00 [on mon-fri] [zone Europe/Amsterdam]` — replaces the team's core hours\n"
+        "`/ritme core` — show them · `/ritme core off` — no core hours any more",
+        "Kerntijden: wanneer iedereen bereikbaar wil zijn (managers stellen ze in):\n"
+        "`/ritme core 10:00-12:00 14:00-16:00 [on mon-fri] [zone Europe/Amsterdam]` — vervangt de kerntijden van "
+        "het team\n"
+        "`/ritme core` — toon ze · `/ritme core off` — geen kerntijden meer",
+    ),
+    "help.meet-check": (
+        "Meeting check (anyone): `/ritme meet-check tue 12:30 45m` — a weekday (the next one) or a date such as "
+        "2026-12-08, a time in your zone and a length (30m, 1h, 1h30). I say whether it falls in a no-meeting window, "
+        "outside core hours, or outside someone's working hours in their own zone, and suggest the nearest slots "
+        "that fit everyone.",
+        "Vergadercheck (iedereen): `/ritme meet-check tue 12:30 45m` — een weekdag (de eerstvolgende) of een datum "
+        "zoals 2026-12-08, een tijd in jouw zone en een duur (30m, 1h, 1h30). Ik zeg of het in een vergadervrij blok "
+        "valt, buiten de kerntijden, of buiten iemands werktijden in diens eigen zone, en stel de dichtstbijzijnde "
+        "tijden voor die iedereen passen.",
+    ),
+    "error.focus_when": (
+        "Say when the window is: days, then a time range, for example `{example}`.",
+        "Zeg wanneer het blok is: dagen en dan een tijdvak, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_range": (
+        "`{value}` is not a time range. Use start-end in 24-hour time, for example `{example}`.",
+        "`{value}` is geen tijdvak. Gebruik begin-eind in 24-uurstijd, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_range_order": (
+        "In `{value}` the end is not after the start (a range ends the same day). For example `{example}`.",
+        "In `{value}` ligt het eind niet na het begin (een tijdvak eindigt dezelfde dag). Bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_quote": (
+        "The name has no closing quote. Put it between quotes, for example `{example}`.",
+        "De naam mist het sluitende aanhalingsteken. Zet hem tussen aanhalingstekens, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_label_empty": (
+        "The name between the quotes is empty. Leave it out or fill it in, for example `{example}`.",
+        "De naam tussen de aanhalingstekens is leeg. Laat hem weg of vul hem in, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_label_long": (
+        "That name is {length} characters; the limit is {limit}. Shorter works, for example `{example}`.",
+        "Die naam is {length} tekens; de grens is {limit}. Korter werkt, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_repeated": (
+        "`{option}` is given twice; give it once, for example `{example}`.",
+        "`{option}` staat er twee keer; geef het één keer, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_option": (
+        "I don't know `{word}` here. A name goes between quotes; after it only `quiet` or `zone` may follow, for "
+        "example `{example}`.",
+        "`{word}` ken ik hier niet. Een naam staat tussen aanhalingstekens; daarna mag alleen `quiet` of `zone` "
+        "volgen, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_missing": (
+        "`{option}` needs a value, for example `{example}`.",
+        "`{option}` heeft een waarde nodig, bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_extra": (
+        "`{verb}` takes nothing after it, but I got `{value}`. For example `{example}`.",
+        "Na `{verb}` hoort niets, maar er stond `{value}`. Bijvoorbeeld `{example}`.",
+    ),
+    "error.focus_id": (
+        "`{value}` is not a window number. Use a number from `/ritme focus list`, for example `{example}`.",
+        "`{value}` is geen bloknummer. Gebruik een nummer uit `/ritme focus list`, bijvoorbeeld `{example}`.",
+    ),
+    "error.no_focus": (
+        "#{team} has no no-meeting windows to remove. A manager adds one with `{example}`.",
+        "#{team} heeft geen vergadervrije blokken om te verwijderen. Een manager voegt er een toe met `{example}`.",
+    ),
+    "error.unknown_focus": (
+        "#{team} has no no-meeting window #{id}; its windows are {ids}. For example `{example}`.",
+        "#{team} heeft geen vergadervrij blok #{id}; de blokken zijn {ids}. Bijvoorbeeld `{example}`.",
+    ),
+    "error.core_overlap": (
+        "The ranges in `{value}` overlap. Give ranges that do not, for example `{example}`.",
+        "De tijdvakken in `{value}` overlappen. Geef tijdvakken die dat niet doen, bijvoorbeeld `{example}`.",
+    ),
+    "error.core_many": (
+        "That is {count} ranges; core hours have at most {limit}. For example `{example}`.",
+        "Dat zijn {count} tijdvakken; kerntijden hebben er hoogstens {limit}. Bijvoorbeeld `{example}`.",
+    ),
+    "error.core_option": (
+        "I don't know `{word}` here. After the ranges only `on` (days) or `zone` may follow, for example "
+        "`{example}`.",
+        "`{word}` ken ik hier niet. Na de tijdvakken mag alleen `on` (dagen) of `zone` volgen, bijvoorbeeld "
+        "`{example}`.",
+    ),
+    "error.no_core": (
+        "#{team} has no core hours to turn off. A manager sets them with `{example}`.",
+        "#{team} heeft geen kerntijden om uit te zetten. Een manager stelt ze in met `{example}`.",
+    ),
+    "error.meet_usage": (
+        "`{value}` is not a meeting slot. Give a day or date, a time and a length, for example `{example}`.",
+        "`{value}` is geen vergadertijd. Geef een dag of datum, een tijd en een duur, bijvoorbeeld `{example}`.",
+    ),
+    "error.meet_day": (
+        "`{value}` is not a day. Use a weekday (mon-sun, the next one) or a date like 2026-12-08, for example "
+        "`{example}`.",
+        "`{value}` is geen dag. Gebruik een weekdag (mon-sun of ma-zo, de eerstvolgende) of een datum zoals "
+        "2026-12-08, bijvoorbeeld `{example}`.",
+    ),
+    "error.meet_duration": (
+        "`{value}` is not a meeting length. Use 5m to 8h, such as 30m, 1h or 1h30, for example `{example}`.",
+        "`{value}` is geen vergaderduur. Gebruik 5m tot 8h, zoals 30m, 1h of 1h30, bijvoorbeeld `{example}`.",
+    ),
+    "error.meet_past": (
+        "{date} has already passed. Pick today or later, for example `{example}`.",
+        "{date} is al voorbij. Kies vandaag of later, bijvoorbeeld `{example}`.",
+    ),
+    "focus.default_name": ("No-meeting time", "Vergadervrije tijd"),
+    "focus.created": (
+        "No-meeting window #{id} for #{team}: {name}, {days} {start}-{end} ({zone}). {remind}",
+        "Vergadervrij blok #{id} voor #{team}: {name}, {days} {start}-{end} ({zone}). {remind}",
+    ),
+    "focus.remind_on": (
+        "The channel gets a short reminder as it starts.",
+        "Het kanaal krijgt een korte herinnering als het begint.",
+    ),
+    "focus.remind_off": ("No reminder: it stays quiet.", "Geen herinnering: het blijft stil."),
+    "focus.removed": (
+        "No-meeting window #{id} is removed from #{team}.",
+        "Vergadervrij blok #{id} is verwijderd uit #{team}.",
+    ),
+    "focus.list_header": ("No-meeting windows of #{team}:", "Vergadervrije blokken van #{team}:"),
+    "focus.list_item": (
+        "• #{id} {name}: {days} {start}-{end} ({zone}){quiet}",
+        "• #{id} {name}: {days} {start}-{end} ({zone}){quiet}",
+    ),
+    "focus.quiet_note": (" · quiet, no reminder", " · stil, geen herinnering"),
+    "focus.list_empty": (
+        "#{team} has no no-meeting windows yet. A manager adds one with "
+        "`/ritme focus add wed 13:00-17:00 \"focus afternoon\"`.",
+        "#{team} heeft nog geen vergadervrije blokken. Een manager voegt er een toe met "
+        "`/ritme focus add wed 13:00-17:00 \"focusmiddag\"`.",
+    ),
+    "focus.list_core": ("Core hours: {ranges} on {days} ({zone}).", "Kerntijden: {ranges} op {days} ({zone})."),
+    "focus.list_no_core": (
+        "No core hours yet (a manager sets them with `/ritme core 10:00-12:00 14:00-16:00`).",
+        "Nog geen kerntijden (een manager stelt ze in met `/ritme core 10:00-12:00 14:00-16:00`).",
+    ),
+    "focus.overview_item": (
+        "No-meeting window #{id}: {days} {start}-{end} ({zone}){quiet}",
+        "Vergadervrij blok #{id}: {days} {start}-{end} ({zone}){quiet}",
+    ),
+    "focus.reminder": (
+        "{name} starts now, until {until}: no meetings. Enjoy the quiet.",
+        "{name} begint nu, tot {until}: geen vergaderingen. Geniet van de rust.",
+    ),
+    "core.set": (
+        "Core hours of #{team}: {ranges} on {days} ({zone}). Everyone can be reached then; `/ritme meet-check` "
+        "keeps meetings inside them.",
+        "Kerntijden van #{team}: {ranges} op {days} ({zone}). Dan is iedereen bereikbaar; `/ritme meet-check` "
+        "houdt vergaderingen daarbinnen.",
+    ),
+    "core.show": (
+        "Core hours of #{team}: {ranges} on {days} ({zone}).",
+        "Kerntijden van #{team}: {ranges} op {days} ({zone}).",
+    ),
+    "core.none": (
+        "#{team} has no core hours. A manager sets them with `/ritme core 10:00-12:00 14:00-16:00`.",
+        "#{team} heeft geen kerntijden. Een manager stelt ze in met `/ritme core 10:00-12:00 14:00-16:00`.",
+    ),
+    "core.off": ("#{team} has no core hours any more.", "#{team} heeft geen kerntijden meer."),
+    "core.overview_item": ("Core hours: {ranges} on {days} ({zone})", "Kerntijden: {ranges} op {days} ({zone})"),
+    "meet.minutes": ("{minutes} min", "{minutes} min"),
+    "meet.when": ("{date}, {start}-{end}", "{date}, {start}-{end}"),
+    "meet.fits": (
+        "{when} ({zone}, {duration}) fits: no no-meeting window, not outside core hours, and inside everyone's "
+        "working hours.",
+        "{when} ({zone}, {duration}) past: geen vergadervrij blok, niet buiten de kerntijden en binnen ieders "
+        "werktijden.",
+    ),
+    "meet.no_fit": (
+        "{when} ({zone}, {duration}) does not fit everyone:",
+        "{when} ({zone}, {duration}) past niet voor iedereen:",
+    ),
+    "meet.in_window": (
+        "• it falls in the no-meeting window {name} ({days} {start}-{end}, {zone})",
+        "• het valt in het vergadervrije blok {name} ({days} {start}-{end}, {zone})",
+    ),
+    "meet.outside_core": (
+        "• it is outside core hours ({ranges} on {days}, {zone})",
+        "• het valt buiten de kerntijden ({ranges} op {days}, {zone})",
+    ),
+    "meet.clash_hours": (
+        "• it is outside {name}'s working hours ({work_start}-{work_end}, {zone}): for them it is {day}, "
+        "{time}-{end}",
+        "• het valt buiten de werktijden van {name} ({work_start}-{work_end}, {zone}): voor hen is het {day}, "
+        "{time}-{end}",
+    ),
+    "meet.clash_day": (
+        "• {name} does not work on {day} ({time}-{end} for them, {zone})",
+        "• {name} werkt niet op {day} ({time}-{end} voor hen, {zone})",
+    ),
+    "meet.clash_away": (
+        "• {name} is away then ({day}, {time}-{end} for them)",
+        "• {name} is dan afwezig ({day}, {time}-{end} voor hen)",
+    ),
+    "meet.suggest": (
+        "Nearest slots of {duration} that fit everyone (your time, {zone}):",
+        "Dichtstbijzijnde tijden van {duration} die iedereen passen (jouw tijd, {zone}):",
+    ),
+    "meet.suggestion": ("• {when}", "• {when}"),
+    "meet.no_suggestion": (
+        "I found no slot of {duration} in the next 7 days that fits everyone.",
+        "Ik vond in de komende 7 dagen geen tijd van {duration} die iedereen past.",
     ),
     # The virtual borrel (rituals/borrel.py).
     "borrel.name": ("borrel", "borrel"),

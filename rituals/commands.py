@@ -20,6 +20,7 @@ from rituals.schedule import is_valid_zone
 if TYPE_CHECKING:
     from rituals.calendar_commands import CalendarCommand
     from rituals.coffee_commands import CoffeeCommand
+    from rituals.focus_commands import FocusCommand
 
 MAX_COMMAND_LENGTH = 2000
 MAX_QUESTION_LENGTH = 200
@@ -255,7 +256,7 @@ _PULSE_FREQUENCIES = {"weekly": 1, "wekelijks": 1, "biweekly": 2, "tweewekelijks
 _PULSE_OPTIONS = ("questions", "pin", "k", "to", "open", "remind")
 
 
-def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand:
+def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand | FocusCommand:
     """Parse the text after `/ritme` (a leading `/ritme`, `ritme` or `@ritme` is ignored)."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise CommandError("error.too_long", limit=MAX_COMMAND_LENGTH, length=len(text))
@@ -285,6 +286,14 @@ def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand:
         from rituals.calendar_commands import parse_calendar  # imported late: it builds on this module's errors
 
         return parse_calendar(rest[1:])
+    if area in ("focus", "core", "meet-check", "meetcheck"):
+        from rituals import focus_commands  # imported late, like coffee: it builds on this module's parsers
+
+        if area == "focus":
+            return focus_commands.parse_focus(rest)
+        if area == "core":
+            return focus_commands.parse_core(rest)
+        return focus_commands.parse_meet_check(rest)
     raise CommandError("error.unknown_command", word=words[0])
 
 

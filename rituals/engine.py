@@ -48,6 +48,8 @@ from rituals.events import (
     InboundEvent,
     MemberSeen,
 )
+from rituals.focus import FocusRituals
+from rituals.focus_commands import FOCUS_COMMANDS, FocusAdd, FocusCommand
 from rituals.model import (
     DEFAULT_REMIND_MINUTES,
     PULSE_DEFAULT_K,
@@ -106,7 +108,7 @@ class EngineSettings:
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
 
 
-HELP_TOPICS = ("standup", "pulse", "me", "manager", "borrel", "coffee")
+HELP_TOPICS = ("standup", "pulse", "me", "manager", "borrel", "coffee", "focus", "core", "meet-check")
 
 
 def _shift(at: time, minutes: int) -> time:
@@ -135,6 +137,7 @@ class Engine:
         borrels: borrel.Borrels | None = None,
         coffee: CoffeeRituals | None = None,
         calendar: CalendarFeedRituals | None = None,
+        focus: FocusRituals | None = None,
     ) -> None:
         self._store = store
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
@@ -149,6 +152,8 @@ class Engine:
         # The coffee machine and coffee pairing keep their own schedule and tables (rituals/coffee.py).
         self._coffee = coffee
         self._calendar = calendar  # the team calendar feed's link (rituals/calendar.py)
+        # No-meeting windows and core hours are rituals; only the windows' reminders have a table (rituals/focus.py).
+        self._focus = focus
 
     @property
     def schedule_changes(self) -> int:
@@ -208,7 +213,7 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command | CoffeeCommand | CalendarCommand, member: Member, event: CommandInvoked,
+        self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand, member: Member, event: CommandInvoked,
         team: Team | None, reply: Reply, now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
@@ -229,6 +234,10 @@ class Engine:
             if self._calendar is None:
                 raise RuntimeError("a calendar command came in but the engine was built without CalendarFeedRituals")
             return await self._calendar.run(command, member, event, team, managers, reply, now)
+        if isinstance(command, FOCUS_COMMANDS):
+            if isinstance(command, FocusAdd):
+                self._schedule_changes += 1  # a window that starts now has its reminder due at once
+            return await self._focus_rituals().run(command, member, event, team, managers, reply, now)
         if isinstance(command, (StandupList, PulseList)):
             kind = RitualKind.PULSE if isinstance(command, PulseList) else RitualKind.STANDUP
             rituals = [r for r in await self._store.rituals(team.id) if r.kind is kind] if team else []
@@ -851,6 +860,9 @@ class Engine:
         if self._coffee is not None:
             async for batch in self._coffee.due(now):
                 yield batch
+        if self._focus is not None:
+            async for batch in self._focus.due(now):
+                yield batch
 
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
@@ -885,6 +897,11 @@ class Engine:
             catalog=self._catalog, ritual=ritual, member=member, address=address_of(member), team_name=team.name,
             delivery_id=delivery_id, deadline=deadline, values=values,
         )
+
+    def _focus_rituals(self) -> FocusRituals:
+        if self._focus is None:
+            raise RuntimeError("a focus command came in but the engine was built without FocusRituals")
+        return self._focus
 
     def _coffee_rituals(self) -> CoffeeRituals:
         if self._coffee is None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rituals import borrel, coffee, failures, pulse, standup
+from rituals import borrel, coffee, failures, focus, pulse, standup
 from rituals.catalog import Catalog
 from rituals.model import Member, Ritual, RitualKind, Team
 from rituals.outbound import HomeView, Line, MemberAddress, Section, Span, Text
@@ -179,4 +179,6 @@ _LISTERS = {
     RitualKind.BORREL: borrel.list_item,
     RitualKind.COFFEE: coffee.list_item,
     RitualKind.COFFEE_MACHINE: coffee.list_item,
+    RitualKind.FOCUS: focus.list_item,
+    RitualKind.CORE_HOURS: focus.list_item,
 }

@@ -722,3 +722,18 @@ class CalendarFeeds(Protocol):
         """The team of the live feed with that token hash and when the feed was created; None when revoked or
         unknown."""
         ...
+
+
+class FocusStore(Protocol):
+    """No-meeting windows keep their reminders here; the windows themselves are ordinary rituals in the Store.
+
+    The claim is what makes a window's start reminder go out once a day however many workers run.
+    """
+
+    async def running_windows(self) -> list[tuple[Ritual, Team]]:
+        """No-meeting windows that are neither paused nor deleted, with their teams."""
+        ...
+
+    async def claim_reminder(self, ritual_id: int, local_date: date, now: datetime) -> bool:
+        """Claim the window's start reminder of a team-local date; False when it was claimed before."""
+        ...

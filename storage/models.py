@@ -622,3 +622,15 @@ class CalendarFeedRow(Base):
     token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FocusReminderRow(Base):
+    """That a no-meeting window's start reminder of a team-local date was claimed, so it goes out once."""
+
+    __tablename__ = "focus_reminders"
+
+    ritual_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("rituals.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    local_date: Mapped[date] = mapped_column(Date(), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

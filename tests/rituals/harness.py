@@ -17,11 +17,13 @@ from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
+from rituals.focus import FocusRituals
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
+from storage.focus import SqlFocusStore
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
 
@@ -176,8 +178,9 @@ def make_engine(
     coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
     calendar = CalendarFeedRituals(store=store, feeds=SqlCalendarFeeds(store.engine), catalog=catalog, clock=clock,
                                    base_url="https://ritme.example")
+    focus = FocusRituals(store=store, focus=SqlFocusStore(store.engine), catalog=catalog, clock=clock)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee, calendar=calendar)
+                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee, calendar=calendar, focus=focus)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
