@@ -129,3 +129,25 @@ async def test_coffee_introductions_wait_past_kings_day(harness: Harness) -> Non
     assert who(await at(harness, datetime(2027, 4, 27, 8, 0, tzinfo=UTC))) == set()
     assert who(await at(harness, datetime(2027, 4, 28, 6, 59, tzinfo=UTC))) == set()
     assert who(await at(harness, datetime(2027, 4, 28, 7, 0, tzinfo=UTC))) == {"lead", "anna"}
+
+
+async def test_a_reminder_due_after_hours_waits_for_the_next_morning_when_the_digest_allows(harness: Harness) -> None:
+    # The stand-up's digest is 23:30 in Los Angeles, 08:30 the next morning in Amsterdam; Anna works 08:00-16:00.
+    await harness.command(ANNA, "standup create at 09:30 on mon-fri digest 23:30 remind 7h zone America/Los_Angeles")
+    await harness.reply_text(ANNA, "/ritme me hours 08:00-16:00")
+    prompted = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # Tuesday 09:30 in Amsterdam
+    assert [f.to.user_id for f in forms(await at(harness, prompted))] == ["anna"]
+    assert prompts(await at(harness, prompted + timedelta(hours=7))) == []  # 16:30: her evening
+    assert prompts(await at(harness, datetime(2026, 11, 25, 6, 59, tzinfo=UTC))) == []
+    [reminder] = prompts(await at(harness, datetime(2026, 11, 25, 7, 0, tzinfo=UTC)))  # Wednesday 08:00
+    assert reminder.key.startswith("standup-reminder:") and reminder.to.user_id == "anna"
+
+
+async def test_a_reminder_with_no_working_time_before_the_digest_is_dropped_and_recorded(harness: Harness) -> None:
+    await harness.command(BEN, "standup create at 16:00 on mon-fri digest 23:00 remind 2h")
+    prompted = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 16:00 in Amsterdam; Ben works until 17:30
+    assert [f.to.user_id for f in forms(await at(harness, prompted))] == ["ben"]
+    assert prompts(await at(harness, prompted + timedelta(hours=2))) == []  # 18:00: after his hours, and the
+    assert prompts(await at(harness, prompted + timedelta(hours=6))) == []  # digest comes before his next morning
+    report = await harness.reply_text(BEN, "/ritme standup failures")
+    assert "message held back to Ben — outside their working hours" in report
