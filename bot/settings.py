@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from rituals.boundaries import is_known_country
 from rituals.schedule import is_valid_zone
 from storage.database import normalize_url
 
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
         description="the address people reach Ritme's web server at, http(s)://..., e.g. https://ritme.example.com",
     )
     default_timezone: str = Field(default="Europe/Amsterdam", description="an IANA zone, e.g. Europe/Amsterdam")
+    default_country: str = Field(
+        default="NL", description="an ISO 3166 two-letter country code whose public holidays members keep, e.g. NL"
+    )
     default_locale: Literal["en", "nl"] = Field(default="en", description="en or nl")
     grace_minutes: int = Field(default=120, ge=0, le=1440, description="minutes from 0 to 1440, e.g. 120")
     dispatch_interval_seconds: float = Field(default=5, ge=0.5, le=300, description="seconds, e.g. 5")
@@ -165,6 +169,13 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) address")
         # Links are built as public_url + "/calendar/...", so a trailing slash would double up.
         return value.rstrip("/")
+
+    @field_validator("default_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if not is_known_country(value):
+            raise ValueError("unknown country code")
+        return value.upper()
 
     @field_validator("default_timezone")
     @classmethod

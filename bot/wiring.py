@@ -40,6 +40,7 @@ from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.borrel import Borrels
+from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
@@ -97,7 +98,10 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
         failures = SqlFailureLog(database)
         catalog = Catalog()
-        coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock)
+        # One policy for when any ritual may message a member privately (rituals/boundaries.py).
+        boundaries = Boundaries(default_country=settings.default_country)
+        coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock,
+                               boundaries=boundaries)
         calendar = CalendarFeedRituals(
             store=store, feeds=SqlCalendarFeeds(database), catalog=catalog, clock=clock, base_url=settings.public_url,
             uid_domain=urlsplit(settings.public_url).hostname or "ritme",
@@ -116,7 +120,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             ),
             failures=failures,
             pulses=SqlPulseStore(database),
-            borrels=Borrels(store=SqlBorrelStore(database), rituals=store, catalog=catalog, clock=clock),
+            borrels=Borrels(store=SqlBorrelStore(database), rituals=store, catalog=catalog, clock=clock,
+                            boundaries=boundaries, failures=failures),
+            boundaries=boundaries,
             coffee=coffee,
             calendar=calendar,
             focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock),

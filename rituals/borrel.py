@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from rituals.boundaries import Boundaries
 from rituals.catalog import Catalog
 from rituals.commands import (
     BorrelAction,
@@ -30,9 +31,20 @@ from rituals.commands import (
     DayRef,
 )
 from rituals.events import CommandInvoked
+from rituals.failures import skipped
 from rituals.model import BorrelSettings, Member, Ritual, RitualKind, Role, Team
 from rituals.outbound import Button, ChannelPost, ChannelUpdate, Line, Message, Prompt, Span, Text
-from rituals.ports import BORREL_ANSWERS, BorrelContext, BorrelOccurrence, BorrelStore, Clock, NewRitual, Rsvp, Store
+from rituals.ports import (
+    BORREL_ANSWERS,
+    BorrelContext,
+    BorrelOccurrence,
+    BorrelStore,
+    Clock,
+    FailureLog,
+    NewRitual,
+    Rsvp,
+    Store,
+)
 from rituals.replies import Reply, address_of, channel_of
 from rituals.schedule import local_date, local_instant, local_time
 
@@ -89,8 +101,12 @@ def icebreaker(ritual: Ritual, day: date) -> int:
 class Borrels:
     """Everything borrel: its commands, its schedule's due work, and RSVPs; the engine only routes to it."""
 
-    def __init__(self, *, store: BorrelStore, rituals: Store, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, *, store: BorrelStore, rituals: Store, catalog: Catalog, clock: Clock,
+                 boundaries: Boundaries | None = None, failures: FailureLog | None = None) -> None:
         self._store = store
+        # Reminders are private messages on a schedule, so they keep each member's free time like any other.
+        self._boundaries = boundaries or Boundaries()
+        self._failures = failures  # where a reminder held back for someone's free time is recorded
         self._rituals = rituals  # the engine's Store: teams, managers and the ritual rows themselves
         self._catalog = catalog
         self._clock = clock
@@ -340,17 +356,20 @@ class Borrels:
             yield closings
 
     async def _reminders(self, context: BorrelContext, now: datetime) -> list[Message]:
-        """A private reminder to each who said join or maybe and is not away that day, in their zone and language.
-
-        Their working hours do not apply: they said they would come, and an evening borrel is after hours for many.
-        """
+        """A private reminder to each who said join or maybe, in their zone and language, when it is their working
+        time (rituals/boundaries.py); the start is its deadline, so one outside it is skipped and recorded."""
         occurrence = context.occurrence
         minutes = max(1, math.ceil((occurrence.starts_at - now).total_seconds() / 60))
         messages: list[Message] = []
         for rsvp in await self._store.rsvps(occurrence.id):
             member = rsvp.member
-            if rsvp.answer not in ("join", "maybe") or member.is_away_on(local_date(occurrence.starts_at,
-                                                                                  member.timezone)):
+            if rsvp.answer not in ("join", "maybe"):
+                continue
+            key = f"borrel-reminder:{occurrence.id}"
+            held_back = self._boundaries.why_not(member, now)
+            if held_back is not None:
+                if self._failures is not None:
+                    await self._failures.record(skipped(member, key, held_back.value, now))
                 continue
             text = self._catalog.text(member.locale, "borrel.reminder", team=context.team.name, minutes=minutes,
                                       **self._when(member, occurrence.starts_at))
@@ -359,7 +378,7 @@ class Borrels:
             theme = self._theme_line(context.ritual, occurrence.local_date, member.locale)
             if theme:
                 lines.append(theme)
-            messages.append(Prompt(key=f"borrel-reminder:{occurrence.id}", to=address_of(member),
+            messages.append(Prompt(key=key, to=address_of(member),
                                    text=Text(tuple(lines))))
         return messages
 

@@ -291,11 +291,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "home.settings.away": ("Away until {until}: no prompts till then.", "Weg tot {until}: tot dan geen vragen."),
     "home.settings.how": (
         "Change them anywhere you can type to Ritme, for example `/ritme me timezone Europe/Amsterdam`, "
-        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` or "
-        "`/ritme me language nl`.",
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}`, "
+        "`/ritme me country BE` or `/ritme me language nl`.",
         "Verander ze overal waar je Ritme iets kunt sturen, bijvoorbeeld `/ritme me timezone Europe/Amsterdam`, "
-        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}` of "
-        "`/ritme me language en`.",
+        "`/ritme me hours 08:30-17:00`, `/ritme me days mon-thu`, `/ritme me away until {example}`, "
+        "`/ritme me country BE` of `/ritme me language en`.",
     ),
     "home.managed.title": ("Teams you manage", "Teams die jij beheert"),
     "home.managed.no_rituals": (
@@ -330,8 +330,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "role.admin": ("a workspace admin", "een beheerder van de werkruimte"),
     "me.show": (
-        "Your settings: time zone {zone}, working hours {start}-{end} on {days}, language {language}.{away}",
-        "Jouw instellingen: tijdzone {zone}, werktijden {start}-{end} op {days}, taal {language}.{away}",
+        "Your settings: time zone {zone}, working hours {start}-{end} on {days}, language {language}, "
+        "public holidays of {country}.{away}",
+        "Jouw instellingen: tijdzone {zone}, werktijden {start}-{end} op {days}, taal {language}, "
+        "feestdagen van {country}.{away}",
     ),
     "me.away_note": (" Away until {until}.", " Weg tot {until}."),
     "me.timezone_set": (
@@ -415,11 +417,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Your own settings (only you can change them):\n"
         "`/ritme me` — show them\n"
         "`/ritme me timezone Europe/Amsterdam` · `/ritme me hours 08:30-17:00` · `/ritme me days mon-fri`\n"
-        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language nl`",
+        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language nl`\n"
+        "`/ritme me country BE` — whose public holidays I keep free of messages · `/ritme me country off`",
         "Je eigen instellingen (alleen jij kunt ze veranderen):\n"
         "`/ritme me` — toon ze\n"
         "`/ritme me timezone Europe/Amsterdam` · `/ritme me hours 08:30-17:00` · `/ritme me days mon-fri`\n"
-        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language en`",
+        "`/ritme me away until 2026-12-01` · `/ritme me away off` · `/ritme me language en`\n"
+        "`/ritme me country BE` — op wiens feestdagen ik je niets stuur · `/ritme me country off`",
     ),
     "help.manager": (
         "Managers configure the rituals of a channel. The first person to set one up becomes its manager.\n"
@@ -1205,6 +1209,32 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "I found no slot of {duration} in the next 7 days that fits everyone.",
         "Ik vond in de komende 7 dagen geen tijd van {duration} die iedereen past.",
     ),
+
+    # The right to disconnect (rituals/boundaries.py): a member's country, and why a message was held back.
+    "error.country": (
+        "`{value}` is not a country whose public holidays I know. Give its two-letter code, for example "
+        "`{example}`, or `/ritme me country off` for the default.",
+        "`{value}` is geen land waarvan ik de feestdagen ken. Geef de tweeletterige code, bijvoorbeeld "
+        "`{example}`, of `/ritme me country off` voor de standaard.",
+    ),
+    "me.country_set": (
+        "Done: on the public holidays of {country} I won't message you.",
+        "Gedaan: op de feestdagen van {country} stuur ik je niets.",
+    ),
+    "me.country_off": (
+        "Done: you keep the public holidays of {country} again, the default here.",
+        "Gedaan: je houdt weer de feestdagen van {country} aan, de standaard hier.",
+    ),
+    "me.country_default": ("{country} (the default)", "{country} (de standaard)"),
+    "home.settings.country": (
+        "Public holidays of {country}: no messages then.",
+        "Feestdagen van {country}: dan geen berichten.",
+    ),
+    "failure.kind.skipped": ("message held back", "bericht achtergehouden"),
+    "boundary.away": ("they are away", "afwezig"),
+    "boundary.holiday": ("a public holiday for them", "een feestdag voor deze persoon"),
+    "boundary.day_off": ("not one of their working days", "geen werkdag van deze persoon"),
+    "boundary.off_hours": ("outside their working hours", "buiten de werktijden van deze persoon"),
     # The virtual borrel (rituals/borrel.py).
     "borrel.name": ("borrel", "borrel"),
     "help.borrel": (

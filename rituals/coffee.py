@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from rituals import pairing
+from rituals.boundaries import Boundaries
 from rituals.catalog import Catalog
 from rituals.coffee_commands import (
     CREATE_EXAMPLE,
@@ -89,18 +90,23 @@ def first_moment(windows: Sequence[Window], after: datetime) -> datetime | None:
     return None
 
 
-def is_working(member: Member, now: datetime) -> bool:
-    """True when messaging the member now respects their away days, working days and hours."""
-    today = local_date(now, member.timezone)
-    if member.is_away_on(today) or not member.works_on(today):
-        return False
-    return member.work_start <= local_time(now, member.timezone) < member.work_end
+def next_together(members: Sequence[Member], after: datetime, boundaries: Boundaries) -> datetime | None:
+    """The first moment from `after`, within about two weeks, when every member is reachable (rituals/boundaries.py).
 
-
-def next_together(members: Sequence[Member], after: datetime) -> datetime | None:
-    """The first moment from `after`, within a week, when every member is working."""
-    windows = [pairing.working_windows(m, local_date(after, m.timezone) - timedelta(days=1), 9) for m in members]
-    return first_moment(common_windows(windows), after)
+    Each member's next reachable moment is a lower bound for all; taking the latest and asking again converges on
+    a moment all share, or passes the horizon.
+    """
+    horizon = after + timedelta(days=14)
+    at = after
+    while at < horizon:
+        found = [boundaries.next_reachable(m, at, until=horizon) for m in members]
+        if any(moment is None for moment in found):
+            return None
+        latest = max(moment for moment in found if moment is not None)
+        if latest == at:
+            return at
+        at = latest
+    return None
 
 
 def round_seed(ritual_id: int, day: date) -> int:
@@ -141,8 +147,10 @@ class CoffeeRituals:
     """Commands, rounds and messages of the coffee machine and coffee pairing; the Engine hands them over."""
 
     def __init__(self, *, store: Store, coffee: CoffeeStore, catalog: Catalog, clock: Clock,
-                 batch_size: int = 500) -> None:
+                 batch_size: int = 500, boundaries: Boundaries | None = None) -> None:
         self._store = store
+        # Introductions, notes and follow-ups wait until every member of the group may be messaged.
+        self._boundaries = boundaries or Boundaries()
         self._coffee = coffee
         self._catalog = catalog
         self._clock = clock
@@ -463,12 +471,11 @@ class CoffeeRituals:
         members = [known[team.id][m] for m in group.members if m in known[team.id]]
         return (ritual, team, members) if members else None
 
-    @staticmethod
-    def _when_all_work(members: list[Member], now: datetime) -> datetime | None:
-        """None when everyone is working now; otherwise the moment to try again (the next one they all work)."""
-        if all(is_working(m, now) for m in members):
+    def _when_all_work(self, members: list[Member], now: datetime) -> datetime | None:
+        """None when everyone is reachable now; otherwise the moment to try again (the next one they all are)."""
+        if all(self._boundaries.reachable(m, now) for m in members):
             return None
-        return next_together(members, now + timedelta(minutes=1)) or now + timedelta(days=1)
+        return next_together(members, now + timedelta(minutes=1), self._boundaries) or now + timedelta(days=1)
 
     async def _intros(self, teams: dict[int, tuple[Ritual, Team]], now: datetime) -> list[Message]:
         messages: list[Message] = []

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from rituals import pulse, standup
+from rituals.boundaries import is_known_country
 from rituals.catalog import LOCALES
 from rituals.model import MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
@@ -149,6 +150,13 @@ class MeAway:
 
 
 @dataclass(frozen=True)
+class MeCountry:
+    """`me country BE` (whose public holidays I keep) or `me country off` (back to the default)."""
+
+    country: str | None
+
+
+@dataclass(frozen=True)
 class MeLanguage:
     """`me language nl`."""
 
@@ -245,6 +253,7 @@ Command = (
     | MeDays
     | MeAway
     | MeLanguage
+    | MeCountry
     | ManagerAdd
     | ManagerList
     | BorrelCommand
@@ -482,6 +491,12 @@ def _parse_me(words: list[str], today: date) -> Command:
         if len(rest) == 2 and rest[0].lower() in ("until", "tot"):
             return MeAway(parse_future_date(rest[1], today))
         raise CommandError("error.away", value=" ".join(rest), example=_example_date(today))
+    if verb in ("country", "land"):
+        if len(rest) == 1 and rest[0].lower() in ("off", "uit", "default", "standaard"):
+            return MeCountry(None)
+        if len(rest) != 1 or not is_known_country(rest[0]):
+            raise CommandError("error.country", value=" ".join(rest), example="/ritme me country BE")
+        return MeCountry(rest[0].upper())
     if verb in ("language", "taal"):
         if len(rest) != 1 or rest[0].lower() not in LOCALES:
             raise CommandError("error.language", value=" ".join(rest))

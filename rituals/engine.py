@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rituals import borrel, failures, home, pulse, standup
+from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.calendar_commands import CALENDAR_COMMANDS, CalendarCommand
 from rituals.catalog import Catalog, supported
@@ -24,6 +25,7 @@ from rituals.commands import (
     ManagerAdd,
     ManagerList,
     MeAway,
+    MeCountry,
     MeDays,
     MeHours,
     MeLanguage,
@@ -138,8 +140,11 @@ class Engine:
         coffee: CoffeeRituals | None = None,
         calendar: CalendarFeedRituals | None = None,
         focus: FocusRituals | None = None,
+        boundaries: Boundaries | None = None,
     ) -> None:
         self._store = store
+        # When a member may be messaged privately; every scheduled message asks it (rituals/boundaries.py).
+        self._boundaries = boundaries or Boundaries()
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
         self._pulses = pulses
         self._borrels = borrels  # the virtual borrel keeps its own schedule and tables (rituals/borrel.py)
@@ -222,7 +227,7 @@ class Engine:
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
-        if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage)):
+        if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage, MeCountry)):
             return [await self._on_me(command, member, reply, now)]
         if event.direct:
             raise CommandError("error.no_team")
@@ -508,7 +513,8 @@ class Engine:
         catalog = self._catalog
         locale = member.locale
         if isinstance(command, MeShow):
-            facts = home.member_facts(catalog, member, local_date(now, member.timezone))
+            facts = home.member_facts(catalog, member, local_date(now, member.timezone),
+                                      self._boundaries.country_of(member))
             until = facts.pop("until")
             away = catalog.text(locale, "me.away_note", until=until) if until else ""
             return reply("me.show", away=away, **facts)
@@ -525,6 +531,10 @@ class Engine:
         elif isinstance(command, MeDays):
             changes = MemberChanges(work_days=command.days)
             answer = reply("me.days_set", days=catalog.days(locale, command.days))
+        elif isinstance(command, MeCountry):
+            changes = MemberChanges(country=command.country, clear_country=command.country is None)
+            answer = (reply("me.country_set", country=command.country) if command.country
+                      else reply("me.country_off", country=self._boundaries.country_of(replace(member, country=""))))
         elif isinstance(command, MeAway):
             changes = MemberChanges(away_until=command.until, clear_away=command.until is None)
             answer = (reply("me.away_set", until=catalog.date(locale, command.until)) if command.until
@@ -569,7 +579,8 @@ class Engine:
                 )
             )
         return home.view(
-            catalog=self._catalog, member=member, address=address_of(member), yours=yours, managed=managed, now=now
+            catalog=self._catalog, member=member, address=address_of(member), yours=yours, managed=managed, now=now,
+            country=self._boundaries.country_of(member),
         )
 
     def _next_prompt(self, ritual: Ritual, member: Member, now: datetime) -> datetime | None:
@@ -580,7 +591,7 @@ class Engine:
         day = local_date(now, ritual.timezone)
         last = max(day, member.away_until or day) + timedelta(days=7)
         while day <= last:
-            if day.weekday() in ritual.days and member.works_on(day) and not member.is_away_on(day):
+            if day.weekday() in ritual.days and self._boundaries.works_on(member, day):
                 due = self._due_at(ritual, member, day)
                 digest_due = local_instant(day, ritual.standup.digest_at, ritual.timezone)
                 if due is not None and now <= due < digest_due:
@@ -777,6 +788,10 @@ class Engine:
             deliveries = []
             for member in members:
                 due = self._due_at(ritual, member, day)
+                if due is not None and not self._boundaries.reachable(member, due):
+                    # A day off, a holiday or time away: their next working window if it comes before the digest;
+                    # otherwise the prompt stays due then, and the dispatcher skips and records it.
+                    due = self._boundaries.next_reachable(member, due, until=digest_due) or due
                 # Someone whose morning comes after the digest (far west, or a late start) is not asked at all.
                 if due is not None and now - self._settings.grace <= due < digest_due:
                     deliveries.append(PlannedDelivery(member_id=member.id, due_at=due))
@@ -823,7 +838,7 @@ class Engine:
         past the grace; None when the member has no such moment in the round."""
         day = opens
         while day <= pulse.close_day(ritual, opens):
-            due = self._due_at(ritual, member, day) if member.works_on(day) and not member.is_away_on(day) else None
+            due = self._due_at(ritual, member, day) if self._boundaries.works_on(member, day) else None
             if due is not None and now - self._settings.grace <= due < close:
                 return due
             day += timedelta(days=1)
@@ -837,11 +852,14 @@ class Engine:
         return local_instant(day, at, member.timezone)
 
     def _reachable(self, member: Member, now: datetime) -> bool:
-        """True when messaging the member now respects their away days, working days and hours."""
-        today = local_date(now, member.timezone)
-        if member.is_away_on(today) or not member.works_on(today):
-            return False
-        return member.work_start <= local_time(now, member.timezone) < member.work_end
+        """True when messaging the member now respects their days, hours, holidays and time away."""
+        return self._boundaries.reachable(member, now)
+
+    async def _record_skip(self, member: Member, key: str, now: datetime) -> None:
+        """Keep a scheduled message held back for the member's free time where managers see failures."""
+        reason = self._boundaries.why_not(member, now)
+        if self._failures is not None and reason is not None:
+            await self._failures.record(failures.skipped(member, key, reason.value, now))
 
     async def due(self, now: datetime) -> AsyncIterator[list[Message]]:
         """Everything that has come due by `now`, in batches to hand to the outbox as they are ready."""
@@ -875,19 +893,34 @@ class Engine:
             messages: list[Message] = []
             sent: list[DuePrompt] = []
             skipped: list[int] = []
+            deferred: list[tuple[int, datetime]] = []
             for due in batch:
                 if not self._reachable(due.member, now):
-                    skipped.append(due.delivery.id)
+                    # Claimed in the member's free time: their next working window if the deadline allows.
+                    later = self._boundaries.next_reachable(due.member, now, until=due.digest_due_at)
+                    if later is not None:
+                        deferred.append((due.delivery.id, later))
+                    else:
+                        skipped.append(due.delivery.id)
+                        await self._record_skip(due.member, self._prompt_key(due), now)
                     continue
                 if due.ritual.kind is RitualKind.PULSE:
                     messages.extend(await self._pulse_prompt(due))
                 else:
                     messages.append(self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at))
                 sent.append(due)
+            await self._store.defer_prompts(deferred)
             yield messages, sent
             await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
             if len(batch) < self._settings.batch_size:
                 return
+
+    @staticmethod
+    def _prompt_key(due: DuePrompt) -> str:
+        """The key the prompt would have had, so a skip names what was held back."""
+        if due.ritual.kind is RitualKind.PULSE:
+            return pulse.form_key(due.delivery.id)
+        return standup.form_key(due.delivery.id)
 
     def _form(
         self, ritual: Ritual, member: Member, team: Team, delivery_id: int, deadline: datetime,
@@ -943,7 +976,7 @@ class Engine:
         day = local_date(due.digest_due_at, member.timezone)
         first = local_date(now, member.timezone)
         while day >= first:
-            if member.works_on(day) and not member.is_away_on(day):
+            if self._boundaries.works_on(member, day):
                 at = local_instant(day, member.work_start, member.timezone)
                 if now + timedelta(hours=1) <= at <= due.digest_due_at - timedelta(hours=1):
                     return at
@@ -986,8 +1019,16 @@ class Engine:
     async def _reminders(self, now: datetime) -> list[Message]:
         due_list = await self._store.due_reminders(now, self._settings.batch_size)
         messages: list[Message] = []
+        deferred: list[tuple[int, datetime]] = []
         for due in due_list:
             if not self._reachable(due.member, now):
+                # A reminder is only worth sending before the deadline; otherwise it is dropped and recorded.
+                later = self._boundaries.next_reachable(due.member, now, until=due.digest_due_at)
+                if later is not None:
+                    deferred.append((due.delivery.id, later))
+                else:
+                    kind = "pulse" if due.ritual.kind is RitualKind.PULSE else "standup"
+                    await self._record_skip(due.member, f"{kind}-reminder:{due.delivery.id}", now)
                 continue
             if due.ritual.kind is RitualKind.PULSE:
                 # Whether someone answered lives only in the pulse store, apart from what they answered.
@@ -1002,8 +1043,11 @@ class Engine:
             messages.append(
                 Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text))
             )
-        if due_list:
-            await self._store.mark_reminded([due.delivery.id for due in due_list], now)
+        await self._store.defer_reminders(deferred)
+        later_ids = {delivery_id for delivery_id, _ in deferred}
+        done = [due.delivery.id for due in due_list if due.delivery.id not in later_ids]
+        if done:
+            await self._store.mark_reminded(done, now)
         return messages
 
     async def _close_round(

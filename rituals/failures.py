@@ -13,6 +13,15 @@ from rituals.schedule import local_date, local_time
 
 WINDOW_DAYS = 7
 SHOWN = 10
+# A scheduled message Ritme held back to respect a member's free time (rituals/boundaries.py) is recorded in the
+# same log as one the platform refused, with this kind and the reason as its error, so managers see both.
+SKIPPED = "skipped"
+
+
+def skipped(member: Member, key: str, reason: str, at: datetime) -> DeliveryFailure:
+    """The record of a scheduled message not sent to `member` because of their boundaries (`reason`)."""
+    return DeliveryFailure(platform=member.platform, workspace_id=member.workspace_id, recipient=member.user_id,
+                           kind=SKIPPED, key=key, error=reason, failed_at=at)
 
 
 def since(now: datetime) -> datetime:
@@ -28,6 +37,8 @@ def recipients(team: Team, members: Sequence[Member]) -> set[str]:
 def what(failure: DeliveryFailure) -> str:
     """The catalog key naming what the message was, from the adapter's kind and the engine's key."""
     # The keys are the engine's own (rituals.standup and the reminders): they tell a digest from another post.
+    if failure.kind == SKIPPED:
+        return "failure.kind.skipped"
     if failure.key.startswith("standup-reminder:"):
         return "failure.kind.reminder"
     if failure.kind == "channel_post" and failure.key.startswith("standup-digest:"):
@@ -67,11 +78,13 @@ def item(
 ) -> Line:
     """One failure as a line: when (in the reader's zone), what, to whom, and the platform's error."""
     locale = reader.locale
+    # A skip's error is one of our own reasons, said in the reader's language; a platform's error is its own words.
+    error = catalog.text(locale, f"boundary.{failure.error}") if failure.kind == SKIPPED else failure.error
     # Names and channel names were typed by people, and the error is the platform's words: shown, never obeyed.
     pieces = catalog.pieces(
         locale,
         "failures.item",
-        {"whom": whom(failure, team, members), "error": failure.error},
+        {"whom": whom(failure, team, members), "error": error},
         when=moment(catalog, locale, reader.timezone, failure.failed_at),
         what=catalog.text(locale, what(failure)),
     )

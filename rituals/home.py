@@ -34,8 +34,9 @@ class ManagedTeam:
     failure_count: int
 
 
-def member_facts(catalog: Catalog, member: Member, today: date) -> dict[str, str]:
-    """A member's settings as words in their language (`until` is '' unless they are away from `today` on)."""
+def member_facts(catalog: Catalog, member: Member, today: date, country: str) -> dict[str, str]:
+    """A member's settings as words in their language (`until` is '' unless they are away from `today` on);
+    `country` is whose public holidays they keep, their own or the default."""
     locale = member.locale
     away = member.away_until is not None and member.away_until >= today
     return {
@@ -45,6 +46,7 @@ def member_facts(catalog: Catalog, member: Member, today: date) -> dict[str, str
         "days": catalog.days(locale, member.work_days),
         "language": catalog.text(locale, f"language.{locale}"),
         "until": catalog.date(locale, member.away_until) if away and member.away_until else "",
+        "country": country if member.country else catalog.text(locale, "me.country_default", country=country),
     }
 
 
@@ -56,12 +58,13 @@ def view(
     yours: Sequence[YourRitual],
     managed: Sequence[ManagedTeam],
     now: datetime,
+    country: str,
 ) -> HomeView:
     """The overview in the member's language: every section, and "Teams you manage" only for managers."""
     locale = member.locale
     sections = [
         Section(title=catalog.text(locale, "home.rituals.title"), text=_rituals(catalog, member, yours, now)),
-        Section(title=catalog.text(locale, "home.settings.title"), text=_settings(catalog, member, now)),
+        Section(title=catalog.text(locale, "home.settings.title"), text=_settings(catalog, member, now, country)),
     ]
     if managed:
         sections.append(
@@ -112,14 +115,15 @@ def _when(catalog: Catalog, member: Member, at: datetime, now: datetime) -> str:
     return catalog.text(locale, "moment", date=catalog.date(locale, day), time=time_text)
 
 
-def _settings(catalog: Catalog, member: Member, now: datetime) -> Text:
+def _settings(catalog: Catalog, member: Member, now: datetime, country: str) -> Text:
     locale = member.locale
     today = local_date(now, member.timezone)
-    facts = member_facts(catalog, member, today)
+    facts = member_facts(catalog, member, today, country)
     lines = [
         catalog.text(locale, "home.settings.zone", zone=facts["zone"]),
         catalog.text(locale, "home.settings.hours", start=facts["start"], end=facts["end"], days=facts["days"]),
         catalog.text(locale, "home.settings.language", language=facts["language"]),
+        catalog.text(locale, "home.settings.country", country=facts["country"]),
     ]
     if facts["until"]:
         lines.append(catalog.text(locale, "home.settings.away", until=facts["until"]))

@@ -71,6 +71,7 @@ class Member:
     work_end: time
     away_until: date | None
     is_admin: bool = False
+    country: str = ""  # whose public holidays they keep (ISO 3166 alpha-2); "" is the default from settings
 
     def is_away_on(self, local_date: date) -> bool:
         """True when the member said they are away on that local date (inclusive)."""

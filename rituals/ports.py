@@ -187,6 +187,8 @@ class MemberChanges:
     work_end: time | None = None
     away_until: date | None = None
     clear_away: bool = False
+    country: str | None = None  # ISO 3166 alpha-2; clear_country goes back to the default from settings
+    clear_country: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -368,8 +370,16 @@ class Store(Protocol):
         """Record which claimed prompts were delivered (with their reminder time) and which were skipped."""
         ...
 
+    async def defer_prompts(self, deferred: Sequence[tuple[int, datetime]]) -> None:
+        """Put claimed prompts back as pending, each due at its new time (the member's next working window)."""
+        ...
+
     async def due_reminders(self, now: datetime, limit: int) -> list[DuePrompt]:
         """Sent, unanswered prompts whose reminder time has come, of occurrences whose digest is not out."""
+        ...
+
+    async def defer_reminders(self, deferred: Sequence[tuple[int, datetime]]) -> None:
+        """Move reminders not sent yet to a later time each (the member's next working window)."""
         ...
 
     async def open_prompts(self, platform: str) -> list[DuePrompt]:

@@ -144,6 +144,8 @@ class MemberRow(Base):
     work_end: Mapped[time] = mapped_column(Time())
     away_until: Mapped[date | None] = mapped_column(Date())
     is_admin: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+    # ISO 3166 alpha-2 code whose public holidays the member keeps; NULL means the default from settings.
+    country: Mapped[str | None] = mapped_column(String(2))
 
 
 class TeamMemberRow(Base):

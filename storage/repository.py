@@ -87,6 +87,7 @@ _MEMBER: tuple[ColumnElement[Any], ...] = (
     _members.c.work_end,
     _members.c.away_until,
     _members.c.is_admin,
+    _members.c.country,
 )
 _TEAM: tuple[ColumnElement[Any], ...] = (
     _teams.c.id,
@@ -171,6 +172,7 @@ def _member(row: Sequence[Any], i: int = 0) -> Member:
         work_end=row[i + 9],
         away_until=row[i + 10],
         is_admin=bool(row[i + 11]),
+        country=row[i + 12] or "",
     )
 
 
@@ -542,6 +544,10 @@ class SqlStore:
             values["away_until"] = None
         elif changes.away_until is not None:
             values["away_until"] = changes.away_until
+        if changes.clear_country:
+            values["country"] = None
+        elif changes.country is not None:
+            values["country"] = changes.country
         async with self._begin() as conn:
             if values:
                 await conn.execute(update(_members).where(_members.c.id == member_id).values(**values))
@@ -974,6 +980,31 @@ class SqlStore:
                     .where(_deliveries.c.id.in_(chunk), _deliveries.c.status == claimed)
                     .values(status=DeliveryStatus.SKIPPED.value, lease_until=None)
                 )
+
+    async def defer_prompts(self, deferred: Sequence[tuple[int, datetime]]) -> None:
+        """Put claimed prompts back as pending, each due at its new time (the member's next working window)."""
+        if not deferred:
+            return
+        async with self._begin() as conn:
+            await conn.execute(
+                update(_deliveries)
+                .where(_deliveries.c.id == bindparam("b_id"), _deliveries.c.status == DeliveryStatus.CLAIMED.value)
+                .values(status=DeliveryStatus.PENDING.value, lease_until=None,
+                        due_at=bindparam("b_due_at", type_=_deliveries.c.due_at.type)),
+                [{"b_id": delivery_id, "b_due_at": due_at} for delivery_id, due_at in deferred],
+            )
+
+    async def defer_reminders(self, deferred: Sequence[tuple[int, datetime]]) -> None:
+        """Move reminders not sent yet to a later time each (the member's next working window)."""
+        if not deferred:
+            return
+        async with self._begin() as conn:
+            await conn.execute(
+                update(_deliveries)
+                .where(_deliveries.c.id == bindparam("b_id"), _deliveries.c.reminded_at.is_(None))
+                .values(remind_at=bindparam("b_remind_at", type_=_deliveries.c.remind_at.type)),
+                [{"b_id": delivery_id, "b_remind_at": remind_at} for delivery_id, remind_at in deferred],
+            )
 
     async def due_reminders(self, now: datetime, limit: int) -> list[DuePrompt]:
         """Sent, unanswered prompts whose reminder time has come, of occurrences whose digest is not out."""

@@ -96,6 +96,9 @@ async def test_a_borrel_over_slack(rig: SlackRig) -> None:
     ephemeral = lambda: rig.fake.calls_to("chat.postEphemeral", ok=True)  # noqa: E731
     [created] = await rig.until(lambda: [c for c in ephemeral() if "Borrel 1 for #team" in c.args["text"]])
     assert "every week on Fri, 16:30–17:15 (Europe/Amsterdam)" in created.args["text"]
+    # Chitra works late in Kolkata, so the 21:00 borrel is in her hours and its reminder may reach her.
+    assert (await rig.slack.command("me hours 13:00-22:30", user_id="U3")).status == 200
+    await rig.until(lambda: [c for c in ephemeral() if "between 13:00 and 22:30" in c.args["text"]])
 
     rig.clock.set(INVITE.replace(hour=8, minute=59))  # 09:59 in Amsterdam: not yet
     await rig.ritme.dispatcher.tick()

@@ -112,6 +112,7 @@ async def test_a_borrel_over_teams(rig: TeamsRig) -> None:
     await rig.until_members(5)
     # Chris works from Kolkata and says so; Bram reads Ritme in Dutch.
     await _tell(rig, CHRIS, "/ritme me timezone Asia/Kolkata")
+    await _tell(rig, CHRIS, "/ritme me hours 13:00-22:30")  # he works late there: the 21:00 borrel is in his hours
     await _tell(rig, BRAM, "/ritme me language nl")
     create = f"borrel create fri 16:30 45m {LINK}"
     await rig.post(channel_mention(create, channel_id=TEAM_ID, channel_name="General", locale="en-GB"))

@@ -12,6 +12,7 @@ from sqlalchemy import MetaData, select, text
 
 from adapters.failures import MemoryFailureLog
 from rituals.borrel import Borrels
+from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
@@ -174,13 +175,17 @@ def make_engine(
     store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: MemoryFailureLog | None = None
 ) -> Engine:
     catalog = Catalog()
-    borrels = Borrels(store=SqlBorrelStore(store.engine), rituals=store, catalog=catalog, clock=clock)
-    coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock)
+    boundaries = Boundaries(default_country="NL")
+    borrels = Borrels(store=SqlBorrelStore(store.engine), rituals=store, catalog=catalog, clock=clock,
+                      boundaries=boundaries, failures=failures)
+    coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(store.engine), catalog=catalog, clock=clock,
+                           boundaries=boundaries)
     calendar = CalendarFeedRituals(store=store, feeds=SqlCalendarFeeds(store.engine), catalog=catalog, clock=clock,
                                    base_url="https://ritme.example")
     focus = FocusRituals(store=store, focus=SqlFocusStore(store.engine), catalog=catalog, clock=clock)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
-                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee, calendar=calendar, focus=focus)
+                  pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee,
+                  boundaries=boundaries, calendar=calendar, focus=focus)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")

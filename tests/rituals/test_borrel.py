@@ -31,6 +31,8 @@ async def setup(harness: Harness, create: str = CREATE, lead: Person = BEN) -> C
     await harness.reply_text(lead, create)
     for person in (ANNA, CHITRA, DAAN, EVA):
         await harness.join(person)
+    # Chitra works late in Kolkata, so the 21:00 borrel's reminder falls in her hours (rituals/boundaries.py).
+    await harness.reply_text(CHITRA, "/ritme me hours 13:00-22:30")
     harness.clock.set(INVITE.replace(hour=8, minute=59))
     assert invites(await harness.due()) == []
     harness.clock.set(INVITE)

@@ -63,14 +63,15 @@ async def test_settings_are_shown_with_commands_that_change_them(harness: Harnes
     await harness.command(BEN, "me days mon-thu")
     await harness.command(BEN, "me away until 2026-11-30")
     settings = sections(await harness.home(BEN))["Your settings"]
-    assert settings[:4] == [
+    assert settings[:5] == [
         "Time zone: Europe/Amsterdam",
         "Working hours: 09:00-17:30 on Mon-Thu",
         "Language: English",
+        "Public holidays of NL (the default): no messages then.",
         "Away until Monday 30 November: no prompts till then.",
     ]
-    assert "`/ritme me timezone Europe/Amsterdam`" in settings[4]
-    assert "`/ritme me away until 2026-11-30`" in settings[4]  # an example a week ahead
+    assert "`/ritme me timezone Europe/Amsterdam`" in settings[5]
+    assert "`/ritme me away until 2026-11-30`" in settings[5]  # an example a week ahead
 
 
 async def test_a_dutch_member_reads_it_in_dutch(harness: Harness) -> None:
