@@ -261,6 +261,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "failure.kind.home": ("personal overview", "persoonlijk overzicht"),
     "failure.kind.channel_update": ("updated channel message", "bijgewerkt kanaalbericht"),
     "failure.kind.group_prompt": ("message to a small group", "bericht aan een groepje"),
+    "failure.kind.status": ("Slack status during a no-meeting window", "Slack-status tijdens een vergadervrij blok"),
     "failure.kind.other": ("message", "bericht"),
     "moment": ("{date} at {time}", "{date} om {time}"),
     # The personal overview (Slack's App Home tab).
