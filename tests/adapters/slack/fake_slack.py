@@ -252,6 +252,14 @@ class FakeSlack:
             if not isinstance(view, Mapping) or view.get("type") != "home" or not str(args.get("user_id", "")):
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "view": {"id": f"V{stamp}", "type": "home"}}
+        if method == "users.profile.set":
+            # Only a member's own user token may set their status; the bot's token is refused, as on Slack.
+            if not (token or "").startswith("xoxp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            profile = args.get("profile")
+            if not isinstance(profile, Mapping):
+                return {"ok": False, "error": "invalid_profile"}
+            return {"ok": True, "profile": dict(profile)}
         if method == "users.info":
             user = self.profiles.get(str(args.get("user")))
             return {"ok": True, "user": user} if user is not None else {"ok": False, "error": "user_not_found"}
