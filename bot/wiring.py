@@ -126,7 +126,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             boundaries=boundaries,
             coffee=coffee,
             calendar=calendar,
-            focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock),
+            focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock,
+                               boundaries=boundaries),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -1151,6 +1151,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{name} starts now, until {until}: no meetings. Enjoy the quiet.",
         "{name} begint nu, tot {until}: geen vergaderingen. Geniet van de rust.",
     ),
+    # The member's status during a no-meeting window (Slack, with their grant); plain text, at most 100 characters.
+    "focus.status": ("{name} — no meetings", "{name} — geen vergaderingen"),
     "core.set": (
         "Core hours of #{team}: {ranges} on {days} ({zone}). Everyone can be reached then; `/ritme meet-check` "
         "keeps meetings inside them.",
