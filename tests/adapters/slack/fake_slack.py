@@ -285,6 +285,12 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+        if "user_token" in grant:  # the member granted the user scopes the install asked for
+            answer["authed_user"] |= {
+                "access_token": grant["user_token"],
+                "scope": grant.get("user_scope", "users.profile:write"),
+                "token_type": "user",
+            }
         if "refresh_token" in grant:  # the app has token rotation on
             answer |= {"refresh_token": grant["refresh_token"], "expires_in": grant.get("expires_in", 43200)}
         return answer
