@@ -4,9 +4,9 @@ The research behind Ritme: agree on core hours when everyone is reachable (for e
 meeting-free windows (no meetings 12:00-13:00 so people can go outside; a focus afternoon), and respect time zones.
 So a manager records them once (team zone); as a window starts the channel gets one short, friendly reminder
 (claimed in the FocusStore so two workers never both post it), each member at work during it gets a status that
-shows the window until it ends (where the platform has one and the member allowed it: Slack with their user
-token; other adapters drop it), and anyone can ask whether a meeting slot keeps
-those agreements and everyone's own working hours, with the nearest slots that do.
+shows the window until it ends (where the platform has one and the member allowed it: Slack with their own user
+token; other adapters drop it), and anyone can ask whether a meeting slot keeps those agreements and everyone's
+own working hours, with the nearest slots that do.
 
 Windows and core hours are ordinary rituals (RitualKind.FOCUS and RitualKind.CORE_HOURS); a team has at most one
 core-hours ritual. The meeting check is made of pure functions over those rituals and the members, easy to test.
@@ -417,6 +417,7 @@ class FocusRituals:
                 ends = local_instant(day, window.focus.until, window.timezone)
                 if not starts <= now < ends:
                     continue
+                # One claim per window start covers the reminder and the statuses, so no worker repeats either.
                 if not await self._focus.claim_reminder(window.id, day, now):
                     continue
                 if window.focus.remind and now < starts + REMIND_GRACE:
