@@ -15,6 +15,7 @@ from rituals.outbound import (
     MemberAddress,
     Message,
     Prompt,
+    StatusUpdate,
     ThreadReply,
     Update,
     recipient_of,
@@ -33,6 +34,7 @@ KINDS: dict[type, str] = {
     HomeView: "home",
     ChannelUpdate: "channel_update",
     GroupPrompt: "group_prompt",
+    StatusUpdate: "status",
 }
 
 

@@ -29,6 +29,7 @@ from adapters.slack import (
     web_client,
 )
 from adapters.slack.sender import RateLimitedTransport
+from adapters.slack.status import InstalledUserTokens, MemberStatuses
 from adapters.teams.app import TeamsApp, mount_teams
 from adapters.teams.client import BotConnectorClient, token_provider
 from adapters.teams.outbox import TeamsOutbox
@@ -125,7 +126,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             boundaries=boundaries,
             coffee=coffee,
             calendar=calendar,
-            focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock),
+            focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock,
+                               boundaries=boundaries),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -228,7 +230,9 @@ def _slack(settings: Settings, database: AsyncEngine, clock: Clock, failures: Fa
             state_store=SqlOAuthStateStore(database, clock=clock),
         )
         api = RateLimitedTransport(WorkspaceWebApi(clients), messages_per_minute=cap)
-        outbox = SlackOutbox(api, messages, clock=clock, failures=failures)
+        # Members' statuses go out with their own user tokens, so neither the bot's client nor its rate cap applies.
+        statuses = MemberStatuses(InstalledUserTokens(installations, clock=clock), api_url=settings.slack_api_url)
+        outbox = SlackOutbox(api, messages, clock=clock, failures=failures, statuses=statuses)
         return _Slack(client, outbox, SlackProfiles(clients, clock=clock), oauth)
     if settings.slack_bot_token is None:
         return None

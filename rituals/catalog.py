@@ -261,6 +261,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "failure.kind.home": ("personal overview", "persoonlijk overzicht"),
     "failure.kind.channel_update": ("updated channel message", "bijgewerkt kanaalbericht"),
     "failure.kind.group_prompt": ("message to a small group", "bericht aan een groepje"),
+    "failure.kind.status": ("Slack status during a no-meeting window", "Slack-status tijdens een vergadervrij blok"),
     "failure.kind.other": ("message", "bericht"),
     "moment": ("{date} at {time}", "{date} om {time}"),
     # The personal overview (Slack's App Home tab).
@@ -1150,6 +1151,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{name} starts now, until {until}: no meetings. Enjoy the quiet.",
         "{name} begint nu, tot {until}: geen vergaderingen. Geniet van de rust.",
     ),
+    # The member's status during a no-meeting window (Slack, with their grant); plain text, at most 100 characters.
+    "focus.status": ("{name} — no meetings", "{name} — geen vergaderingen"),
     "core.set": (
         "Core hours of #{team}: {ranges} on {days} ({zone}). Everyone can be reached then; `/ritme meet-check` "
         "keeps meetings inside them.",

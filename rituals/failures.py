@@ -52,6 +52,7 @@ def what(failure: DeliveryFailure) -> str:
         "home": "failure.kind.home",
         "channel_update": "failure.kind.channel_update",
         "group_prompt": "failure.kind.group_prompt",
+        "status": "failure.kind.status",
     }
     return kinds.get(failure.kind, "failure.kind.other")
 

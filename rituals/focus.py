@@ -3,8 +3,10 @@
 The research behind Ritme: agree on core hours when everyone is reachable (for example 10-12 and 14-16) and on
 meeting-free windows (no meetings 12:00-13:00 so people can go outside; a focus afternoon), and respect time zones.
 So a manager records them once (team zone); as a window starts the channel gets one short, friendly reminder
-(claimed in the FocusStore so two workers never both post it), and anyone can ask whether a meeting slot keeps
-those agreements and everyone's own working hours, with the nearest slots that do.
+(claimed in the FocusStore so two workers never both post it), each member at work during it gets a status that
+shows the window until it ends (where the platform has one and the member allowed it: Slack with their own user
+token; other adapters drop it), and anyone can ask whether a meeting slot keeps those agreements and everyone's
+own working hours, with the nearest slots that do.
 
 Windows and core hours are ordinary rituals (RitualKind.FOCUS and RitualKind.CORE_HOURS); a team has at most one
 core-hours ritual. The meeting check is made of pure functions over those rituals and the members, easy to test.
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from rituals.boundaries import Boundaries
 from rituals.catalog import Catalog
 from rituals.commands import CommandError
 from rituals.events import CommandInvoked
@@ -34,13 +37,15 @@ from rituals.focus_commands import (
     MeetCheck,
 )
 from rituals.model import CoreHoursSettings, FocusSettings, Member, Ritual, RitualKind, Role, Team
-from rituals.outbound import ChannelPost, Line, Message, Prompt, Span, Text
+from rituals.outbound import ChannelPost, Line, Message, Prompt, Span, StatusUpdate, Text
 from rituals.ports import Clock, FocusStore, NewRitual, Store
-from rituals.replies import Reply, channel_of
+from rituals.replies import Reply, address_of, channel_of
 from rituals.schedule import local_date, local_instant, zone
 
 # A reminder says "starts now": after a longer outage it would be wrong, so a late one is dropped, not posted.
 REMIND_GRACE = timedelta(minutes=30)
+# Shown beside a member's status during a window (a Slack emoji name): a bell struck through, "don't ring me".
+STATUS_EMOJI = ":no_bell:"
 STEP = timedelta(minutes=15)
 SEARCH = timedelta(days=7)
 SUGGESTIONS = 3
@@ -212,11 +217,15 @@ def _named_line(catalog: Catalog, locale: str, key: str, window: Ritual, **param
 class FocusRituals:
     """Commands and reminders of no-meeting windows and core hours, and the meeting check; the Engine routes here."""
 
-    def __init__(self, *, store: Store, focus: FocusStore, catalog: Catalog, clock: Clock) -> None:
+    def __init__(
+        self, *, store: Store, focus: FocusStore, catalog: Catalog, clock: Clock, boundaries: Boundaries | None = None
+    ) -> None:
         self._store = store
         self._focus = focus
         self._catalog = catalog
         self._clock = clock
+        # Who is at work during a window: only they get the window as their status.
+        self._boundaries = boundaries or Boundaries()
 
     # Commands ------------------------------------------------------------------------------------------------
 
@@ -392,23 +401,42 @@ class FocusRituals:
     # Time ----------------------------------------------------------------------------------------------------
 
     async def due(self, now: datetime) -> AsyncIterator[list[Message]]:
-        """One reminder in the team channel as each window with reminders starts, claimed once per local date."""
-        posts: list[Message] = []
+        """As each window starts: one reminder in the team channel (windows with reminders, and only just after the
+        start) and each member's status for as long as it lasts, claimed once per window and team-local date.
+
+        Quiet windows set statuses too: a status notifies nobody, and it is how the window stays visible to whoever
+        wants to book a meeting. A start found late (after an outage) still sets statuses, until the window ends.
+        """
+        batch: list[Message] = []
         for window, team in await self._focus.running_windows():
-            if not window.focus.remind:
-                continue
             today = local_date(now, window.timezone)
             for day in (today - timedelta(days=1), today):
                 if day.weekday() not in window.days:
                     continue
                 starts = local_instant(day, window.at, window.timezone)
                 ends = local_instant(day, window.focus.until, window.timezone)
-                if not starts <= now < min(ends, starts + REMIND_GRACE):
+                if not starts <= now < ends:
                     continue
-                if await self._focus.claim_reminder(window.id, day, now):
-                    posts.append(self._reminder(window, team, day))
-        if posts:
-            yield posts
+                # One claim per window start covers the reminder and the statuses, so no worker repeats either.
+                if not await self._focus.claim_reminder(window.id, day, now):
+                    continue
+                if window.focus.remind and now < starts + REMIND_GRACE:
+                    batch.append(self._reminder(window, team, day))
+                batch.extend(await self._statuses(window, team, day, now, ends))
+        if batch:
+            yield batch
+
+    async def _statuses(self, window: Ritual, team: Team, day: date, now: datetime, ends: datetime) -> list[Message]:
+        """The window as the status of each team member who works at some point while it lasts (their own hours,
+        days, holidays and time away): nobody's status says "no meetings" on their day off or at night."""
+        name, _typed = _name(self._catalog, window.locale, window)
+        text = self._catalog.text(window.locale, "focus.status", name=name)
+        return [
+            StatusUpdate(key=f"focus-status:{window.id}:{day.isoformat()}", to=address_of(member), text=text,
+                         emoji=STATUS_EMOJI, until=ends)
+            for member in await self._store.team_members(team.id)
+            if self._boundaries.next_reachable(member, now, until=ends) is not None
+        ]
 
     def _reminder(self, window: Ritual, team: Team, day: date) -> ChannelPost:
         line = _named_line(self._catalog, window.locale, "focus.reminder", window,

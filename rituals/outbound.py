@@ -7,6 +7,7 @@ renders. So an answer containing `<!channel>` or `<script>` can never become mar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +187,25 @@ class HomeView(Outbound):
     sections: tuple[Section, ...]
 
 
-Message = Prompt | Form | ChannelPost | ThreadReply | Update | ChannelUpdate | GroupPrompt | HomeView
+@dataclass(frozen=True, kw_only=True)
+class StatusUpdate(Outbound):
+    """Show a member's status (a no-meeting window while it lasts) where the platform has one; empty text clears it.
+
+    It is a courtesy, not a message: nobody is notified, and a platform that cannot set it (no status API, or the
+    member never granted it) drops it quietly. `until` is when the platform should clear it by itself.
+    """
+
+    to: MemberAddress
+    text: str
+    emoji: str = ""
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.until is not None and self.until.tzinfo is None:
+            raise ValueError("a status ends at an aware time")
+
+
+Message = Prompt | Form | ChannelPost | ThreadReply | Update | ChannelUpdate | GroupPrompt | HomeView | StatusUpdate
 
 
 def recipient_of(message: Message) -> MemberAddress | ChannelAddress:

@@ -323,6 +323,27 @@ class SlackInstallationRow(Base):
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SlackUserTokenRow(Base):
+    """A member's own Slack user token, from going through the install link with user scopes (users.profile:write).
+
+    Optional: without one Ritme only skips what needs it (their status during a no-meeting window). Keyed like
+    SlackInstallationRow, per member; a new grant replaces the old one.
+    """
+
+    __tablename__ = "slack_user_tokens"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[str] = mapped_column(String(32), default="")
+    user_id: Mapped[str] = mapped_column(String(32))
+    user_token: Mapped[str] = mapped_column(String(255))
+    user_scopes: Mapped[str] = mapped_column(String(1024), default="")
+    user_refresh_token: Mapped[str | None] = mapped_column(String(255))
+    user_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SlackOAuthStateRow(Base):
     """An OAuth `state` handed to an installer's browser: good once, until it expires."""
 

@@ -1,6 +1,7 @@
 """Slack installs in Ritme's own database: slack_sdk's async installation and OAuth-state stores on SQLAlchemy.
 
-`SqlInstallationStore` keeps one current bot per workspace (a reinstall or a token rotation replaces it);
+`SqlInstallationStore` keeps one current bot per workspace (a reinstall or a token rotation replaces it), and the
+user token of each member who granted Ritme user scopes on the way (optional: their status in a no-meeting window);
 `SqlOAuthStateStore` hands out OAuth `state` values that are good once, until they expire. Both work on SQLite
 and PostgreSQL, so every replica sees the same installs. Tokens are never logged; log lines name workspaces only.
 """
@@ -21,12 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rituals.ports import Clock, SystemClock
-from storage.models import SlackInstallationRow, SlackOAuthStateRow
+from storage.models import SlackInstallationRow, SlackOAuthStateRow, SlackUserTokenRow
 
 log = logging.getLogger(__name__)
 
 _installations = cast(Table, SlackInstallationRow.__table__)
 _states = cast(Table, SlackOAuthStateRow.__table__)
+_user_tokens = cast(Table, SlackUserTokenRow.__table__)
 
 # Written on a reinstall or a rotation; the installer stays as it was when a rotation does not name one.
 _REPLACED = (
@@ -60,7 +62,12 @@ def _scopes(scopes: Any) -> str:
 
 
 class SqlInstallationStore(AsyncInstallationStore):
-    """slack_sdk's AsyncInstallationStore on Ritme's database, bots only (Ritme asks for no user tokens)."""
+    """slack_sdk's AsyncInstallationStore on Ritme's database: the workspace's bot, and members' own user tokens.
+
+    The bot is the workspace's install, whoever installed it last. A member's user token is kept beside it, per
+    member, only when they granted user scopes; `async_find_installation(user_id=...)` returns the bot with that
+    member's user token, so each member is found with their own grant, never another's.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -75,8 +82,45 @@ class SqlInstallationStore(AsyncInstallationStore):
         return log
 
     async def async_save(self, installation: Installation) -> None:
-        """Store the workspace's bot from a completed OAuth install, replacing any earlier one."""
+        """Store the workspace's bot from a completed OAuth install, replacing any earlier one, and the installing
+        member's user token when they granted one."""
         await self._upsert(installation.to_bot(), installer_user_id=installation.user_id)
+        if installation.user_token:
+            await self._upsert_user(installation)
+
+    async def _upsert_user(self, installation: Installation) -> None:
+        enterprise_id, team_id = _key(
+            installation.enterprise_id, installation.team_id, installation.is_enterprise_install
+        )
+        values: dict[str, Any] = {
+            "enterprise_id": enterprise_id,
+            "team_id": team_id,
+            "user_id": installation.user_id,
+            "user_token": installation.user_token,
+            "user_scopes": _scopes(installation.user_scopes),
+            "user_refresh_token": installation.user_refresh_token,
+            "user_token_expires_at": _timestamp(installation.user_token_expires_at),
+            "granted_at": _timestamp(installation.installed_at) or datetime.now(UTC),
+        }
+        key = ("enterprise_id", "team_id", "user_id")
+        insert = self._dialect.insert(_user_tokens).values(**values)
+        replaced = {name: insert.excluded[name] for name in values if name not in key}
+        statement = insert.on_conflict_do_update(index_elements=list(key), set_=replaced)
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+        log.info("stored a member's Slack user grant for workspace %s", team_id or enterprise_id)
+
+    async def _find_user(
+        self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None, user_id: str
+    ) -> Row[Any] | None:
+        enterprise, team = _key(enterprise_id, team_id, is_enterprise_install)
+        statement = select(_user_tokens).where(
+            _user_tokens.c.enterprise_id == enterprise,
+            _user_tokens.c.team_id == team,
+            _user_tokens.c.user_id == user_id,
+        )
+        async with self._engine.connect() as connection:
+            return (await connection.execute(statement)).first()
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Store the workspace's bot (after a token rotation, say), keeping who installed it."""
@@ -140,10 +184,16 @@ class SqlInstallationStore(AsyncInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        """The workspace's install (bot only); with `user_id`, only if that member installed it."""
+        """The workspace's install; with `user_id`, that member's own, with their user token when they granted one
+        (None when they neither installed Ritme nor granted it anything)."""
         row = await self._find(enterprise_id, team_id, is_enterprise_install)
-        if row is None or (user_id is not None and row.installer_user_id != user_id):
+        if row is None:
             return None
+        user = None
+        if user_id is not None:
+            user = await self._find_user(enterprise_id, team_id, is_enterprise_install, user_id)
+            if user is None and row.installer_user_id != user_id:
+                return None
         return Installation(
             app_id=row.app_id,
             enterprise_id=row.enterprise_id or None,
@@ -156,7 +206,11 @@ class SqlInstallationStore(AsyncInstallationStore):
             bot_scopes=row.bot_scopes,
             bot_refresh_token=row.bot_refresh_token,
             bot_token_expires_at=row.bot_token_expires_at,
-            user_id=row.installer_user_id or "",
+            user_id=user_id if user_id is not None else row.installer_user_id or "",
+            user_token=user.user_token if user is not None else None,
+            user_scopes=user.user_scopes if user is not None else "",
+            user_refresh_token=user.user_refresh_token if user is not None else None,
+            user_token_expires_at=user.user_token_expires_at if user is not None else None,
             is_enterprise_install=row.is_enterprise_install,
             installed_at=row.installed_at,
         )
@@ -174,9 +228,20 @@ class SqlInstallationStore(AsyncInstallationStore):
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
-        """Ritme keeps no user installs, and the bot is the workspace's install: forget it unless a user is named."""
+        """With `user_id`, forget that member's user token (they revoked it); without, the workspace's bot and every
+        member's user token (the app was uninstalled)."""
+        enterprise, team = enterprise_id or "", team_id or ""
+        statement = delete(_user_tokens).where(
+            _user_tokens.c.enterprise_id == enterprise, _user_tokens.c.team_id == team
+        )
+        if user_id is not None:
+            statement = statement.where(_user_tokens.c.user_id == user_id)
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
         if user_id is None:
             await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        else:
+            log.info("forgot a member's Slack user grant in workspace %s", team or enterprise)
 
 
 class SqlOAuthStateStore(AsyncOAuthStateStore):

@@ -29,6 +29,7 @@ from rituals.outbound import (
     MemberAddress,
     Message,
     Prompt,
+    StatusUpdate,
     ThreadReply,
     Update,
 )
@@ -228,6 +229,9 @@ class LocalPlatform:
         """Show the messages in order; raises UndeliverableMessage, before showing any, if one cannot be shown."""
         checked = [self._checked(message) for message in messages]
         for message in checked:
+            if isinstance(message, StatusUpdate):
+                # The local chat shows no member status, so there is nothing to set.
+                continue
             self._publish(place(message, self._transcript, next_id=self._next_id()))
 
     def _checked(self, message: Message) -> Message:
@@ -237,6 +241,8 @@ class LocalPlatform:
                 # Like a platform without ephemeral messages: the reply still reaches the member, as a DM.
                 return replace(message, context=None)
             return message
+        if isinstance(message, StatusUpdate):
+            return message  # dropped in send(); an unknown member must not keep the rest of the batch back
         if isinstance(message, Form | Update):
             self._member(message.to)
             return message

@@ -21,6 +21,9 @@ workspace's bot in the installation store:
     outbox = SlackOutbox(WorkspaceWebApi(clients), message_log, clock=clock)
     oauth = OAuthInstalls(client_id, client_secret, installation_store, state_store)
     slack = SlackApp(..., client=web_client(api_url=api_url), profiles=SlackProfiles(clients, clock=clock), oauth=oauth)
+
+A member who went through the install link with the user scope (USER_SCOPES) has their own user token in the store;
+the outbox sets their status with it when given `statuses=MemberStatuses(InstalledUserTokens(store, clock=clock))`.
 """
 
 from adapters.slack.app import (
@@ -28,6 +31,7 @@ from adapters.slack.app import (
     EVENTS_PATH,
     INSTALL_PATH,
     REDIRECT_PATH,
+    USER_SCOPES,
     OAuthInstalls,
     SlackApp,
     mount_slack,
@@ -36,6 +40,7 @@ from adapters.slack.outbox import SlackOutbox, UndeliverableMessage
 from adapters.slack.profiles import Profile, SlackProfiles
 from adapters.slack.protocol import PLATFORM
 from adapters.slack.socket_mode import SocketMode, SocketModeUnavailable
+from adapters.slack.status import InstalledUserTokens, MemberStatuses
 from adapters.slack.tokens import (
     ClientSource,
     InstalledClients,
@@ -60,8 +65,11 @@ __all__ = [
     "INSTALL_PATH",
     "PLATFORM",
     "REDIRECT_PATH",
+    "USER_SCOPES",
     "ClientSource",
     "InstalledClients",
+    "InstalledUserTokens",
+    "MemberStatuses",
     "NotInstalled",
     "OAuthInstalls",
     "OneClient",

@@ -34,6 +34,7 @@ from adapters.slack import translate
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from adapters.slack.protocol import ANSWER_ACTION, BUTTON_ACTION_PATTERN, FORM_CALLBACK
+from adapters.slack.status import STATUS_SCOPE
 from adapters.slack.tokens import RedactTokens, without_bolt_environment
 from rituals.events import ButtonClicked, InboundEvent
 from rituals.ports import Clock, Inbound
@@ -46,6 +47,9 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes an install asks for: the ones adapters/slack/manifest.yaml lists, and why, next to each.
 BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:read", "groups:read", "mpim:write")
+# The user scopes an install asks the member going through it for (optional for Ritme): their own status during a
+# no-meeting window (users.profile.set with their user token). The manifest lists them under oauth_config.scopes.user.
+USER_SCOPES = (STATUS_SCOPE,)
 _ANY = re.compile(r".*")
 _BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 _BOLT_LOG.addFilter(RedactTokens())
@@ -60,11 +64,15 @@ class OAuthInstalls:
     installation_store: AsyncInstallationStore
     state_store: AsyncOAuthStateStore
     scopes: Sequence[str] = BOT_SCOPES
+    user_scopes: Sequence[str] = USER_SCOPES
     # Bot tokens are rotated this long before they expire (when the app has token rotation on).
     rotate_minutes_before_expiry: int = 120
 
     def __repr__(self) -> str:
-        return f"OAuthInstalls(client_id={self.client_id!r}, scopes={list(self.scopes)!r})"
+        return (
+            f"OAuthInstalls(client_id={self.client_id!r}, scopes={list(self.scopes)!r}, "
+            f"user_scopes={list(self.user_scopes)!r})"
+        )
 
 
 class Connection(Protocol):
@@ -284,12 +292,13 @@ class SlackApp:
 
 
 def _oauth_settings(oauth: OAuthInstalls, client: AsyncWebClient) -> AsyncOAuthSettings:
-    """Bolt's OAuth settings for Ritme: bot scopes only, Ritme's stores, straight to Slack's authorize page."""
+    """Bolt's OAuth settings for Ritme: the bot's scopes and the installing member's own (their status), Ritme's
+    stores, straight to Slack's authorize page. Requests are still authorized with the bot alone (bot_only)."""
     settings = AsyncOAuthSettings(
         client_id=oauth.client_id,
         client_secret=oauth.client_secret,
         scopes=list(oauth.scopes),
-        user_scopes=[],
+        user_scopes=list(oauth.user_scopes),
         install_path=INSTALL_PATH,
         install_page_rendering_enabled=False,
         redirect_uri_path=REDIRECT_PATH,

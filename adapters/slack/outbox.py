@@ -11,6 +11,7 @@ from typing import Any
 from adapters.failures import RecordedFailure, record_failure, send_to_each
 from adapters.slack import render
 from adapters.slack.protocol import PLATFORM
+from adapters.slack.status import MemberStatuses
 from adapters.slack.transport import SlackRefused, SlackUnavailable, WebApi
 from rituals.outbound import (
     ChannelPost,
@@ -21,6 +22,7 @@ from rituals.outbound import (
     MemberAddress,
     Message,
     Prompt,
+    StatusUpdate,
     ThreadReply,
     Update,
     recipient_of,
@@ -57,9 +59,11 @@ class SlackOutbox:
     channel posts (with buttons anyone there may press) and thread replies to the channel, and a ChannelUpdate
     edits the channel post of its key; a GroupPrompt goes to a group DM of its members (conversations.open, which
     needs the mpim:write scope), or to each of them as a DM when Slack will not open one; a HomeView replaces the
-    member's App Home tab (views.publish). Where each keyed message went is kept in the MessageLog, so Update and
-    ChannelUpdate can edit it and ThreadReply can answer under it. A message Slack refuses, or that still fails
-    after the transport's retries, is recorded in the FailureLog (when one is given) before the error is raised.
+    member's App Home tab (views.publish); a StatusUpdate sets the member's status with their OWN user token (see
+    adapters/slack/status.py), and is dropped without a word when they granted none. Where each keyed message
+    went is kept in the MessageLog, so Update and ChannelUpdate can edit it and ThreadReply can answer under it. A
+    message Slack refuses, or that still fails after the transport's retries, is recorded in the FailureLog (when
+    one is given) before the error is raised (a StatusUpdate's is recorded only: the rest still goes out).
     """
 
     platform = PLATFORM
@@ -72,8 +76,10 @@ class SlackOutbox:
         clock: Clock,
         failures: FailureLog | None = None,
         trigger_ttl: timedelta = TRIGGER_TTL,
+        statuses: MemberStatuses | None = None,
     ) -> None:
         self._api = api
+        self._statuses = statuses
         self._log = messages
         self._failures = failures
         self._clock = clock
@@ -114,6 +120,9 @@ class SlackOutbox:
         for message in messages:
             self._check(message)
         for message in messages:
+            if isinstance(message, StatusUpdate):
+                await self._status(message)
+                continue
             try:
                 await self._send(message)
             except RecordedFailure as recorded:
@@ -142,6 +151,17 @@ class SlackOutbox:
             await self._thread_reply(message)
         elif isinstance(message, HomeView):
             await self._home(message)
+
+    async def _status(self, update: StatusUpdate) -> None:
+        if self._statuses is None:
+            # One bot token and no OAuth installs: no member can have granted a user token.
+            return
+        try:
+            await self._statuses.set(update)
+        except (SlackUnavailable, SlackRefused) as error:
+            # Recorded for managers, but not raised: a status is a courtesy, and the messages after it in the
+            # batch (another member's status, a reminder) must still go out.
+            await self._record_failure(update, error)
 
     async def _prompt(self, prompt: Prompt) -> None:
         content = render.message_content(prompt.text, prompt.buttons)
@@ -299,7 +319,9 @@ class SlackOutbox:
         address = recipient_of(message)
         if address.platform != PLATFORM:
             raise UndeliverableMessage(f"the Slack outbox got a message for {address.platform!r}")
-        allowed = Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply | HomeView
+        allowed = (
+            Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply | HomeView | StatusUpdate
+        )
         if not isinstance(message, allowed):
             raise UndeliverableMessage(f"Slack cannot show {type(message).__name__}")
 

@@ -22,6 +22,7 @@ from rituals.outbound import (
     MemberAddress,
     Message,
     Prompt,
+    StatusUpdate,
     ThreadReply,
     Update,
     recipient_of,
@@ -128,6 +129,8 @@ class TeamsOutbox:
             await self._group_prompt(message)
         elif isinstance(message, ThreadReply):
             await self._thread_reply(message)
+        # A StatusUpdate is dropped: a bot has no API to set a member's Teams presence or status note (Graph's
+        # presence API needs a user's delegated permission Ritme does not ask for), and a status is a courtesy.
 
     async def _prompt(self, prompt: Prompt) -> None:
         activity = render.prompt_activity(prompt)
@@ -266,5 +269,6 @@ def _check(message: Message) -> None:
     address = recipient_of(message)
     if address.platform != PLATFORM:
         raise UndeliverableMessage(f"the Teams outbox got a message for {address.platform!r}")
-    if not isinstance(message, Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply):
+    allowed = Prompt | Form | Update | ChannelPost | ChannelUpdate | GroupPrompt | ThreadReply | StatusUpdate
+    if not isinstance(message, allowed):
         raise UndeliverableMessage(f"Teams cannot show {type(message).__name__}")

@@ -38,6 +38,7 @@ from rituals.outbound import (
     Prompt,
     Section,
     Span,
+    StatusUpdate,
     Text,
     ThreadReply,
     Update,
@@ -437,3 +438,15 @@ def test_the_page_writes_no_words_of_its_own() -> None:
     # Elements filled from the catalog are empty in the file, and no placeholder or label is written out.
     assert re.findall(r'data-ui="[\w.]+"[^>]*>([^<]+)<', page) == []
     assert not re.search(r'\s(?:placeholder|aria-label|title)="', page)
+
+
+@pytest.mark.asyncio
+async def test_the_local_chat_accepts_a_status_and_shows_nothing_as_it_has_no_member_status() -> None:
+    platform = LocalPlatform(users=users())
+    stranger = MemberAddress(platform="local", workspace_id="local", user_id="nobody")
+    await platform.send([
+        StatusUpdate(to=ADA, text="Focus afternoon — no meetings", emoji=":no_bell:"),
+        StatusUpdate(to=stranger, text="Focus afternoon — no meetings"),
+        Prompt(to=ADA, text=Text.plain("Still here")),
+    ])
+    assert [texts(view) for view in platform.history("u1")] == [["Still here"]]

@@ -20,9 +20,10 @@ import pytest
 from bot.settings import Settings
 from bot.wiring import Ritme, assemble, serving
 from storage.database import create_engine
+from storage.failures import SqlFailureLog
 from storage.slack_installations import SqlInstallationStore
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender
+from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, member_joined
 from tests.rituals.harness import FakeClock
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -172,3 +173,54 @@ async def test_a_workspace_that_never_installed_gets_nothing(rig: OAuthRig) -> N
     await asyncio.sleep(0.1)
     assert [call.method for call in rig.fake.calls] == []
     assert await rig.ritme.store.find_team("slack", "T9", "C1") is None
+
+
+async def test_a_member_grants_their_status_through_the_install_link(rig: OAuthRig) -> None:
+    await rig.install("T1")
+    response = await rig.session.get(f"{rig.url}/slack/install", allow_redirects=False)
+    query = parse_qs(urlparse(response.headers["Location"]).query)
+    assert query["user_scope"] == ["users.profile:write"]  # asked of whoever goes through the link, for themselves
+
+    # Bram goes through the same link and approves: the workspace keeps its bot, and Bram's grant is his alone.
+    rig.fake.oauth_codes["code-bram"] = {"team_id": "T1", "token": TOKENS["T1"], "installer": "U2",
+                                         "user_token": "xoxp-bram-token"}
+    assert await rig.finish_install("code-bram", await rig.start_install()) == 200
+
+    engine = create_engine(rig.database_url)
+    try:
+        store = SqlInstallationStore(engine)
+        bram = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U2")
+        ada = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U1")
+    finally:
+        await engine.dispose()
+    assert bram is not None and bram.user_token == "xoxp-bram-token"
+    assert bram.user_scopes == ["users.profile:write"] and bram.bot_token == TOKENS["T1"]
+    assert ada is None  # Ada installed the bot, granted nothing, and is no longer the last to install it
+    assert await rig.bot_token("T1") == TOKENS["T1"]
+
+
+async def test_a_focus_window_sets_the_status_of_the_member_who_granted_it_and_of_nobody_else(rig: OAuthRig) -> None:
+    rig.fake.profiles["U2"] = {"id": "U2", "name": "bram", "tz": "Europe/Amsterdam", "locale": "en-GB"}
+    await rig.install("T1")  # by Ada, bot only
+    rig.fake.oauth_codes["code-bram"] = {"team_id": "T1", "token": TOKENS["T1"], "installer": "U2",
+                                         "user_token": "xoxp-bram-token"}
+    assert await rig.finish_install("code-bram", await rig.start_install()) == 200
+    await rig.reply_to('focus add mon 13:00-17:00 "focus afternoon"', "T1", expect="No-meeting window #1")
+    assert (await rig.slack.event(member_joined("Ev1", user_id="U2"))).status == 200
+    team = await rig.ritme.store.find_team("slack", "T1", "C1")
+    assert team is not None
+    for _ in range(250):
+        if len(await rig.ritme.store.team_members(team.id)) == 2:
+            break
+        await asyncio.sleep(0.02)
+
+    rig.clock.set(START.replace(hour=12))  # Monday 13:00 in Amsterdam
+    await rig.ritme.dispatcher.tick()
+
+    [status] = rig.fake.calls_to("users.profile.set")
+    assert status.ok and status.token == "xoxp-bram-token"
+    assert status.args["profile"] == {"status_text": "Focus afternoon — no meetings", "status_emoji": ":no_bell:",
+                                      "status_expiration": int(START.replace(hour=16).timestamp())}
+    [reminder] = [c for c in rig.fake.calls_to("chat.postMessage", ok=True) if "starts now" in c.args["text"]]
+    assert reminder.token == TOKENS["T1"]
+    assert await SqlFailureLog(rig.ritme.store.engine).count("slack", "T1", START) == 0

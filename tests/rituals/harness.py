@@ -182,7 +182,8 @@ def make_engine(
                            boundaries=boundaries)
     calendar = CalendarFeedRituals(store=store, feeds=SqlCalendarFeeds(store.engine), catalog=catalog, clock=clock,
                                    base_url="https://ritme.example")
-    focus = FocusRituals(store=store, focus=SqlFocusStore(store.engine), catalog=catalog, clock=clock)
+    focus = FocusRituals(store=store, focus=SqlFocusStore(store.engine), catalog=catalog, clock=clock,
+                         boundaries=boundaries)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
                   pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee,
                   boundaries=boundaries, calendar=calendar, focus=focus)

@@ -133,3 +133,35 @@ async def test_an_expired_state_is_refused(engine: AsyncEngine) -> None:
     assert await states.async_consume(in_time) is True
     clock.set(INSTALLED + timedelta(minutes=10))
     assert await states.async_consume(late) is False
+
+
+async def test_a_members_user_grant_is_theirs_alone_and_goes_when_revoked(engine: AsyncEngine) -> None:
+    store = SqlInstallationStore(engine)
+    await store.async_save(_installation("T1", "xoxb-one", user_id="U1"))
+    # U2 goes through the install link too, granting users.profile:write: the bot stays the workspace's one.
+    await store.async_save(
+        _installation("T1", "xoxb-one", user_id="U2", user_token="xoxp-u2", user_scopes=["users.profile:write"])
+    )
+
+    mine = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U2")
+    assert mine is not None and mine.user_token == "xoxp-u2" and mine.user_scopes == ["users.profile:write"]
+    assert mine.bot_token == "xoxb-one" and mine.user_id == "U2"
+    # U1 installed first, granted nothing, and is no longer the last installer: nothing of theirs is kept.
+    assert await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U1") is None
+    assert await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U3") is None
+    assert await store.async_find_installation(enterprise_id=None, team_id="T2", user_id="U2") is None
+
+    await store.async_delete_installation(enterprise_id=None, team_id="T1", user_id="U2")
+    gone = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U2")
+    assert gone is None or gone.user_token is None
+    assert await store.async_find_bot(enterprise_id=None, team_id="T1") is not None
+
+
+async def test_an_uninstall_forgets_every_members_grant(engine: AsyncEngine) -> None:
+    store = SqlInstallationStore(engine)
+    await store.async_save(
+        _installation("T1", "xoxb-one", user_id="U2", user_token="xoxp-u2", user_scopes=["users.profile:write"])
+    )
+    await store.async_delete_all(enterprise_id=None, team_id="T1")
+    await store.async_save(_installation("T1", "xoxb-again", user_id="U1"))
+    assert await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U2") is None

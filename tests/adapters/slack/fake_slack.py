@@ -252,6 +252,14 @@ class FakeSlack:
             if not isinstance(view, Mapping) or view.get("type") != "home" or not str(args.get("user_id", "")):
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "view": {"id": f"V{stamp}", "type": "home"}}
+        if method == "users.profile.set":
+            # Only a member's own user token may set their status; the bot's token is refused, as on Slack.
+            if not (token or "").startswith("xoxp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            profile = args.get("profile")
+            if not isinstance(profile, Mapping):
+                return {"ok": False, "error": "invalid_profile"}
+            return {"ok": True, "profile": dict(profile)}
         if method == "users.info":
             user = self.profiles.get(str(args.get("user")))
             return {"ok": True, "user": user} if user is not None else {"ok": False, "error": "user_not_found"}
@@ -277,6 +285,12 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+        if "user_token" in grant:  # the member granted the user scopes the install asked for
+            answer["authed_user"] |= {
+                "access_token": grant["user_token"],
+                "scope": grant.get("user_scope", "users.profile:write"),
+                "token_type": "user",
+            }
         if "refresh_token" in grant:  # the app has token rotation on
             answer |= {"refresh_token": grant["refresh_token"], "expires_in": grant.get("expires_in", 43200)}
         return answer

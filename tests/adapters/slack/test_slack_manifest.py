@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from adapters.slack import BOT_SCOPES, EVENTS_PATH
+from adapters.slack import BOT_SCOPES, EVENTS_PATH, USER_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "adapters" / "slack" / "manifest.yaml"
 
@@ -25,7 +25,8 @@ def test_the_manifest_points_at_ritmes_routes_and_asks_for_few_scopes() -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
         ["commands", "chat:write", "users:read", "channels:read", "groups:read", "mpim:write"]
     )
-    assert "user" not in manifest["oauth_config"]["scopes"]
+    # One user scope, granted by each member for themselves: their status during a no-meeting window.
+    assert manifest["oauth_config"]["scopes"]["user"] == ["users.profile:write"] == list(USER_SCOPES)
     assert "member_joined_channel" in settings["event_subscriptions"]["bot_events"]
     assert [command["command"] for command in manifest["features"]["slash_commands"]] == ["/ritme"]
 

@@ -26,6 +26,7 @@ from rituals.outbound import (
     Prompt,
     Section,
     Span,
+    StatusUpdate,
     Text,
     ThreadReply,
     Update,
@@ -257,3 +258,12 @@ async def test_a_home_view_or_another_platforms_message_is_refused_before_anythi
     with pytest.raises(UndeliverableMessage, match="slack"):
         await rig.outbox.send([Prompt(to=slack, text=Text.plain("hi"))])
     assert rig.fake.calls == []
+
+
+async def test_a_status_is_accepted_and_dropped_as_teams_has_none_a_bot_may_set(rig: Rig) -> None:
+    status = StatusUpdate(key="focus-status:7:2026-12-09", to=ADA, text="Focus afternoon — no meetings",
+                          emoji=":no_bell:", until=NOW + timedelta(hours=4))
+    await rig.outbox.send([status, Prompt(key="hello", to=ADA, text=Text.plain("hi"))])
+    [post] = rig.fake.posted()
+    assert "hi" in str(post.body)  # the prompt after it still went out
+    assert await rig.failures.count("teams", TENANT_ID, NOW) == 0
