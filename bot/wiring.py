@@ -56,6 +56,7 @@ from storage.database import create_engine, is_sqlite, migrate, pending_migratio
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
+from storage.message_counts import SqlMessageCounts
 from storage.messages import SqlMessageLog
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
@@ -115,6 +116,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_timezone=settings.default_timezone,
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
+                daily_message_cap=settings.daily_message_cap,
                 pulse_signal=SignalThresholds(
                     drop=settings.pulse_signal_drop, low_share=settings.pulse_signal_low_share
                 ),
@@ -128,6 +130,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             calendar=calendar,
             focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock,
                                boundaries=boundaries),
+            message_counts=SqlMessageCounts(database),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -1787,6 +1787,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.coffee": ("Coffee pairing: new pairs", "Koffiekoppels: nieuwe koppels"),
     "calendar.ritual_category": ("Team ritual", "Teamritueel"),
     "calendar.join": ("Join: {link}", "Meedoen: {link}"),
+    # Fewer, calmer private messages: combined in one tick, at most a few a day (rituals/pacing.py).
+    "pacing.combined": ("A few things from Ritme:", "Een paar dingen van Ritme:"),
+    "boundary.capped": (
+        "their daily number of messages from Ritme was reached",
+        "het dagelijkse aantal berichten van Ritme voor deze persoon was bereikt",
+    ),
 }
 
 _WEEKDAY_SHORT = {

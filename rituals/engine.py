@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import borrel, failures, home, pulse, standup
+from rituals import borrel, failures, home, pacing, pulse, standup
 from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.calendar_commands import CALENDAR_COMMANDS, CalendarCommand
@@ -72,7 +72,9 @@ from rituals.outbound import (
     ChannelAddress,
     ChannelPost,
     Form,
+    GroupPrompt,
     HomeView,
+    MemberAddress,
     Message,
     Prompt,
     Text,
@@ -86,6 +88,7 @@ from rituals.ports import (
     FailureLog,
     MemberChanges,
     MemberDefaults,
+    MessageCounts,
     NewRitual,
     PlannedDelivery,
     PlannedOccurrence,
@@ -108,6 +111,7 @@ class EngineSettings:
     batch_size: int = 1000
     plan_days_ahead: int = 1
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
+    daily_message_cap: int = pacing.DEFAULT_DAILY_CAP
 
 
 HELP_TOPICS = ("standup", "pulse", "me", "manager", "borrel", "coffee", "focus", "core", "meet-check")
@@ -141,8 +145,11 @@ class Engine:
         calendar: CalendarFeedRituals | None = None,
         focus: FocusRituals | None = None,
         boundaries: Boundaries | None = None,
+        message_counts: MessageCounts | None = None,
     ) -> None:
         self._store = store
+        # Combining a tick's notes and each member's daily cap (rituals/pacing.py); without counts, no cap.
+        self._pacing = pacing.Pacing(catalog=catalog, counts=message_counts, cap=settings.daily_message_cap)
         # When a member may be messaged privately; every scheduled message asks it (rituals/boundaries.py).
         self._boundaries = boundaries or Boundaries()
         # Pulse rounds live apart from the stand-up tables so no row ties a member to an answer (storage/pulse.py).
@@ -855,32 +862,53 @@ class Engine:
         """True when messaging the member now respects their days, hours, holidays and time away."""
         return self._boundaries.reachable(member, now)
 
-    async def _record_skip(self, member: Member, key: str, now: datetime) -> None:
-        """Keep a scheduled message held back for the member's free time where managers see failures."""
-        reason = self._boundaries.why_not(member, now)
+    async def _record_skip(self, member: Member, key: str, now: datetime, reason: str | None = None) -> None:
+        """Keep a scheduled message held back for the member's free time (or their daily cap, when `reason`
+        says so) where managers see failures."""
+        held_back = self._boundaries.why_not(member, now)
+        reason = reason or (held_back.value if held_back is not None else None)
         if self._failures is not None and reason is not None:
-            await self._failures.record(failures.skipped(member, key, reason.value, now))
+            await self._failures.record(failures.skipped(member, key, reason, now))
 
     async def due(self, now: datetime) -> AsyncIterator[list[Message]]:
         """Everything that has come due by `now`, in batches to hand to the outbox as they are ready."""
         async for batch, _ in self._send_due_prompts(now):
             yield batch
-        reminders = await self._reminders(now)
-        if reminders:
-            yield reminders
+        # Everything else of the tick is gathered first, so one member's notes from different rituals can become
+        # one message and be counted once (rituals/pacing.py); each was claimed before it came here.
+        rest: list[Message] = list(await self._reminders(now))
         for occurrence_id in await self._store.due_digests(now):
-            posted = await self._post_digest(occurrence_id, now)
-            if posted:
-                yield posted
+            rest.extend(await self._post_digest(occurrence_id, now))
         if self._borrels is not None:
             async for batch in self._borrels.due(now):
-                yield batch
+                rest.extend(batch)
         if self._coffee is not None:
             async for batch in self._coffee.due(now):
-                yield batch
+                rest.extend(batch)
         if self._focus is not None:
             async for batch in self._focus.due(now):
-                yield batch
+                rest.extend(batch)
+        if rest:
+            paced = await self._pace(rest, now)
+            if paced:
+                yield paced
+
+    async def _pace(self, messages: list[Message], now: datetime) -> list[Message]:
+        """The tick's messages combined and within each member's daily cap; what the cap kept back is recorded."""
+        members: dict[MemberAddress, Member] = {}
+        for message in messages:
+            addresses = message.to if isinstance(message, GroupPrompt) else (
+                (message.to,) if isinstance(message, Prompt) else ())
+            for address in addresses:
+                if address not in members:
+                    found = await self._store.find_members(address.platform, address.workspace_id, address.user_id)
+                    exact = [member for member in found if member.user_id == address.user_id]
+                    if exact:
+                        members[address] = exact[0]
+        paced, refused = await self._pacing.pace(messages, members, now)
+        for refusal in refused:
+            await self._record_skip(refusal.member, refusal.message.key, now, pacing.CAPPED)
+        return paced
 
     async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
         """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
@@ -904,6 +932,16 @@ class Engine:
                         skipped.append(due.delivery.id)
                         await self._record_skip(due.member, self._prompt_key(due), now)
                     continue
+                if not await self._pacing.admit(due.member, now, pacing.Priority.PROMPT):
+                    # The member's day is full: their next working day if the deadline allows (a pulse round).
+                    later = self._boundaries.next_reachable(due.member, self._next_day(due.member, now),
+                                                            until=due.digest_due_at)
+                    if later is not None:
+                        deferred.append((due.delivery.id, later))
+                    else:
+                        skipped.append(due.delivery.id)
+                        await self._record_skip(due.member, self._prompt_key(due), now, pacing.CAPPED)
+                    continue
                 if due.ritual.kind is RitualKind.PULSE:
                     messages.extend(await self._pulse_prompt(due))
                 else:
@@ -914,6 +952,11 @@ class Engine:
             await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
             if len(batch) < self._settings.batch_size:
                 return
+
+    @staticmethod
+    def _next_day(member: Member, now: datetime) -> datetime:
+        """The start of the member's next local day."""
+        return local_instant(local_date(now, member.timezone) + timedelta(days=1), time(0), member.timezone)
 
     @staticmethod
     def _prompt_key(due: DuePrompt) -> str:

@@ -747,3 +747,19 @@ class FocusStore(Protocol):
     async def claim_reminder(self, ritual_id: int, local_date: date, now: datetime) -> bool:
         """Claim the window's start reminder of a team-local date; False when it was claimed before."""
         ...
+
+
+class MessageCounts(Protocol):
+    """How many scheduled private messages each member got on a local day of theirs (rituals/pacing.py).
+
+    The count is kept in one place so a daily cap holds across restarts and however many workers run.
+    """
+
+    async def take(self, member_id: int, local_date: date, limit: int | None) -> bool:
+        """Count one more message on the member's `local_date` unless `limit` were passed; False (and nothing
+        counted) when the day already holds `limit`. With `limit` None it always counts."""
+        ...
+
+    async def taken(self, member_id: int, local_date: date) -> int:
+        """How many messages were counted for the member's `local_date`."""
+        ...

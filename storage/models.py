@@ -657,3 +657,15 @@ class FocusReminderRow(Base):
     )
     local_date: Mapped[date] = mapped_column(Date(), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberMessageCountRow(Base):
+    """How many scheduled private messages a member got on a local day of theirs, for the daily cap."""
+
+    __tablename__ = "member_message_counts"
+
+    member_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    local_date: Mapped[date] = mapped_column(Date(), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer())

@@ -25,6 +25,7 @@ from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.database import create_engine
 from storage.focus import SqlFocusStore
+from storage.message_counts import SqlMessageCounts
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
 
@@ -186,7 +187,8 @@ def make_engine(
                          boundaries=boundaries)
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
                   pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee,
-                  boundaries=boundaries, calendar=calendar, focus=focus)
+                  boundaries=boundaries, calendar=calendar, focus=focus,
+                  message_counts=SqlMessageCounts(store.engine))
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
