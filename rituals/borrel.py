@@ -32,7 +32,7 @@ from rituals.commands import (
 )
 from rituals.events import CommandInvoked
 from rituals.failures import skipped
-from rituals.model import BorrelSettings, Member, Ritual, RitualKind, Role, Team
+from rituals.model import BorrelSettings, Member, Ritual, RitualKind, Team
 from rituals.outbound import Button, ChannelPost, ChannelUpdate, Line, Message, Prompt, Span, Text
 from rituals.ports import (
     BORREL_ANSWERS,
@@ -45,7 +45,7 @@ from rituals.ports import (
     Rsvp,
     Store,
 )
-from rituals.replies import Reply, address_of, channel_of
+from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import local_date, local_instant, local_time
 
 RSVP_ACTION = "borrel.rsvp"
@@ -123,14 +123,7 @@ class Borrels:
             every_weeks=command.every_weeks, anchor=today - timedelta(days=today.weekday()),
             remind_minutes=command.remind_minutes, invite_days=command.invite_days,
         )
-        team = await self._rituals.upsert_team(
-            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
-        )
-        await self._rituals.join_team(team.id, member.id)
-        replies: list[Message] = []
-        if first:
-            await self._rituals.set_role(team.id, member.id, Role.MANAGER)
-            replies.append(reply("manager.first", team=team.name))
+        team, replies = await join_channel_team(self._rituals, member, event, first=first, reply=reply)
         ritual = await self._rituals.add_ritual(
             NewRitual(team_id=team.id, kind=RitualKind.BORREL, at=command.at, days=(command.day,),
                       timezone=command.timezone or member.timezone, locale=member.locale, settings=settings,

@@ -41,12 +41,11 @@ from rituals.model import (
     Member,
     Ritual,
     RitualKind,
-    Role,
     Team,
 )
 from rituals.outbound import Button, ChannelPost, GroupPrompt, Message, Prompt, Span, Text
 from rituals.ports import Clock, CoffeeGroup, CoffeeStats, CoffeeStore, NewCoffeeGroup, NewRitual, Store
-from rituals.replies import Reply, address_of, channel_of
+from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import local_date, local_instant, local_time
 
 MET_ACTION = "coffee.met"
@@ -191,23 +190,11 @@ class CoffeeRituals:
             return [await self._manage(command, ritual, name, reply)]
         return [await self._member_action(command, ritual, team, member, reply, now)]
 
-    async def _setup_team(self, member: Member, event: CommandInvoked, first: bool, reply: Reply) -> tuple[
-        Team, list[Message]
-    ]:
-        team = await self._store.upsert_team(
-            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
-        )
-        await self._store.join_team(team.id, member.id)
-        if not first:
-            return team, []
-        await self._store.set_role(team.id, member.id, Role.MANAGER)
-        return team, [reply("manager.first", team=team.name)]
-
     async def _machine_on(
         self, command: CoffeeMachine, member: Member, event: CommandInvoked, first: bool, reply: Reply
     ) -> list[Message]:
         settings = CoffeeMachineSettings(link=command.link, until=command.until)
-        team, replies = await self._setup_team(member, event, first, reply)
+        team, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         # A channel has one coffee machine: setting it again replaces its link and hours.
         for ritual in await self._store.rituals(team.id):
             if ritual.kind is RitualKind.COFFEE_MACHINE:
@@ -237,7 +224,7 @@ class CoffeeRituals:
             memory_rounds=memory, follow_up_days=command.follow_up_days,
             min_overlap_minutes=command.min_overlap_minutes,
         )
-        created, replies = await self._setup_team(member, event, first, reply)
+        created, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         ritual = await self._store.add_ritual(NewRitual(
             team_id=created.id, kind=RitualKind.COFFEE, at=command.at, days=(command.day,),
             timezone=member.timezone, locale=member.locale, settings=settings, created_by=member.id,

@@ -96,7 +96,7 @@ from rituals.ports import (
     SentPrompt,
     Store,
 )
-from rituals.replies import Reply, address_of, channel_of
+from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
 
 
@@ -327,14 +327,7 @@ class Engine:
         settings = StandupSettings(
             template=command.template, questions=command.questions, digest_at=digest_at, remind_after_minutes=remind
         )
-        team = await self._store.upsert_team(
-            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
-        )
-        await self._store.join_team(team.id, member.id)  # whoever types in a channel is in it
-        replies: list[Message] = []
-        if first:
-            await self._store.set_role(team.id, member.id, Role.MANAGER)
-            replies.append(reply("manager.first", team=team.name))
+        team, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         ritual = await self._store.add_ritual(
             NewRitual(
                 team_id=team.id,
@@ -415,14 +408,7 @@ class Engine:
             closes_at=command.at,
             remind=command.remind,
         )
-        team = await self._store.upsert_team(
-            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
-        )
-        await self._store.join_team(team.id, member.id)
-        replies: list[Message] = []
-        if first:
-            await self._store.set_role(team.id, member.id, Role.MANAGER)
-            replies.append(reply("manager.first", team=team.name))
+        team, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         ritual = await self._store.add_ritual(
             NewRitual(team_id=team.id, kind=RitualKind.PULSE, at=command.at, days=(command.day,),
                       timezone=member.timezone, locale=member.locale, settings=settings, created_by=member.id)

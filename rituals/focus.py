@@ -36,10 +36,10 @@ from rituals.focus_commands import (
     FocusRemove,
     MeetCheck,
 )
-from rituals.model import CoreHoursSettings, FocusSettings, Member, Ritual, RitualKind, Role, Team
+from rituals.model import CoreHoursSettings, FocusSettings, Member, Ritual, RitualKind, Team
 from rituals.outbound import ChannelPost, Line, Message, Prompt, Span, StatusUpdate, Text
 from rituals.ports import Clock, FocusStore, NewRitual, Store
-from rituals.replies import Reply, address_of, channel_of
+from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import local_date, local_instant, zone
 
 # A reminder says "starts now": after a longer outage it would be wrong, so a late one is dropped, not posted.
@@ -269,22 +269,10 @@ class FocusRituals:
             members.append(member)  # the asker is in the meeting too, even before Ritme saw them in the channel
         return [self._meet_check(command, member, windows, core, members, reply, now)]
 
-    async def _setup_team(self, member: Member, event: CommandInvoked, first: bool, reply: Reply) -> tuple[
-        Team, list[Message]
-    ]:
-        team = await self._store.upsert_team(
-            event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name
-        )
-        await self._store.join_team(team.id, member.id)
-        if not first:
-            return team, []
-        await self._store.set_role(team.id, member.id, Role.MANAGER)
-        return team, [reply("manager.first", team=team.name)]
-
     async def _add(self, command: FocusAdd, member: Member, event: CommandInvoked, first: bool, team_zone: str,
                    reply: Reply) -> list[Message]:
         settings = FocusSettings(until=command.end, label=command.label, remind=command.remind)
-        team, replies = await self._setup_team(member, event, first, reply)
+        team, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         ritual = await self._store.add_ritual(NewRitual(
             team_id=team.id, kind=RitualKind.FOCUS, at=command.start, days=command.days, timezone=team_zone,
             locale=member.locale, settings=settings, created_by=member.id,
@@ -299,7 +287,7 @@ class FocusRituals:
     async def _set_core(self, command: CoreSet, member: Member, event: CommandInvoked, first: bool,
                         core: Ritual | None, team_zone: str, reply: Reply) -> list[Message]:
         settings = CoreHoursSettings(ranges=command.ranges)
-        team, replies = await self._setup_team(member, event, first, reply)
+        team, replies = await join_channel_team(self._store, member, event, first=first, reply=reply)
         if core is not None:
             await self._store.delete_ritual(core.id)  # a team has one set of core hours: new ones replace them
         ritual = await self._store.add_ritual(NewRitual(

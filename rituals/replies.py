@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rituals.catalog import Catalog
-from rituals.model import Member, Team
-from rituals.outbound import ChannelAddress, MemberAddress, Prompt, Text
+from rituals.events import CommandInvoked
+from rituals.model import Member, Role, Team
+from rituals.outbound import ChannelAddress, MemberAddress, Message, Prompt, Text
+from rituals.ports import Store
 
 
 def address_of(member: Member) -> MemberAddress:
@@ -42,3 +44,16 @@ class Reply:
     def text(self, text: Text) -> Prompt:
         """A reply with spans of its own (some of them words people typed)."""
         return Prompt(to=address_of(self.member), text=text, context=self.context)
+
+
+async def join_channel_team(
+    store: Store, member: Member, event: CommandInvoked, *, first: bool, reply: Reply
+) -> tuple[Team, list[Message]]:
+    """The command's channel as a team with the member in it; made its manager when they are the first to set it up,
+    with the reply that tells them so."""
+    team = await store.upsert_team(event.actor.platform, event.actor.workspace_id, event.channel_id, event.channel_name)
+    await store.join_team(team.id, member.id)  # whoever types in a channel is in it
+    if not first:
+        return team, []
+    await store.set_role(team.id, member.id, Role.MANAGER)
+    return team, [reply("manager.first", team=team.name)]
