@@ -209,15 +209,19 @@ async def test_a_focus_window_sets_the_status_of_the_member_who_granted_it_and_o
     assert (await rig.slack.event(member_joined("Ev1", user_id="U2"))).status == 200
     team = await rig.ritme.store.find_team("slack", "T1", "C1")
     assert team is not None
-    for _ in range(250):
-        if len(await rig.ritme.store.team_members(team.id)) == 2:
+    for _ in range(500):
+        if {m.user_id for m in await rig.ritme.store.team_members(team.id)} == {"U1", "U2"}:
             break
         await asyncio.sleep(0.02)
+    else:
+        raise AssertionError(f"Bram never joined #team: {[c.method for c in rig.fake.calls]}")
 
     rig.clock.set(START.replace(hour=12))  # Monday 13:00 in Amsterdam
     await rig.ritme.dispatcher.tick()
 
-    [status] = rig.fake.calls_to("users.profile.set")
+    statuses = rig.fake.calls_to("users.profile.set")
+    assert len(statuses) == 1, [(c.method, c.ok, c.args) for c in rig.fake.calls]
+    [status] = statuses
     assert status.ok and status.token == "xoxp-bram-token"
     assert status.args["profile"] == {"status_text": "Focus afternoon — no meetings", "status_emoji": ":no_bell:",
                                       "status_expiration": int(START.replace(hour=16).timestamp())}
