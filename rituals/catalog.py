@@ -1199,6 +1199,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "• {name} does not work on {day} ({time}-{end} for them, {zone})",
         "• {name} werkt niet op {day} ({time}-{end} voor hen, {zone})",
     ),
+    "meet.clash_holiday": (
+        "• it is a public holiday for {name} ({day}, {time}-{end} for them)",
+        "• het is een feestdag voor {name} ({day}, {time}-{end} voor hen)",
+    ),
     "meet.clash_away": (
         "• {name} is away then ({day}, {time}-{end} for them)",
         "• {name} is dan afwezig ({day}, {time}-{end} voor hen)",

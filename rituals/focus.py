@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from rituals.boundaries import Boundaries
+from rituals.boundaries import Boundaries, Unreachable
 from rituals.catalog import Catalog
 from rituals.commands import CommandError
 from rituals.events import CommandInvoked
@@ -51,7 +51,10 @@ SEARCH = timedelta(days=7)
 SUGGESTIONS = 3
 
 Interval = tuple[datetime, datetime]
-ClashReason = Literal["away", "day", "hours"]
+ClashReason = Literal["away", "day", "holiday", "hours"]
+_CLOSED_REASONS: dict[Unreachable, ClashReason] = {
+    Unreachable.AWAY: "away", Unreachable.DAY_OFF: "day", Unreachable.HOLIDAY: "holiday",
+}
 
 
 # The meeting check: pure functions ------------------------------------------------------------------------
@@ -99,16 +102,18 @@ class Clash:
     local_end: datetime
 
 
-def member_clash(member: Member, start: datetime, end: datetime) -> Clash | None:
-    """Why the slot does not suit a member in their own zone (away, a day off, outside hours); None when it does."""
+def member_clash(member: Member, start: datetime, end: datetime, boundaries: Boundaries) -> Clash | None:
+    """Why the slot does not suit a member in their own zone (away, a day off or public holiday, outside hours);
+    None when it does."""
     tz = zone(member.timezone)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     day = local_start.date()
     reason: ClashReason | None = None
-    if member.is_away_on(day) or member.is_away_on(local_end.date()):
-        reason = "away"
-    elif not member.works_on(day):
-        reason = "day"
+    closed = boundaries.day_closed(member, day) or (
+        boundaries.day_closed(member, local_end.date()) if local_end.date() != day else None
+    )
+    if closed is not None:
+        reason = _CLOSED_REASONS[closed]
     elif not (local_instant(day, member.work_start, member.timezone) <= start
               and end <= local_instant(day, member.work_end, member.timezone)):
         reason = "hours"
@@ -134,18 +139,21 @@ class SlotCheck:
 
 
 def check_slot(
-    start: datetime, minutes: int, *, windows: Sequence[Ritual], core: Ritual | None, members: Sequence[Member]
+    start: datetime, minutes: int, *, windows: Sequence[Ritual], core: Ritual | None, members: Sequence[Member],
+    boundaries: Boundaries,
 ) -> SlotCheck:
     """Check a meeting of `minutes` from `start` (UTC) against the team's windows, core hours and members."""
     end = start + timedelta(minutes=minutes)
-    clashes = tuple(clash for member in members if (clash := member_clash(member, start, end)) is not None)
+    clashes = tuple(
+        clash for member in members if (clash := member_clash(member, start, end, boundaries)) is not None
+    )
     return SlotCheck(start=start, end=end, windows=tuple(windows_hit(windows, start, end)),
                      outside_core=not within_core(core, start, end), clashes=clashes)
 
 
 def suggest_slots(
     start: datetime, minutes: int, *, windows: Sequence[Ritual], core: Ritual | None, members: Sequence[Member],
-    now: datetime, count: int = SUGGESTIONS,
+    boundaries: Boundaries, now: datetime, count: int = SUGGESTIONS,
 ) -> list[datetime]:
     """The `count` slot starts nearest to `start` that fit everyone, earliest first.
 
@@ -159,7 +167,7 @@ def suggest_slots(
         for candidate in (start - offset, start + offset):
             if candidate < now:
                 continue
-            if check_slot(candidate, minutes, windows=windows, core=core, members=members).fits:
+            if check_slot(candidate, minutes, windows=windows, core=core, members=members, boundaries=boundaries).fits:
                 found.append(candidate)
                 if len(found) == count:
                     return sorted(found)
@@ -346,7 +354,8 @@ class FocusRituals:
         else:
             day = next_date(command.day, command.at, tz, now)
         start = local_instant(day, command.at, tz)
-        found = check_slot(start, command.minutes, windows=windows, core=core, members=members)
+        found = check_slot(start, command.minutes, windows=windows, core=core, members=members,
+                           boundaries=self._boundaries)
         when = self._when(locale, tz, start, found.end)
         duration = self._catalog.text(locale, "meet.minutes", minutes=command.minutes)
         if found.fits:
@@ -360,7 +369,8 @@ class FocusRituals:
             lines.append((Span(text=self._catalog.text(locale, "meet.outside_core",
                                                        **self._core_facts(core, locale))),))
         lines.extend(self._clash_line(locale, clash) for clash in found.clashes)
-        suggestions = suggest_slots(start, command.minutes, windows=windows, core=core, members=members, now=now)
+        suggestions = suggest_slots(start, command.minutes, windows=windows, core=core, members=members,
+                                    boundaries=self._boundaries, now=now)
         if suggestions:
             lines.append((Span(text=self._catalog.text(locale, "meet.suggest", duration=duration, zone=tz)),))
             for slot in suggestions:
