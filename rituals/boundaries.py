@@ -79,6 +79,12 @@ class Boundaries:
             return Unreachable.HOLIDAY
         return None
 
+    def holidays(self, member: Member, start: date, days: int) -> frozenset[date]:
+        """The public holidays of the member's country among the `days` local dates from `start`."""
+        country = self.country_of(member)
+        dates = (start + timedelta(days=offset) for offset in range(days))
+        return frozenset(day for day in dates if self._is_holiday(country, day))
+
     def works_on(self, member: Member, day: date) -> bool:
         """True when the member's local `day` is a working day: theirs, not away, not a public holiday."""
         return self.day_closed(member, day) is None

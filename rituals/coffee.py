@@ -411,7 +411,7 @@ class CoffeeRituals:
                 continue
             candidate = pairing.Candidate(
                 member_id=member.id, team=homes.get(member.id, team.name),
-                windows=pairing.working_windows(member, their_day, 7),
+                windows=pairing.working_windows(member, their_day, 7, self._boundaries.holidays(member, their_day, 7)),
             )
             candidates.append(candidate)
             by_id[member.id] = candidate

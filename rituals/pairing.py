@@ -96,13 +96,14 @@ class Matching:
         return sum(1 for group in self.groups if group.repeat)
 
 
-def working_windows(member: Member, start: date, days: int = 7) -> Windows:
+def working_windows(member: Member, start: date, days: int = 7, holidays: frozenset[date] = frozenset()) -> Windows:
     """The member's working intervals in UTC on their working days from local date `start` for `days` days.
 
-    Away days are left out; overnight hours (22:00-06:00) end the next local day.
+    Away days and the given public holidays are left out; overnight hours (22:00-06:00) end the next local day.
     """
     return _working_windows(
-        member.timezone, member.work_days, member.work_start, member.work_end, member.away_until, start, days
+        member.timezone, member.work_days, member.work_start, member.work_end, member.away_until, start, days,
+        holidays,
     )
 
 
@@ -110,14 +111,14 @@ def working_windows(member: Member, start: date, days: int = 7) -> Windows:
 @lru_cache(maxsize=4096)
 def _working_windows(
     timezone: str, work_days: tuple[int, ...], work_start: time, work_end: time, away_until: date | None,
-    start: date, days: int,
+    start: date, days: int, holidays: frozenset[date],
 ) -> Windows:
     windows: list[Window] = []
     if work_start == work_end:
         return ()
     for offset in range(days):
         day = start + timedelta(days=offset)
-        if day.weekday() not in work_days or (away_until is not None and day <= away_until):
+        if day.weekday() not in work_days or (away_until is not None and day <= away_until) or day in holidays:
             continue
         begin = local_instant(day, work_start, timezone)
         end_day = day if work_end > work_start else day + timedelta(days=1)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rituals import pairing
+from rituals.boundaries import Boundaries
 from rituals.model import Member
 from rituals.pairing import Candidate, Matching, match, shared_minutes, working_windows
 
@@ -144,6 +145,16 @@ def test_away_days_are_removed_from_the_windows() -> None:
     assert away_all_week.windows == ()
     result = run([away_all_week, person(2), person(3)])
     assert result.unmatched == (1,) and [g.members for g in result.groups] == [(2, 3)]
+
+
+def test_public_holidays_are_removed_from_the_windows() -> None:
+    kings_week = date(2027, 4, 26)  # Tuesday 27 April is King's Day
+    dutch = member(1, "Europe/Amsterdam")
+    holidays = Boundaries(default_country="NL").holidays(dutch, kings_week, 7)
+    assert holidays == {date(2027, 4, 27)}
+    windows = working_windows(dutch, kings_week, 7, holidays)
+    assert [begin.date() for begin, _end in windows] == [date(2027, 4, day) for day in (26, 28, 29, 30)]
+    assert Boundaries(default_country="BE").holidays(dutch, kings_week, 5) == frozenset()  # no King's Day there
 
 
 def test_night_hours_end_the_next_day() -> None:
