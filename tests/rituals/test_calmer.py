@@ -175,3 +175,50 @@ async def test_two_workers_at_once_never_pass_the_cap(harness: Harness, store: S
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     admitted = await asyncio.gather(*(worker.admit(ben, now, Priority.PROMPT) for worker in workers * 3))
     assert sorted(admitted) == [False] * 3 + [True] * 3
+
+
+async def _fill_the_day(store: SqlStore, who: Person, day: date) -> None:
+    """Use up a member's places of that local day, as three earlier messages would have."""
+    [member] = [m for m in await store.find_members("local", "w1", who.user_id) if m.user_id == who.user_id]
+    for _ in range(3):
+        assert await SqlMessageCounts(store.engine).take(member.id, day, None)
+
+
+async def test_a_stand_up_that_does_not_fit_a_full_day_is_skipped_and_recorded(
+    harness: Harness, store: SqlStore
+) -> None:
+    monday_0930 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    harness.clock.set(monday_0930 - timedelta(hours=2))
+    await harness.command(ANNA, "/ritme standup create at 09:30 on mon-fri digest 12:00")
+    await harness.join(BEN)
+    await _fill_the_day(store, BEN, monday_0930.date())
+    harness.clock.set(monday_0930)
+    assert [form.to.user_id for form in forms(await harness.due())] == ["anna"]
+    # The digest is due the same day, so there is no later day to wait for: the prompt is dropped, and said so.
+    [capped] = [f for f in harness.failures.failures if f.error == "capped"]
+    assert capped.kind == "skipped" and capped.key.startswith("standup") and capped.recipient == "ben"
+    harness.clock.set(monday_0930 + timedelta(hours=2))
+    assert to(await harness.due(), BEN) == []
+    # Tuesday is a new day with room again.
+    harness.clock.set(monday_0930 + timedelta(days=1))
+    assert sorted(form.to.user_id for form in forms(await harness.due())) == ["anna", "ben"]
+
+
+async def test_a_pulse_that_does_not_fit_a_full_day_comes_the_next_working_morning(
+    harness: Harness, store: SqlStore
+) -> None:
+    friday_1000 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    harness.clock.set(friday_1000 - timedelta(hours=2))
+    await harness.command(ANNA, "/ritme pulse create fri 10:00 open 4d")
+    await harness.join(BEN)
+    await _fill_the_day(store, BEN, friday_1000.date())
+    harness.clock.set(friday_1000)
+    assert "ben" not in {form.to.user_id for form in forms(await harness.due())}
+    # Not on Saturday or Sunday (his days off) but at the start of his Monday, well before the round closes.
+    for moment in (friday_1000 + timedelta(days=1), friday_1000 + timedelta(days=2, hours=12)):
+        harness.clock.set(moment)
+        assert to(await harness.due(), BEN) == []
+    monday_0900 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    harness.clock.set(monday_0900)
+    assert [form.to.user_id for form in forms(await harness.due())] == ["ben"]
+    assert not [f for f in harness.failures.failures if f.error == "capped"]
