@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from rituals import pulse, standup
 from rituals.boundaries import is_known_country
 from rituals.catalog import LOCALES
-from rituals.model import MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
+from rituals.model import DUTCH_WEEKDAYS, MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
 
 if TYPE_CHECKING:
@@ -655,7 +655,7 @@ def parse_borrel(words: list[str], raw: str) -> Command:
         ritual_id, rest = _borrel_id(rest, "cancel")
         if len(rest) > 1:
             raise CommandError("error.borrel_extra", value=" ".join(rest[1:]), example="/ritme borrel cancel 1 fri")
-        return BorrelCancel(ritual_id, _day_ref(rest[0], "/ritme borrel cancel 1 fri") if rest else None)
+        return BorrelCancel(ritual_id, parse_day_ref(rest[0], "/ritme borrel cancel 1 fri") if rest else None)
     if verb in ("move", "verplaats"):
         return _parse_borrel_move(rest)
     raise CommandError("error.unknown_subcommand", area="borrel", word=words[0], example="/ritme borrel list")
@@ -670,20 +670,19 @@ def _borrel_id(words: list[str], verb: str) -> tuple[int | None, list[str]]:
     return None, words
 
 
-def _day_ref(value: str, example: str) -> DayRef:
-    """`2026-11-27` or a weekday (`fri`, `vr`)."""
+def parse_day_ref(value: str, example: str, error_key: str = "error.borrel_date") -> DayRef:
+    """`2026-11-27` or a weekday (`fri`, `vr`); anything else is refused with `error_key` and the example."""
     text = value.lower()
     if text in WEEKDAYS:
         return WEEKDAYS.index(text)
-    if text in _DUTCH_DAYS:
-        return _DUTCH_DAYS.index(text)
+    if text in DUTCH_WEEKDAYS:
+        return DUTCH_WEEKDAYS.index(text)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError("error.borrel_date", value=value, example=example) from None
+        raise CommandError(error_key, value=value, example=example) from None
 
 
-_DUTCH_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 _MOVE_EXAMPLE = "/ritme borrel move 1 fri thu 17:00"
 
 
@@ -695,7 +694,7 @@ def _parse_borrel_move(words: list[str]) -> BorrelMove:
     if not rest or len(rest) > 3:
         raise CommandError("error.borrel_move", value=" ".join(words), example=_MOVE_EXAMPLE)
     at = parse_time(rest[-1], _MOVE_EXAMPLE)
-    days = [_day_ref(word, _MOVE_EXAMPLE) for word in rest[:-1]]
+    days = [parse_day_ref(word, _MOVE_EXAMPLE) for word in rest[:-1]]
     which, to = (days[0], days[1]) if len(days) == 2 else (None, days[0] if days else None)
     return BorrelMove(ritual_id, which, to, at)
 
@@ -707,9 +706,9 @@ def _parse_borrel_create(tokens: list[str]) -> BorrelCreate:
     if not words:
         raise CommandError("error.borrel_when", example=BORREL_EXAMPLE)
     day_text = words.pop(0).lower()
-    if day_text not in WEEKDAYS and day_text not in _DUTCH_DAYS:
+    if day_text not in WEEKDAYS and day_text not in DUTCH_WEEKDAYS:
         raise CommandError("error.borrel_day", value=day_text, example=BORREL_EXAMPLE)
-    day = WEEKDAYS.index(day_text) if day_text in WEEKDAYS else _DUTCH_DAYS.index(day_text)
+    day = WEEKDAYS.index(day_text) if day_text in WEEKDAYS else DUTCH_WEEKDAYS.index(day_text)
     if words and words[0].lower() in ("at", "om"):
         words.pop(0)
     if not words:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 from itertools import pairwise
 
-from rituals.commands import CommandError, DayRef, Help, parse_days, parse_time, parse_zone
-from rituals.model import MAX_CORE_RANGES, MAX_THEME_LENGTH, WEEKDAYS
+from rituals.commands import CommandError, DayRef, Help, parse_day_ref, parse_days, parse_time, parse_zone
+from rituals.model import DUTCH_WEEKDAYS, MAX_CORE_RANGES, MAX_THEME_LENGTH, WEEKDAYS
 
 FOCUS_EXAMPLE = '/ritme focus add wed 13:00-17:00 "focus afternoon"'
 CORE_EXAMPLE = "/ritme core 10:00-12:00 14:00-16:00"
@@ -20,7 +20,6 @@ MIN_MEETING_MINUTES = 5
 MAX_MEETING_MINUTES = 8 * 60
 _TOKEN = re.compile(r"\"[^\"]*\"?|“[^”]*”?|\S+")
 _MEETING = re.compile(r"^(?:(\d{1,3})\s*[hu])?(?:(\d{1,3})\s*(?:m|min)?)?$")
-_DUTCH_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 WORKDAYS = (0, 1, 2, 3, 4)
 
 
@@ -159,7 +158,7 @@ def _label(token: str) -> str:
 def _english_days(value: str) -> str:
     """Dutch day abbreviations (`ma-vr`, `wo`) in the English form parse_days reads; other text is left as is."""
     parts = re.split(r"([,-])", value.lower())
-    return "".join(WEEKDAYS[_DUTCH_DAYS.index(part)] if part in _DUTCH_DAYS else part for part in parts)
+    return "".join(WEEKDAYS[DUTCH_WEEKDAYS.index(part)] if part in DUTCH_WEEKDAYS else part for part in parts)
 
 
 def parse_core(words: list[str]) -> CoreSet | CoreShow | CoreOff | Help:
@@ -211,21 +210,9 @@ def parse_meet_check(words: list[str]) -> MeetCheck | Help:
     rest = [word for word in words if word.lower() not in ("at", "om", "for", "voor")]
     if len(rest) != 3:
         raise CommandError("error.meet_usage", value=" ".join(words), example=MEET_EXAMPLE)
-    day = _day(rest[0])
+    day = parse_day_ref(rest[0], MEET_EXAMPLE, "error.meet_day")
     at = parse_time(rest[1], MEET_EXAMPLE)
     return MeetCheck(day=day, at=at, minutes=parse_meeting_minutes(rest[2]))
-
-
-def _day(value: str) -> DayRef:
-    text = value.lower()
-    if text in WEEKDAYS:
-        return WEEKDAYS.index(text)
-    if text in _DUTCH_DAYS:
-        return _DUTCH_DAYS.index(text)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError("error.meet_day", value=value, example=MEET_EXAMPLE) from None
 
 
 def parse_meeting_minutes(value: str) -> int:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DUTCH_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # as Dutch members type them
 MAX_QUESTIONS = 8
 DEFAULT_REMIND_MINUTES = 60
 # The pulse's limits live here so settings can validate them; rituals.pulse builds on the model, not the reverse.
