@@ -177,23 +177,25 @@ async def test_two_workers_at_once_never_pass_the_cap(harness: Harness, store: S
     assert sorted(admitted) == [False] * 3 + [True] * 3
 
 
-async def _fill_the_day(store: SqlStore, who: Person, day: date) -> None:
-    """Use up a member's places of that local day, as three earlier messages would have."""
-    [member] = [m for m in await store.find_members("local", "w1", who.user_id) if m.user_id == who.user_id]
+async def _due_on_bens_full_day(harness: Harness, store: SqlStore, create: str, due_at: datetime) -> list[Message]:
+    """Anna sets a ritual up; Ben's local day of `due_at` is already full (three earlier messages); what is due."""
+    harness.clock.set(due_at - timedelta(hours=2))
+    await harness.command(ANNA, create)
+    await harness.join(BEN)
+    [ben] = [m for m in await store.find_members("local", "w1", "ben") if m.user_id == "ben"]
     for _ in range(3):
-        assert await SqlMessageCounts(store.engine).take(member.id, day, None)
+        assert await SqlMessageCounts(store.engine).take(ben.id, due_at.date(), None)
+    harness.clock.set(due_at)
+    return await harness.due()
 
 
 async def test_a_stand_up_that_does_not_fit_a_full_day_is_skipped_and_recorded(
     harness: Harness, store: SqlStore
 ) -> None:
     monday_0930 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
-    harness.clock.set(monday_0930 - timedelta(hours=2))
-    await harness.command(ANNA, "/ritme standup create at 09:30 on mon-fri digest 12:00")
-    await harness.join(BEN)
-    await _fill_the_day(store, BEN, monday_0930.date())
-    harness.clock.set(monday_0930)
-    assert [form.to.user_id for form in forms(await harness.due())] == ["anna"]
+    sent = await _due_on_bens_full_day(harness, store, "/ritme standup create at 09:30 on mon-fri digest 12:00",
+                                       monday_0930)
+    assert [form.to.user_id for form in forms(sent)] == ["anna"]
     # The digest is due the same day, so there is no later day to wait for: the prompt is dropped, and said so.
     [capped] = [f for f in harness.failures.failures if f.error == "capped"]
     assert capped.kind == "skipped" and capped.key.startswith("standup") and capped.recipient == "ben"
@@ -208,12 +210,8 @@ async def test_a_pulse_that_does_not_fit_a_full_day_comes_the_next_working_morni
     harness: Harness, store: SqlStore
 ) -> None:
     friday_1000 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-    harness.clock.set(friday_1000 - timedelta(hours=2))
-    await harness.command(ANNA, "/ritme pulse create fri 10:00 open 4d")
-    await harness.join(BEN)
-    await _fill_the_day(store, BEN, friday_1000.date())
-    harness.clock.set(friday_1000)
-    assert "ben" not in {form.to.user_id for form in forms(await harness.due())}
+    sent = await _due_on_bens_full_day(harness, store, "/ritme pulse create fri 10:00 open 4d", friday_1000)
+    assert "ben" not in {form.to.user_id for form in forms(sent)}
     # Not on Saturday or Sunday (his days off) but at the start of his Monday, well before the round closes.
     for moment in (friday_1000 + timedelta(days=1), friday_1000 + timedelta(days=2, hours=12)):
         harness.clock.set(moment)
