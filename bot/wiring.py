@@ -49,6 +49,7 @@ from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
+from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
@@ -131,6 +132,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock,
                                boundaries=boundaries),
             message_counts=SqlMessageCounts(database),
+            audit=SqlAuditLog(database),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
