@@ -49,6 +49,7 @@ from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
+from rituals.retention import Retention
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
@@ -61,6 +62,7 @@ from storage.message_counts import SqlMessageCounts
 from storage.messages import SqlMessageLog
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
+from storage.retention import SqlRetention
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
 from storage.teams_references import SqlConversationReferences
 
@@ -84,6 +86,7 @@ class Ritme:
     local: LocalPlatform
     inbound: InboundPipeline
     app: web.Application
+    retention: Retention | None = None
 
 
 @asynccontextmanager
@@ -200,7 +203,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         await _load_local_users(store, local)
         # The local chat keeps its history in memory: show the forms that can still be answered again.
         await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
-        yield Ritme(settings, store, engine, dispatcher, local, inbound, app)
+        retention = Retention(store=SqlRetention(database), clock=clock, days=settings.retention_days)
+        yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention)
     finally:
         await database.dispose()
 
@@ -324,6 +328,7 @@ async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str
                 ritme.inbound,
                 tick_every=timedelta(seconds=settings.dispatch_interval_seconds),
                 plan_every=timedelta(minutes=settings.plan_interval_minutes),
+                retention=ritme.retention,
             )
             async with timer:
                 yield url
