@@ -153,7 +153,7 @@ class SqlMemberData:
                 "borrel_rsvps": await self._rsvp_list(conn, member_id),
                 "coffee": await self._coffee(conn, member_id),
                 "message_counts": [
-                    {"date": _plain(row.local_date), "count": row.count}
+                    {"date": _plain(row.local_date), "count": row._mapping["count"]}
                     for row in await conn.execute(
                         select(_counts).where(_counts.c.member_id == member_id).order_by(_counts.c.local_date))
                 ],
@@ -234,7 +234,7 @@ class SqlMemberData:
                 "date": _plain(r.local_date), "team": r.name, "ritual_id": r.id,
                 "template": settings.template if settings else None,
                 "custom_questions": list(settings.questions) if settings else [],
-                "answers": list(r.values), "submitted_at": _plain(r.submitted_at), "late": r.late,
+                "answers": list(r._mapping["values"]), "submitted_at": _plain(r.submitted_at), "late": r.late,
             })
         return found
 
@@ -277,10 +277,11 @@ class SqlMemberData:
             for r in await conn.execute(select(_participants).where(_participants.c.member_id == member_id)
                                         .order_by(_participants.c.ritual_id))
         ]
+        partners = _group_members.alias("partners")
         others = (
-            select(func.count()).select_from(_group_members)
-            .where(_group_members.c.group_id == _groups.c.id, _group_members.c.member_id != member_id)
-            .scalar_subquery()
+            select(func.count()).select_from(partners)
+            .where(partners.c.group_id == _groups.c.id, partners.c.member_id != member_id)
+            .correlate(_groups).scalar_subquery()
         )
         rows = await conn.execute(
             select(_groups.c.id, _groups.c.reason, _groups.c.met, _groups.c.answered_at, _groups.c.intro_sent_at,
@@ -449,12 +450,12 @@ class SqlMemberData:
         events = await self._naming_events(conn, platform, user_id)
         for start in range(0, len(events), 500):
             await conn.execute(delete(_inbound).where(_inbound.c.id.in_(events[start:start + 500])))
-        if platform == "slack":
-            await conn.execute(delete(_user_tokens).where(_user_tokens.c.user_id == user_id))
-            await conn.execute(update(_installations).where(_installations.c.installer_user_id == user_id)
-                               .values(installer_user_id=None))
-        if platform == "teams":
-            await conn.execute(delete(_conversations).where(_conversations.c.user_id == user_id))
+        # Slack's and Teams' user ids are unique to their platform ("U..." and "29:..."), so no other member's rows
+        # are matched by the id alone, whichever platform this member came from.
+        await conn.execute(delete(_user_tokens).where(_user_tokens.c.user_id == user_id))
+        await conn.execute(update(_installations).where(_installations.c.installer_user_id == user_id)
+                           .values(installer_user_id=None))
+        await conn.execute(delete(_conversations).where(_conversations.c.user_id == user_id))
 
 
 async def _placeholder(conn: AsyncConnection, workspace_row_id: int) -> int:
