@@ -39,6 +39,7 @@ from storage.models import (
     MemberRow,
     OccurrenceRow,
     PostedMessageRow,
+    PulseCommentRow,
     PulseResponderRow,
     RitualRow,
     SlackInstallationRow,
@@ -63,6 +64,7 @@ _occurrences = _t(OccurrenceRow)
 _deliveries = _t(DeliveryRow)
 _answers = _t(AnswerRow)
 _responders = _t(PulseResponderRow)
+_comments = _t(PulseCommentRow)
 _borrels = _t(BorrelOccurrenceRow)
 _rsvps = _t(BorrelRsvpRow)
 _participants = _t(CoffeeParticipantRow)
@@ -330,7 +332,8 @@ class SqlMemberData:
                                   .where(_inbound.c.platform == platform))
         for row in rows:
             payload = json.dumps(row.payload, ensure_ascii=False) if row.payload is not None else ""
-            if user_id in row.event_id.split(":") or named.search(row.event_id) or user_id in payload:
+            # Whole ids only: a substring could be part of someone else's event, which must not be lost.
+            if user_id in row.event_id.split(":") or named.search(row.event_id) or named.search(payload):
                 found.append(row.id)
         return found
 
@@ -428,7 +431,8 @@ class SqlMemberData:
 
     @staticmethod
     async def _erase_from_free_text(conn: AsyncConnection, user_id: str) -> None:
-        """A mention of the member by platform id in someone else's stand-up answer (Slack writes `<@U123>`)."""
+        """A mention of the member by platform id in someone's stand-up answer or pulse comment (Slack writes
+        `<@U123>`)."""
         named = _whole(user_id)
         rows = await conn.execute(select(_answers.c.delivery_id, _answers.c["values"])
                                   .where(cast_(_answers.c["values"], String).contains(user_id, autoescape=True)))
@@ -437,6 +441,13 @@ class SqlMemberData:
                 scrubbed = [named.sub(ERASED, value).replace(user_id, ERASED) for value in values]
                 await conn.execute(update(_answers).where(_answers.c.delivery_id == delivery_id)
                                    .values(values=scrubbed))
+        # An anonymous pulse comment stays anonymous, but a mention of the member in it does not stay.
+        comments = await conn.execute(select(_comments.c.occurrence_id, _comments.c.id, _comments.c.text)
+                                      .where(_comments.c.text.contains(user_id, autoescape=True)))
+        for occurrence_id, comment_id, comment in comments.all():
+            await conn.execute(update(_comments).where(_comments.c.occurrence_id == occurrence_id,
+                                                       _comments.c.id == comment_id)
+                               .values(text=named.sub(ERASED, comment).replace(user_id, ERASED)))
 
     async def _erase_platform_rows(self, conn: AsyncConnection, platform: str, workspace: str, user_id: str) -> None:
         """Rows the adapters keep by the member's platform user id."""
