@@ -360,8 +360,8 @@ class SqlMemberData:
                 .select_from(_members.join(_workspaces, _workspaces.c.id == _members.c.workspace_id))
                 .where(_members.c.id == member_id)
             )).first()
-            if row is None:
-                return False
+            if row is None or not row.user_id:
+                return False  # unknown, or the placeholder for erased members, which is nobody
             platform, workspace, user_id = row.platform, row.external_id, row.user_id
             deliveries = list((await conn.execute(
                 select(_deliveries.c.id).where(_deliveries.c.member_id == member_id))).scalars())

@@ -193,8 +193,11 @@ async def test_after_erase_the_members_ids_are_nowhere_and_what_stays_stays(harn
     text = await harness.reply_text(BEN, "manager audit")
     assert "a member since erased · pulse.create" in text and ZOE.name not in text
 
-    # Erasing again finds nobody; the erased member typing again is a new member with nothing from before.
+    # Erasing again finds nobody; the placeholder that now holds Zoë's rituals is nobody and cannot be erased.
     assert await SqlMemberData(harness.store.engine).erase(zoe) is False
+    [placeholder] = [m["id"] for m in after["members"] if m["user_id"] == ""]
+    assert {r["created_by"] for r in after["rituals"] if r["kind"] != "standup"} == {placeholder}
+    assert await SqlMemberData(harness.store.engine).erase(placeholder) is False
 
 
 async def test_erasing_a_member_who_is_in_no_table_but_their_own(harness: Harness) -> None:
