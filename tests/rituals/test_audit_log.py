@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
+
+from rituals.audit import action_of
+from rituals.commands import parse
 from storage.audit import SqlAuditLog
 from tests.rituals.harness import ANNA, BEN, Harness
 
@@ -90,3 +94,37 @@ async def test_extra_words_after_manager_audit_get_an_example(harness: Harness) 
     await harness.command(ANNA, "standup create at 09:30")
     text = await harness.reply_text(ANNA, "manager audit everything")
     assert "`everything`" in text and "`/ritme manager audit`" in text
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("standup create at 09:30", "standup.create"),
+    ("standup pause 2", "standup.pause"),
+    ("standup resume", "standup.resume"),
+    ("standup delete 2", "standup.delete"),
+    ("standup run", "standup.run"),
+    ("standup digest", "standup.digest"),
+    ("pulse create weekly fri 14:00", "pulse.create"),
+    ("pulse pause", "pulse.pause"),
+    ("pulse delete 3", "pulse.delete"),
+    ("borrel create fri 16:30 https://meet.example/b", "borrel.create"),
+    ("borrel cancel", "borrel.cancel"),
+    ("borrel move fri 17:00", "borrel.move"),
+    ("borrel pause", "borrel.pause"),
+    ("manager add Sam", "manager.add"),
+    ("coffee machine https://meet.example/k at 09:30 until 10:30", "coffee.machine"),
+    ("coffee machine off", "coffee.machine_off"),
+    ("coffee create weekly on mon at 10:00", "coffee.create"),
+    ("coffee delete", "coffee.delete"),
+    ("focus add wed 13:00-17:00", "focus.add"),
+    ("focus remove 3", "focus.remove"),
+    ("core 10:00-12:00", "core.set"),
+    ("core off", "core.off"),
+    ("focus calendar revoke", "calendar.revoke"),
+    # Reading, answering for oneself, or one's own settings: not a change to the team's configuration.
+    ("standup list", None), ("standup failures", None), ("pulse list", None), ("borrel history", None),
+    ("manager list", None), ("manager audit", None), ("coffee join", None), ("coffee skip", None),
+    ("focus list", None), ("core", None), ("meet-check tue 12:30 45m", None), ("focus calendar", None),
+    ("me hours 08:00-16:00", None), ("help", None),
+])
+def test_which_commands_are_configuration_changes(text: str, code: str | None) -> None:
+    assert action_of(parse(text, today=date(2026, 11, 23))) == code
