@@ -286,3 +286,27 @@ async def test_a_table_added_later_that_names_members_is_exported_and_erased(har
             assert (await conn.execute(select(probe))).all() == []
     finally:
         Base.metadata.remove(probe)
+
+
+async def test_erasing_the_last_manager_keeps_the_rituals_running_and_the_channel_can_be_taken_over(
+    harness: Harness,
+) -> None:
+    await harness.command(ZOE, "standup create at 09:30 on mon-fri")
+    await harness.join(BEN)
+    await harness.command(ZOE, "pulse create weekly fri 14:00")
+    assert await SqlMemberData(harness.store.engine).erase(await _member_id(harness, ZOE))
+
+    team = await harness.store.find_team("slack", WORKSPACE, "team")
+    assert team is not None
+    assert {r.kind.value for r in await harness.store.rituals(team.id)} == {"standup", "pulse"}
+    assert await harness.store.managers(team.id) == []
+    harness.clock.set(MONDAY_0800 + timedelta(minutes=90))  # the stand-up still asks whoever is left
+    assert [f.to.user_id for f in forms(await harness.due())] == [BEN.user_id]
+    # Nobody manages the channel now: a change is refused and says an admin can make it...
+    refused = await harness.reply_text(BEN, "standup pause")
+    assert "Only a manager of #team" in refused and "admin" in refused.lower()
+    # ...and the next member who sets up a ritual there becomes its manager, as in a new channel.
+    await harness.command(BEN, "standup create checkout")
+    assert [m.user_id for m in await harness.store.managers(team.id)] == [BEN.user_id]
+    [first] = [r for r in await harness.store.rituals(team.id) if r.kind.value == "standup"][:1]
+    assert "is paused" in await harness.reply_text(BEN, f"standup pause {first.id}")
