@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate, teams-package."""
+"""The `ritme` command: run, demo, migrate, prune, teams-package."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve Ritme (the local browser chat when no platform is configured)")
     demo = commands.add_parser("demo", help="seed a demo team with a stand-up and serve the browser chat")
     commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser(
+        "prune", help="delete stand-up answers and delivery records older than RITME_RETENTION_DAYS (default 365)"
+    )
     package = commands.add_parser("teams-package", help="write the app package to upload in Microsoft Teams (a zip)")
     package.add_argument("--output", default="ritme-teams.zip", help="the zip to write (default: ritme-teams.zip)")
     package.add_argument("--app-id", help="the bot's Microsoft App ID (default: RITME_TEAMS_APP_ID)")
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings.database_url))
         print("The database is up to date.")
         return 0
+    if args.command == "prune":
+        return asyncio.run(_prune(settings))
     from adapters.slack import SocketModeUnavailable
     from bot.wiring import SchemaNotCurrent
 
@@ -133,6 +138,31 @@ def _ritme_version() -> str:
         return version("ritme")
     except PackageNotFoundError:
         raise PackageError("this copy of Ritme is not installed, so give its version: --app-version 1.0.0") from None
+
+
+async def _prune(settings: Settings) -> int:
+    """Run the retention job once, as housekeeping does every few hours; say what went."""
+    from rituals.ports import SystemClock
+    from rituals.retention import Retention
+    from storage.database import create_engine, pending_migrations
+    from storage.retention import SqlRetention
+
+    if lacking := await pending_migrations(settings.database_url):
+        print(f"Ritme cannot prune: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first.",
+              file=sys.stderr)
+        return 2
+    database = create_engine(settings.database_url)
+    try:
+        retention = Retention(store=SqlRetention(database), clock=SystemClock(), days=settings.retention_days)
+        pruned = await retention.run()
+    finally:
+        await database.dispose()
+    print(
+        f"Deleted what was older than {settings.retention_days} days (before {retention.cutoff():%Y-%m-%d %H:%M} "
+        f"UTC): {pruned.deliveries} delivery records, {pruned.answers} stand-up answers, {pruned.posted_messages} "
+        f"message places and {pruned.failures} failure records. Pulse results are kept."
+    )
+    return 0
 
 
 async def _serve(settings: Settings, *, demo: bool) -> None:

@@ -11,6 +11,7 @@ from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
 from rituals.ports import Clock
+from rituals.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,11 @@ class Timer:
         tick_every: timedelta,
         plan_every: timedelta,
         recover_every: timedelta = timedelta(seconds=30),
+        retention: Retention | None = None,
     ) -> None:
         self._dispatcher = dispatcher
         self._inbound = inbound
+        self._retention = retention
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         # coalesce + max_instances=1: a slow tick is never run twice at once, and missed runs collapse into one.
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -82,6 +85,15 @@ class Timer:
             await self._inbound.prune()
         except Exception:
             log.exception("housekeeping failed; it is retried on the next run")
+        if self._retention is None:
+            return
+        try:
+            pruned = await self._retention.run()
+            if pruned.deliveries or pruned.answers:
+                log.info("retention: deleted %d deliveries and %d answers older than %d days",
+                         pruned.deliveries, pruned.answers, self._retention.days)
+        except Exception:
+            log.exception("deleting records older than the retention period failed; it is retried on the next run")
 
     async def __aenter__(self) -> Timer:
         # Events a previous run accepted but did not handle go first: people have been waiting for those longest.

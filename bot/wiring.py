@@ -40,6 +40,7 @@ from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
+from rituals.audit import AuditLog
 from rituals.borrel import Borrels
 from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
@@ -47,8 +48,11 @@ from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
+from rituals.member_data import MemberData
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
+from rituals.retention import Retention
+from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
@@ -56,10 +60,12 @@ from storage.database import create_engine, is_sqlite, migrate, pending_migratio
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
+from storage.member_data import SqlMemberData
 from storage.message_counts import SqlMessageCounts
 from storage.messages import SqlMessageLog
 from storage.pulse import SqlPulseStore
 from storage.repository import SqlStore
+from storage.retention import SqlRetention
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
 from storage.teams_references import SqlConversationReferences
 
@@ -83,6 +89,10 @@ class Ritme:
     local: LocalPlatform
     inbound: InboundPipeline
     app: web.Application
+    retention: Retention | None = None
+    # The back-end of the dashboard's audit and "my data" pages (rituals/audit.py, rituals/member_data.py).
+    audit: AuditLog | None = None
+    member_data: MemberData | None = None
 
 
 @asynccontextmanager
@@ -100,6 +110,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
         failures = SqlFailureLog(database)
         catalog = Catalog()
+        # One log of configuration changes: the engine writes chat's, the dashboard writes its own and reads it.
+        audit = SqlAuditLog(database)
         # One policy for when any ritual may message a member privately (rituals/boundaries.py).
         boundaries = Boundaries(default_country=settings.default_country)
         coffee = CoffeeRituals(store=store, coffee=SqlCoffeeStore(database), catalog=catalog, clock=clock,
@@ -131,6 +143,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             focus=FocusRituals(store=store, focus=SqlFocusStore(database), catalog=catalog, clock=clock,
                                boundaries=boundaries),
             message_counts=SqlMessageCounts(database),
+            audit=audit,
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -198,7 +211,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         await _load_local_users(store, local)
         # The local chat keeps its history in memory: show the forms that can still be answered again.
         await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
-        yield Ritme(settings, store, engine, dispatcher, local, inbound, app)
+        retention = Retention(store=SqlRetention(database), clock=clock, days=settings.retention_days)
+        member_data = MemberData(store=SqlMemberData(database), catalog=catalog, clock=clock)
+        yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention, audit, member_data)
     finally:
         await database.dispose()
 
@@ -322,6 +337,7 @@ async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str
                 ritme.inbound,
                 tick_every=timedelta(seconds=settings.dispatch_interval_seconds),
                 plan_every=timedelta(minutes=settings.plan_interval_minutes),
+                retention=ritme.retention,
             )
             async with timer:
                 yield url

@@ -428,9 +428,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help.manager": (
         "Managers configure the rituals of a channel. The first person to set one up becomes its manager.\n"
-        "`/ritme manager list` · `/ritme manager add Sam`",
+        "`/ritme manager list` · `/ritme manager add Sam` · `/ritme manager audit` (who changed what, when)",
         "Managers stellen de rituelen van een kanaal in. Wie als eerste iets instelt, wordt manager.\n"
-        "`/ritme manager list` · `/ritme manager add Sam`",
+        "`/ritme manager list` · `/ritme manager add Sam` · `/ritme manager audit` (wie wat wanneer veranderde)",
     ),
     "help.pulse": (
         "Wellbeing pulse (managers configure, everyone answers anonymously):\n"
@@ -1797,6 +1797,25 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "their daily number of messages from Ritme was reached",
         "het dagelijkse aantal berichten van Ritme voor deze persoon was bereikt",
     ),
+    # The audit log (rituals/audit.py): `/ritme manager audit`, for managers.
+    "error.audit_extra": (
+        "`{value}` after `manager audit` is more than I understand; nothing was changed. For example "
+        "`/ritme manager audit`.",
+        "`{value}` na `manager audit` begrijp ik niet; er is niets veranderd. Bijvoorbeeld `/ritme manager audit`.",
+    ),
+    "audit.none": (
+        "No configuration changes of #{team} are recorded yet.",
+        "Er zijn nog geen wijzigingen in de instellingen van #{team} vastgelegd.",
+    ),
+    "audit.header": (
+        "The last {count} configuration changes of #{team}, newest first:",
+        "De laatste {count} wijzigingen in de instellingen van #{team}, nieuwste eerst:",
+    ),
+    "audit.item": ("{when} · {who} · {action} ({source}): {detail}", "{when} · {who} · {action} ({source}): {detail}"),
+    "audit.when": ("{day} {time}", "{day} {time}"),
+    "audit.erased": ("a member since erased", "een inmiddels gewist lid"),
+    "audit.source.chat": ("chat", "chat"),
+    "audit.source.web": ("dashboard", "dashboard"),
 }
 
 _WEEKDAY_SHORT = {

@@ -176,6 +176,11 @@ class ManagerList:
 
 
 @dataclass(frozen=True)
+class ManagerAudit:
+    """`manager audit`: the team's latest configuration changes, who made them and when (managers)."""
+
+
+@dataclass(frozen=True)
 class BorrelCreate:
     """`borrel create <day> <HH:MM> [45m] <link> [theme "…"|rotate|off] [every 2w] [remind 10m] [invite 1d]
     [zone Z]`; theme None means rotating icebreakers."""
@@ -256,6 +261,7 @@ Command = (
     | MeCountry
     | ManagerAdd
     | ManagerList
+    | ManagerAudit
     | BorrelCommand
 )
 
@@ -510,6 +516,10 @@ def _parse_manager(words: list[str]) -> Command:
     verb, rest = words[0].lower(), words[1:]
     if verb == "list":
         return ManagerList()
+    if verb in ("audit", "log"):
+        if rest:
+            raise CommandError("error.audit_extra", value=" ".join(rest)[:80])
+        return ManagerAudit()
     if verb == "add":
         who = " ".join(rest).strip().lstrip("@")
         if not who:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rituals import borrel, failures, home, pacing, pulse, standup
+from rituals import audit, borrel, failures, home, pacing, pulse, standup
 from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.calendar_commands import CALENDAR_COMMANDS, CalendarCommand
@@ -23,6 +23,7 @@ from rituals.commands import (
     CommandError,
     Help,
     ManagerAdd,
+    ManagerAudit,
     ManagerList,
     MeAway,
     MeCountry,
@@ -146,8 +147,11 @@ class Engine:
         focus: FocusRituals | None = None,
         boundaries: Boundaries | None = None,
         message_counts: MessageCounts | None = None,
+        audit: audit.AuditLog | None = None,
     ) -> None:
         self._store = store
+        # Who changed a team's configuration from chat, and when (rituals/audit.py); without one, nothing is kept.
+        self._audit = audit
         # Combining a tick's notes and each member's daily cap (rituals/pacing.py); without counts, no cap.
         self._pacing = pacing.Pacing(catalog=catalog, counts=message_counts, cap=settings.daily_message_cap)
         # When a member may be messaged privately; every scheduled message asks it (rituals/boundaries.py).
@@ -220,9 +224,24 @@ class Engine:
         now = self._clock.now()
         try:
             command = parse(event.text, today=local_date(now, member.timezone))
-            return await self._run(command, member, event, team, reply, now)
+            messages = await self._run(command, member, event, team, reply, now)
         except CommandError as error:
             return [reply(error.key, **error.params)]
+        # Only here, after the command ran without a CommandError: a refused command leaves no entry.
+        await self._record_change(command, member, event, now)
+        return messages
+
+    async def _record_change(self, command: object, member: Member, event: CommandInvoked, now: datetime) -> None:
+        """Write a configuration change made from chat to the team's audit log, with the command as typed."""
+        action = audit.action_of(command)
+        if self._audit is None or action is None or event.direct:
+            return
+        # Looked up again: the command may have just made the channel a team (the first stand-up of a channel).
+        team = await self._store.find_team(event.actor.platform, event.actor.workspace_id, event.channel_id)
+        if team is None:
+            return
+        await self._audit.record(team_id=team.id, actor_member_id=member.id, source="chat", action=action,
+                                 detail=audit.trimmed(event.text), at=now)
 
     async def _run(
         self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand, member: Member, event: CommandInvoked,
@@ -274,6 +293,9 @@ class Engine:
             return await self._create_pulse(command, member, event, first, reply, now)
         if isinstance(command, ManagerAdd):
             return [await self._add_manager(command, member, event, reply)]
+        if isinstance(command, ManagerAudit):
+            entries = await self._audit.recent(team.id, audit.SHOWN) if self._audit and team else []
+            return [reply.text(audit.report(self._catalog, member, name, entries))]
         if isinstance(command, BORREL_MANAGER_COMMANDS):
             # A new, resumed or moved borrel may have its invite or reminder due at once: let the caller tick.
             self._schedule_changes += 1

@@ -669,3 +669,29 @@ class MemberMessageCountRow(Base):
     )
     local_date: Mapped[date] = mapped_column(Date(), primary_key=True)
     count: Mapped[int] = mapped_column(Integer())
+
+
+# The audit log and the member's data (storage/audit.py, storage/member_data.py).
+
+AUDIT_ACTION = 64
+AUDIT_DETAIL_MAX = 500
+
+
+class AuditEntryRow(Base):
+    """A configuration change of a team: who made it (NULL once they are erased), from where, what, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint("source IN ('chat', 'web')", name="source"),
+        # Managers read a team's log newest first, a page at a time.
+        Index("ix_audit_log_team_id_at", "team_id", "at"),
+        Index("ix_audit_log_actor_member_id", "actor_member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[int] = mapped_column(Id, ForeignKey("teams.id", ondelete="CASCADE"))
+    actor_member_id: Mapped[int | None] = mapped_column(Id, ForeignKey("members.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(String(AUDIT_ACTION))
+    detail: Mapped[str] = mapped_column(String(AUDIT_DETAIL_MAX), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

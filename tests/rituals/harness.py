@@ -20,6 +20,7 @@ from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.focus import FocusRituals
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
+from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
@@ -188,7 +189,7 @@ def make_engine(
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
                   pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee,
                   boundaries=boundaries, calendar=calendar, focus=focus,
-                  message_counts=SqlMessageCounts(store.engine))
+                  message_counts=SqlMessageCounts(store.engine), audit=SqlAuditLog(store.engine))
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
