@@ -264,13 +264,12 @@ async def _stored_standups(conn: AsyncConnection, ids: Sequence[int]) -> list[St
         if ritual_id not in rituals:
             rituals[ritual_id] = _ritual(row, 2)
         head_of[row[0]] = (row[1], ritual_id)
-    prompted: dict[int, int] = dict(
-        (await conn.execute(
-            select(_deliveries.c.occurrence_id, func.count())
-            .where(_deliveries.c.occurrence_id.in_(ids), _deliveries.c.status == _SENT)
-            .group_by(_deliveries.c.occurrence_id)
-        )).tuples().all()
+    counted = await conn.execute(
+        select(_deliveries.c.occurrence_id, func.count())
+        .where(_deliveries.c.occurrence_id.in_(ids), _deliveries.c.status == _SENT)
+        .group_by(_deliveries.c.occurrence_id)
     )
+    prompted = {int(occurrence_id): int(count) for occurrence_id, count in counted}
     answers: dict[int, list[StoredAnswer]] = {}
     rows = await conn.execute(
         select(_deliveries.c.occurrence_id, _answers.c.member_id, _members.c.display_name, _answers.c["values"],
