@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.dashboard.charts import (
-    ChartPoint,
     Chart,
+    ChartPoint,
     attendance_chart,
     coffee_chart,
     participation_chart,
@@ -175,4 +176,4 @@ def test_labels_never_crowd_however_many_points(count: int) -> None:
     assert len(root.findall(".//svg:g[@class='bar']", NS)) == count
     labels = root.findall(".//svg:g[@class='labels']/svg:text", NS)
     xs = [float(label.get("x") or 0) for label in labels]
-    assert labels and all(b - a >= 7 * 13 * 0.6 for a, b in zip(xs, xs[1:], strict=False))
+    assert labels and all(b - a >= 7 * 13 * 0.6 for a, b in itertools.pairwise(xs))
