@@ -1896,7 +1896,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{label}: {groups} groepen, nog niet gevraagd of ze elkaar spraken",
     ),
     "chart.col.when": ("When", "Wanneer"),
-    "chart.col.value": ("Figure", "Cijfer"),
     "chart.col.detail": ("Details", "Toelichting"),
     "chart.not_shown": ("not shown", "niet getoond"),
     "chart.cancelled": ("cancelled", "afgelast"),

@@ -25,7 +25,7 @@ from rituals.reports import BorrelAttendance, CoffeeRoundRate, QuestionTrend, Tr
 
 WIDTH = 400
 HEIGHT = 250
-LEFT = 40
+LEFT = 48
 RIGHT = 10
 TOP = 14
 PLOT_BOTTOM = 196  # the x axis; labels below it, then the legend
@@ -204,12 +204,14 @@ def _share_chart(catalog: Catalog, locale: str, title: str, desc: str, points: l
 
 
 def table(chart: Chart, catalog: Catalog, locale: str) -> ChartTable:
-    """The chart's points as rows (when, figure, details): what a screen reader or a reader of numbers needs."""
+    """The chart's points as rows (when, figure, details): what a screen reader or a reader of numbers needs.
+
+    The figure's column is named after the chart's axis ("Average (1-5)", "Share"); a gap's figure says "not shown".
+    """
     rows = tuple(
         (point.label, point.figure or catalog.text(locale, "chart.not_shown"), point.text) for point in chart.points
     )
-    header = (catalog.text(locale, "chart.col.when"), catalog.text(locale, "chart.col.value"),
-              catalog.text(locale, "chart.col.detail"))
+    header = (catalog.text(locale, "chart.col.when"), chart.axis, catalog.text(locale, "chart.col.detail"))
     return ChartTable(caption=chart.title, header=header, rows=rows)
 
 
@@ -246,9 +248,9 @@ def svg(chart: Chart, chart_id: str) -> str:
     parts += _labels(chart)
     if chart.legend and any(point.value is None for point in chart.points):
         legend_y = HEIGHT - 10
-        parts.append(f'<circle cx="{LEFT + 5}" cy="{legend_y - 4}" r="5" fill="#ffffff" stroke="{MUTED}" '
-                     f'stroke-width="2"/>')
-        parts.append(f'<text x="{LEFT + 16}" y="{legend_y}" fill="{INK}">{escape(chart.legend)}</text>')
+        # From the left edge, not the plot's: the legend needs the whole width in Dutch on a phone.
+        parts.append(f'<circle cx="10" cy="{legend_y - 4}" r="5" fill="#ffffff" stroke="{MUTED}" stroke-width="2"/>')
+        parts.append(f'<text x="21" y="{legend_y}" fill="{INK}">{escape(chart.legend)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 

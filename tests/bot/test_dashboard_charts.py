@@ -106,7 +106,7 @@ def test_charts_speak_dutch() -> None:
     assert [p.label for p in chart.points] == ["2 okt", "16 okt", "6 nov", "20 nov"]
     assert [p.figure for p in chart.points if p.value is not None] == ["3,5", "2,5", "4,3"]
     assert "niet getoond" in text and "Open cirkel" in text
-    assert table(chart, Catalog(), "nl").header == ("Wanneer", "Cijfer", "Toelichting")
+    assert table(chart, Catalog(), "nl").header == ("Wanneer", "Gemiddelde (1-5)", "Toelichting")
 
 
 def test_participation_bars_one_per_week_with_rates() -> None:
