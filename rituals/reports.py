@@ -36,6 +36,7 @@ MAX_PAGE = 100
 MAX_SEARCH = 200
 DEFAULT_TREND_ROUNDS = 12
 MAX_TREND_ROUNDS = 52
+MAX_ROUNDS_A_MONTH = 5  # a pulse opens at most once a week
 DEFAULT_HISTORY = 12
 
 
@@ -300,8 +301,10 @@ def _weighted(rounds: Sequence[RoundCounts], question_id: str) -> tuple[float, i
     return total / count, count
 
 
-def pulse_trends(ritual_id: int, rounds: Sequence[RoundCounts], k: int) -> PulseTrends:
-    """Per question, a point or a gap for every closed round that asked it, and per month; `rounds` oldest first.
+def pulse_trends(ritual_id: int, rounds: Sequence[RoundCounts], k: int, window: int | None = None) -> PulseTrends:
+    """Per question, a point or a gap for each of the last `window` rounds (all when None) that asked it, and per
+    month for the months those rounds fall in, over every round given in those months (so the oldest month is whole
+    when the caller passes the rounds before the window that share its month).
 
     A round with fewer than k responses, or a question fewer than k answered, is a gap with the pulse's reason. A
     month averages only the rounds of it that showed that question; the others are counted in `left_out` and their
@@ -309,12 +312,17 @@ def pulse_trends(ritual_id: int, rounds: Sequence[RoundCounts], k: int) -> Pulse
     with all the others (rounds first): anything that could still be subtracted to expose fewer than k is a gap.
     """
     check_k(k)
-    ordered = sorted(rounds, key=lambda rnd: (rnd.local_date, rnd.occurrence_id))
+    everything = sorted(rounds, key=lambda rnd: (rnd.local_date, rnd.occurrence_id))
+    recent = everything[-window:] if window else everything
+    first_month = _month(recent[0].local_date) if recent else date.max
+    # Earlier rounds only fill the window's first month; summarize still sees them all as the rounds before.
+    ordered = [rnd for rnd in everything if _month(rnd.local_date) >= first_month]
     by_id = {rnd.occurrence_id: rnd for rnd in ordered}
     gaps: dict[tuple[int, str], TrendGap] = {}
     shown: dict[str, list[RoundCounts]] = {}
+    skipped = len(everything) - len(ordered)
     for index, rnd in enumerate(ordered):
-        summary = summarize(rnd, ordered[:index], k)
+        summary = summarize(rnd, everything[: skipped + index], k)
         for item in rnd.questions:
             qid = item.question_id
             if not isinstance(summary, RoundSummary):
@@ -328,10 +336,11 @@ def pulse_trends(ritual_id: int, rounds: Sequence[RoundCounts], k: int) -> Pulse
                                                           k=k, prompted=rnd.prompted, responded=rnd.responded)
             else:
                 shown.setdefault(qid, []).append(rnd)
-    asked = {item.question_id for rnd in ordered for item in rnd.questions}
+    asked = {item.question_id for rnd in recent for item in rnd.questions}
     trends: list[QuestionTrend] = []
+    in_window = {rnd.occurrence_id for rnd in recent}
     for qid in sorted(asked, key=lambda q: (BANK_IDS.index(q) if q in BANK_IDS else len(BANK_IDS), q)):
-        trends.append(_question_trend(qid, ordered, shown.get(qid, []), gaps, by_id, k))
+        trends.append(_question_trend(qid, ordered, shown.get(qid, []), gaps, by_id, k, in_window))
     return PulseTrends(ritual_id=ritual_id, k=k, questions=tuple(trends))
 
 
@@ -342,6 +351,7 @@ def _question_trend(
     gaps: Mapping[tuple[int, str], TrendGap],
     by_id: Mapping[int, RoundCounts],
     k: int,
+    in_window: set[int],
 ) -> QuestionTrend:
     asking = [rnd for rnd in ordered if any(item.question_id == qid for item in rnd.questions)]
     months = sorted({_month(rnd.local_date) for rnd in asking})
@@ -366,6 +376,8 @@ def _question_trend(
 
     points: list[Point] = []
     for rnd in asking:
+        if rnd.occurrence_id not in in_window:
+            continue
         gap = gaps.get((rnd.occurrence_id, qid))
         points.append(gap or figure(f"round:{rnd.occurrence_id}", rnd.local_date, [by_id[rnd.occurrence_id]], 0))
     per_month: list[Point] = []
@@ -486,9 +498,10 @@ class Reports:
         """For each pulse of the team, its trends per question over its last `rounds` closed rounds."""
         if not 1 <= rounds <= MAX_TREND_ROUNDS:
             raise FilterError("chart.filter.rounds", limit=MAX_TREND_ROUNDS)
+        # A few rounds more than asked, so the oldest month of the window is a whole month, not its tail.
         return [
-            pulse_trends(ritual.id, history, ritual.pulse.k)
-            for ritual, history in await self._store.pulse_rounds(team_id, rounds)
+            pulse_trends(ritual.id, history, ritual.pulse.k, window=rounds)
+            for ritual, history in await self._store.pulse_rounds(team_id, rounds + MAX_ROUNDS_A_MONTH - 1)
         ]
 
     async def borrels(self, team_id: int, limit: int = DEFAULT_HISTORY) -> list[BorrelAttendance]:

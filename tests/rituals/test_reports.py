@@ -174,3 +174,13 @@ def test_weeks_sum_each_kind_per_iso_week_across_a_year_end() -> None:
         ("standup", date(2027, 1, 4), 1, 1, 0, 0),
     ]
     assert weeks[1].rate == 0.5 and weeks[2].rate is None
+
+
+def test_the_oldest_month_of_a_window_is_a_whole_month() -> None:
+    fridays = [date(2026, 10, 23) + timedelta(weeks=n) for n in range(6)]
+    history = [rnd(n + 1, day, 6, feeling=(0, 0, 2, 2, 2)) for n, day in enumerate(fridays)]
+    [trend] = pulse_trends(7, history, K, window=3).questions
+    assert [p.label for p in trend.rounds] == fridays[-3:]
+    [november] = trend.months
+    assert isinstance(november, TrendPoint) and november.label == date(2026, 11, 1)
+    assert november.rounds == (3, 4, 5, 6) and november.n == 24

@@ -309,6 +309,9 @@ async def test_pulse_trends_show_k_answers_and_only_the_reason_for_k_minus_one(t
     assert withheld not in november.rounds
     later = await reports(team).pulse_trends(team.team_id, rounds=1)
     assert [type(p).__name__ for p in later[0].questions[0].rounds] == ["TrendGap"]
+    # The window is one round, but its month is all of November: the earlier round still feeds it.
+    [whole_november] = later[0].questions[0].months
+    assert isinstance(whole_november, TrendPoint) and whole_november.rounds == (shown,)
     with pytest.raises(FilterError):
         await reports(team).pulse_trends(team.team_id, rounds=0)
 
