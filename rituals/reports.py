@@ -11,7 +11,6 @@ ever, for the pulse.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -391,11 +390,6 @@ def _question_trend(
             sizes = [gaps[(rnd.occurrence_id, qid)].n for rnd in asking if _month(rnd.local_date) == month]
             per_month.append(TrendGap(label=month, reason="pulse.breakdown.too_few", n=max(sizes), k=k))
     return QuestionTrend(question_id=qid, rounds=tuple(points), months=tuple(per_month))
-
-
-def month_end(month: date) -> date:
-    """The last day of the month `month` falls in."""
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 # --- Borrels and coffee -------------------------------------------------------------------------------------
