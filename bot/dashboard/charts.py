@@ -30,7 +30,7 @@ RIGHT = 10
 TOP = 14
 PLOT_BOTTOM = 196  # the x axis; labels below it, then the legend
 FONT = 13
-# Colours on white: text 17:1, the data 8.7:1, axis text and gap markers 7:1 (WCAG asks 4.5:1 for text and 3:1
+# Colours on white: text 17:1, the data 8.3:1, axis text and gap markers 7:1 (WCAG asks 4.5:1 for text and 3:1
 # for the parts of a graphic one needs to read it); the grid is decoration, lighter on purpose.
 INK = "#1a1a1a"
 DATA = "#1c4e8f"
