@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.dashboard.charts import (
+    DATA,
+    INK,
+    MUTED,
     Chart,
     ChartPoint,
     attendance_chart,
@@ -177,3 +180,19 @@ def test_labels_never_crowd_however_many_points(count: int) -> None:
     labels = root.findall(".//svg:g[@class='labels']/svg:text", NS)
     xs = [float(label.get("x") or 0) for label in labels]
     assert labels and all(b - a >= 7 * 13 * 0.6 for a, b in itertools.pairwise(xs))
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_what_one_must_see_has_enough_contrast_and_nothing_is_fetched() -> None:
+    # WCAG 2.1: 4.5:1 for text; the data and the gap markers are held to the same, above the 3:1 for graphics.
+    for colour in (INK, DATA, MUTED):
+        assert 1.05 / (_luminance(colour) + 0.05) >= 4.5, colour
+    _, text = trend_svg()
+    root = parse(text)
+    assert not [e for e in root.iter() if any("href" in name for name in e.attrib)]
+    assert "url(" not in text and "<script" not in text and "<image" not in text
