@@ -58,7 +58,7 @@ _groups = cast(Table, CoffeeGroupRow.__table__)
 _group_members = cast(Table, CoffeeGroupMemberRow.__table__)
 
 # Occurrences read per batch while searching: a page of 20 usually fills from the first batch or two.
-SEARCH_BATCH = 100
+SEARCH_BATCH = 200
 _SENT = "sent"
 # The latest date either database stores comfortably: "before this" means every closed round.
 _END_OF_TIME = date(9999, 12, 31)
@@ -109,18 +109,23 @@ class SqlReportStore:
                 found = await _stored_standups(conn, page[: query.limit])
                 return found, len(page) > query.limit
             wanted = query.offset + query.limit + 1
-            hits: list[StoredStandup] = []
+            hits: list[int] = []
             start = 0
             while len(hits) < wanted:
                 batch = list((await conn.execute(ids.offset(start).limit(SEARCH_BATCH))).scalars())
                 if not batch:
                     break
                 start += len(batch)
-                for stored in await _stored_standups(conn, batch):
-                    if any(matches(answer.values, query.search) for answer in stored.answers):
-                        hits.append(stored)
-            page_hits = hits[query.offset : query.offset + query.limit]
-            return page_hits, len(hits) > query.offset + query.limit
+                # Only the answers' words while searching; names, counts and rituals for the page's hits alone.
+                texts = await conn.execute(
+                    select(_deliveries.c.occurrence_id, _answers.c["values"])
+                    .select_from(_answers.join(_deliveries, _deliveries.c.id == _answers.c.delivery_id))
+                    .where(_deliveries.c.occurrence_id.in_(batch))
+                )
+                matched = {occurrence_id for occurrence_id, values in texts if matches(values, query.search)}
+                hits += [occurrence_id for occurrence_id in batch if occurrence_id in matched]
+            found = await _stored_standups(conn, hits[query.offset : query.offset + query.limit])
+            return found, len(hits) > query.offset + query.limit
 
     # Participation
 
@@ -249,7 +254,7 @@ class SqlReportStore:
 
 
 async def _stored_standups(conn: AsyncConnection, ids: Sequence[int]) -> list[StoredStandup]:
-    """The occurrences `ids` (a page, at most SEARCH_BATCH) with their rituals and answers, in the order given."""
+    """The occurrences `ids` (a page) with their rituals, prompted counts and answers, in the order given."""
     if not ids:
         return []
     heads = await conn.execute(
