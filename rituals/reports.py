@@ -28,7 +28,7 @@ from rituals.pulse import (
     safe_breakdowns,
     summarize,
 )
-from rituals.standup import blocker_index, is_blocker, questions
+from rituals.standup import blocker_index, is_blocker, questions, template_name
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -135,6 +135,7 @@ class StandupDay:
 
     occurrence_id: int
     ritual_id: int
+    ritual_name: str  # its kind in the reader's language ("morning check-in"), for a team that has several
     local_date: date
     prompted: int
     answered: int
@@ -176,7 +177,8 @@ def standup_day(stored: StoredStandup, *, search: str, catalog: Catalog, locale:
         )
         members.append(MemberAnswers(member_id=answer.member_id, display_name=answer.display_name, late=answer.late,
                                      lines=lines))
-    return StandupDay(occurrence_id=stored.occurrence_id, ritual_id=stored.ritual.id, local_date=stored.local_date,
+    return StandupDay(occurrence_id=stored.occurrence_id, ritual_id=stored.ritual.id,
+                      ritual_name=template_name(catalog, locale, stored.ritual), local_date=stored.local_date,
                       prompted=stored.prompted, answered=len(stored.answers), members=tuple(members))
 
 

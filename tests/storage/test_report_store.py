@@ -155,6 +155,7 @@ async def test_history_is_newest_first_with_names_questions_and_blockers_marked(
     assert not page.has_more
     first_monday = page.days[-1]
     assert first_monday.prompted == 5 and first_monday.answered == 2
+    assert first_monday.ritual_name == "morning check-in"
     ben, chitra = first_monday.members
     assert (ben.display_name, chitra.display_name) == ("Ben", "Chitra")
     assert [line.question for line in ben.lines] == [
@@ -169,6 +170,7 @@ async def test_history_is_newest_first_with_names_questions_and_blockers_marked(
     # Questions come in the reader's language.
     dutch = await reports(team).standup_history(team.team_id, StandupFilter(), "nl")
     assert dutch.days[-1].members[0].lines[2].question == "Zit je ergens mee vast?"
+    assert dutch.days[-1].ritual_name == "ochtend-check-in"
     assert dutch.days[-2].members[0].lines[2].blocker is False  # "Geen blokkades"
 
 
