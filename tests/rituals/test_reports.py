@@ -13,6 +13,8 @@ from rituals.catalog import Catalog
 from rituals.model import QuestionCounts, Ritual, RitualKind, RoundCounts, StandupSettings
 from rituals.pulse import period_aggregate, safe_breakdowns
 from rituals.reports import (
+    FilterError,
+    StandupFilter,
     StoredAnswer,
     StoredStandup,
     TrendGap,
@@ -184,3 +186,23 @@ def test_the_oldest_month_of_a_window_is_a_whole_month() -> None:
     [november] = trend.months
     assert isinstance(november, TrendPoint) and november.label == date(2026, 11, 1)
     assert november.rounds == (3, 4, 5, 6) and november.n == 24
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key", "named"),
+    [
+        ({"since": date(2026, 12, 1), "until": date(2026, 11, 1)}, "chart.filter.range", "2026-12-01"),
+        ({"search": "x" * 201}, "chart.filter.search_long", "201"),
+        ({"limit": 0}, "chart.filter.page", "100"),
+        ({"limit": 101}, "chart.filter.page", "100"),
+        ({"offset": -1}, "chart.filter.page", "100"),
+    ],
+)
+def test_a_filter_no_page_could_show_is_refused_naming_the_problem(kwargs: dict[str, object], key: str,
+                                                                    named: str) -> None:
+    with pytest.raises(FilterError) as refused:
+        StandupFilter(**kwargs)  # type: ignore[arg-type]
+    assert refused.value.key == key
+    english, dutch = (refused.value.text(Catalog(), locale) for locale in ("en", "nl"))
+    assert english != dutch and named in english and named in dutch
+    assert "for example" in english and "bijvoorbeeld" in dutch
