@@ -372,7 +372,9 @@ def _question_trend(
             return TrendPoint(label=label, average=average, n=n,
                               rounds=tuple(rnd.occurrence_id for rnd in members), left_out=left_out)
         held = why[key]
-        other = held.other.partition(":")[2]
+        # The figure it clashes with, as a reader would name it: a round's date, or a month.
+        kind, _, name = held.other.partition(":")
+        other = name[:7] if kind == "month" else by_id[int(name)].local_date.isoformat() if name else ""
         return TrendGap(label=label, reason=held.reason, n=held.n, k=k, other=other)
 
     points: list[Point] = []
