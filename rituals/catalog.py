@@ -1793,8 +1793,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "their daily number of messages from Ritme was reached",
         "het dagelijkse aantal berichten van Ritme voor deze persoon was bereikt",
     ),
-    # Dashboard charts: the SVG charts and their tables (bot/dashboard/charts.py), and the reports' filters
-    # (rituals/reports.py).
+    # Dashboard charts
     "chart.filter.range": (
         "The start date {since} is after the end date {until}; nothing was filtered. Put the earlier date first, "
         "for example from 2026-11-01 to 2026-11-30.",
