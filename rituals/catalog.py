@@ -1897,7 +1897,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "chart.col.when": ("When", "Wanneer"),
     "chart.col.detail": ("Details", "Toelichting"),
     "chart.not_shown": ("not shown", "niet getoond"),
-    "chart.cancelled": ("cancelled", "afgelast"),
 }
 
 _WEEKDAY_SHORT = {
