@@ -156,7 +156,8 @@ def participation_chart(weeks: Sequence[WeekTurnout], kind: str, catalog: Catalo
             locale, "chart.bar.rate", label=label, percent=share, answered=week.answered, prompted=week.prompted)))
     name = catalog.text(locale, f"chart.kind.{kind}")
     return _share_chart(catalog, locale, catalog.text(locale, "chart.participation.title", kind=name),
-                        catalog.text(locale, "chart.participation.desc", count=len(chosen)), points)
+                        catalog.text(locale, "chart.participation.desc", count=len(chosen)), points,
+                        "chart.legend.nobody")
 
 
 def attendance_chart(borrels: Sequence[BorrelAttendance], catalog: Catalog, locale: str) -> Chart:
@@ -174,7 +175,8 @@ def attendance_chart(borrels: Sequence[BorrelAttendance], catalog: Catalog, loca
             locale, "chart.bar.attendance", label=label, joined=borrel.joined, maybe=borrel.maybe,
             declined=borrel.declined, invited=borrel.invited, percent=share)))
     return _share_chart(catalog, locale, catalog.text(locale, "chart.attendance.title"),
-                        catalog.text(locale, "chart.attendance.desc", count=len(ordered)), points)
+                        catalog.text(locale, "chart.attendance.desc", count=len(ordered)), points,
+                        "chart.legend.cancelled")
 
 
 def coffee_chart(rounds: Sequence[CoffeeRoundRate], catalog: Catalog, locale: str) -> Chart:
@@ -192,12 +194,16 @@ def coffee_chart(rounds: Sequence[CoffeeRoundRate], catalog: Catalog, locale: st
             locale, "chart.bar.coffee", label=label, met=rnd.met, asked=rnd.asked, percent=share, groups=rnd.groups,
             unmatched=rnd.unmatched)))
     return _share_chart(catalog, locale, catalog.text(locale, "chart.coffee.title"),
-                        catalog.text(locale, "chart.coffee.desc", count=len(ordered)), points)
+                        catalog.text(locale, "chart.coffee.desc", count=len(ordered)), points,
+                        "chart.legend.unasked")
 
 
-def _share_chart(catalog: Catalog, locale: str, title: str, desc: str, points: list[ChartPoint]) -> Chart:
+def _share_chart(
+    catalog: Catalog, locale: str, title: str, desc: str, points: list[ChartPoint], legend: str
+) -> Chart:
     return Chart(kind="bar", title=title, desc=desc, axis=catalog.text(locale, "chart.axis.share"), low=0.0,
-                 high=1.0, ticks=_SHARE_TICKS, points=tuple(points), empty=catalog.text(locale, "chart.empty"))
+                 high=1.0, ticks=_SHARE_TICKS, points=tuple(points), legend=catalog.text(locale, legend),
+                 empty=catalog.text(locale, "chart.empty"))
 
 
 # --- Tables --------------------------------------------------------------------------------------------------

@@ -146,6 +146,7 @@ def test_attendance_and_coffee_bars_mark_cancelled_and_unasked_rounds_as_gaps() 
     [cancelled] = root.findall(".//svg:g[@class='gap']", NS)
     cancelled_title = cancelled.find("svg:title", NS)
     assert cancelled_title is not None and cancelled_title.text == "13 Nov: cancelled"
+    assert "Open circle: cancelled" in " ".join(root.itertext())  # the marker explained to those who see it
     coffee = coffee_chart([
         CoffeeRoundRate(round_id=2, ritual_id=1, local_date=date(2026, 11, 9), groups=3, unmatched=1, asked=0, met=0),
         CoffeeRoundRate(round_id=1, ritual_id=1, local_date=date(2026, 11, 2), groups=3, unmatched=0, asked=3, met=2),
