@@ -347,10 +347,19 @@ def _labels(chart: Chart) -> list[str]:
     # Every n-th label, so none overlap on a narrow chart; the table has them all.
     every = max(1, math.ceil(widest / _step(chart)))
     parts = ['<g class="labels" aria-hidden="true">']
+    last_right = 0.0
     for index, point in enumerate(chart.points):
         if index % every:
             continue
-        parts.append(f'<text x="{_num(_x(chart, index))}" y="{PLOT_BOTTOM + 20}" text-anchor="middle" '
+        x, anchor = _x(chart, index), "middle"
+        half = len(point.label) * FONT * 0.3
+        left, right = x - half, x + half
+        if right > WIDTH - 2:  # it would run off the right edge: end it there, unless that crowds the one before
+            x, anchor, left, right = WIDTH - 2, "end", WIDTH - 2 - 2 * half, WIDTH - 2
+            if left < last_right + 6:
+                continue
+        last_right = right
+        parts.append(f'<text x="{_num(x)}" y="{PLOT_BOTTOM + 20}" text-anchor="{anchor}" '
                      f'fill="{INK}">{escape(point.label)}</text>')
     parts.append("</g>")
     return parts
