@@ -219,6 +219,14 @@ class WeekTurnout:
         return self.answered / self.prompted if self.prompted else None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Participation:
+    """Participation between two dates: per stand-up and closed pulse round, and summed per kind and ISO week."""
+
+    occurrences: tuple[Turnout, ...]  # oldest first
+    weeks: tuple[WeekTurnout, ...]  # oldest first
+
+
 def by_week(turnouts: Sequence[Turnout]) -> tuple[WeekTurnout, ...]:
     """Turnouts summed per kind and ISO week, oldest week first (a week with none of a kind is left out)."""
     sums: dict[tuple[str, date], list[int]] = {}
@@ -449,8 +457,8 @@ class ReportStore(Protocol):
     """What the reports read; storage/reports.py implements it on SQLAlchemy Core. Read-only."""
 
     async def standups(self, team_id: int, query: StandupFilter) -> tuple[list[StoredStandup], bool]:
-        """The team's stand-ups in the filter's date range with an answer holding its search (via `matches`),
-        newest first, the filter's page of them, and whether more follow."""
+        """The filter's page of the team's stand-ups (newest first, with an answer `matches` its search) and
+        whether more follow."""
         ...
 
     async def turnouts(self, team_id: int, since: date, until: date) -> list[Turnout]:
@@ -484,13 +492,12 @@ class Reports:
         days = tuple(standup_day(s, search=query.search, catalog=self._catalog, locale=locale) for s in stored)
         return StandupPage(filter=query, days=days, has_more=has_more)
 
-    async def participation(self, team_id: int, since: date, until: date) -> tuple[list[Turnout],
-                                                                                   tuple[WeekTurnout, ...]]:
+    async def participation(self, team_id: int, since: date, until: date) -> Participation:
         """Per occurrence and per ISO week, how many were prompted and answered, between the local dates."""
         if since > until:
             raise FilterError("chart.filter.range", since=since.isoformat(), until=until.isoformat())
-        turnouts = await self._store.turnouts(team_id, since, until)
-        return turnouts, by_week(turnouts)
+        turnouts = tuple(await self._store.turnouts(team_id, since, until))
+        return Participation(occurrences=turnouts, weeks=by_week(turnouts))
 
     async def pulse_trends(self, team_id: int, rounds: int = DEFAULT_TREND_ROUNDS) -> list[PulseTrends]:
         """For each pulse of the team, its trends per question over its last `rounds` closed rounds."""
@@ -504,8 +511,14 @@ class Reports:
 
     async def borrels(self, team_id: int, limit: int = DEFAULT_HISTORY) -> list[BorrelAttendance]:
         """The team's last borrels, newest first."""
-        return await self._store.borrels(team_id, limit)
+        return await self._store.borrels(team_id, _checked_limit(limit))
 
     async def coffee(self, team_id: int, limit: int = DEFAULT_HISTORY) -> list[CoffeeRoundRate]:
         """The team's last coffee-pairing rounds, newest first."""
-        return await self._store.coffee_rounds(team_id, limit)
+        return await self._store.coffee_rounds(team_id, _checked_limit(limit))
+
+
+def _checked_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise FilterError("chart.filter.page", limit=MAX_PAGE)
+    return limit

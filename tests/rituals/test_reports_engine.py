@@ -39,6 +39,7 @@ async def test_history_and_participation_match_the_digest_of_a_stand_up_run_in_c
     assert [m.late for m in day.members] == [False, False, True]
     found = await reports.standup_history(team.id, StandupFilter(search="vpn"), "en")
     assert [m.display_name for d in found.days for m in d.members] == ["Dirk"]
-    turnouts, weeks = await reports.participation(team.id, date(2026, 11, 23), date(2026, 11, 29))
+    found = await reports.participation(team.id, date(2026, 11, 23), date(2026, 11, 29))
+    turnouts, weeks = found.occurrences, found.weeks
     assert [(t.kind, t.prompted, t.answered, t.rate) for t in turnouts] == [("standup", 3, 3, 1.0)]
     assert [(w.week, w.rate) for w in weeks] == [(48, 1.0)]

@@ -246,7 +246,8 @@ async def test_participation_counts_stand_ups_and_closed_pulse_rounds_per_occurr
     await seed_standups(team)
     await pulse_round(team, MONDAY + timedelta(days=4), [{"feeling": 4}] * 5, prompted=6)
     await pulse_round(team, MONDAY + timedelta(days=11), [{"feeling": 3}] * 3, close=False)
-    turnouts, weeks = await reports(team).participation(team.team_id, MONDAY, MONDAY + timedelta(days=13))
+    found = await reports(team).participation(team.team_id, MONDAY, MONDAY + timedelta(days=13))
+    turnouts, weeks = found.occurrences, found.weeks
     assert [(t.kind, t.local_date, t.prompted, t.answered) for t in turnouts] == [
         ("standup", MONDAY, 5, 2),
         ("standup", MONDAY + timedelta(days=1), 5, 1),
@@ -262,9 +263,9 @@ async def test_participation_counts_stand_ups_and_closed_pulse_rounds_per_occurr
     ]
     assert weeks[1].rate == pytest.approx(4 / 15)
     assert weeks == by_week(turnouts)
-    only_week_two, _ = await reports(team).participation(team.team_id, MONDAY + timedelta(days=7),
-                                                         MONDAY + timedelta(days=13))
-    assert {t.local_date for t in only_week_two} == {MONDAY + timedelta(days=7), MONDAY + timedelta(days=8)}
+    only_week_two = await reports(team).participation(team.team_id, MONDAY + timedelta(days=7),
+                                                      MONDAY + timedelta(days=13))
+    assert {t.local_date for t in only_week_two.occurrences} == {MONDAY + timedelta(days=7), MONDAY + timedelta(days=8)}
     with pytest.raises(FilterError):
         await reports(team).participation(team.team_id, MONDAY + timedelta(days=1), MONDAY)
 
@@ -329,6 +330,9 @@ async def test_borrel_attendance_counts_rsvps_names_who_joins_and_the_invited(te
     assert found[1].cancelled and found[0].joined_names == ()
     assert found[2].rate == pytest.approx(0.5)
     assert await reports(team).borrels(team.other_team_id) == []
+    assert [b.occurrence_id for b in await reports(team).borrels(team.team_id, 2)] == [third.id, second.id]
+    with pytest.raises(FilterError):
+        await reports(team).borrels(team.team_id, 0)
 
 
 async def test_coffee_rounds_report_groups_unmatched_and_how_many_met(team: Team) -> None:
@@ -359,3 +363,6 @@ async def test_coffee_rounds_report_groups_unmatched_and_how_many_met(team: Team
     ]
     assert rates[1].met_share == pytest.approx(0.5)
     assert await reports(team).coffee(team.other_team_id) == []
+    assert [r.local_date for r in await reports(team).coffee(team.team_id, 1)] == [MONDAY + timedelta(days=7)]
+    with pytest.raises(FilterError):
+        await reports(team).coffee(team.team_id, 101)
