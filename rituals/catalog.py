@@ -1816,6 +1816,113 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "audit.erased": ("a member since erased", "een inmiddels gewist lid"),
     "audit.source.chat": ("chat", "chat"),
     "audit.source.web": ("dashboard", "dashboard"),
+    # Dashboard charts
+    "chart.filter.range": (
+        "The start date {since} is after the end date {until}; nothing was filtered. Put the earlier date first, "
+        "for example from 2026-11-01 to 2026-11-30.",
+        "De begindatum {since} ligt na de einddatum {until}; er is niets gefilterd. Zet de vroegste datum eerst, "
+        "bijvoorbeeld van 2026-11-01 tot 2026-11-30.",
+    ),
+    "chart.filter.search_long": (
+        "The search text is {length} characters long; the limit is {limit}. A word or two works, for example "
+        "“staging”.",
+        "De zoektekst is {length} tekens lang; de grens is {limit}. Een woord of twee werkt, bijvoorbeeld "
+        "“staging”.",
+    ),
+    "chart.filter.page": (
+        "That page does not exist: a page shows 1 to {limit} stand-ups and starts at 0 or later, for example the "
+        "first page of 20.",
+        "Die pagina bestaat niet: een pagina toont 1 tot {limit} stand-ups en begint bij 0 of later, bijvoorbeeld "
+        "de eerste pagina van 20.",
+    ),
+    "chart.filter.rounds": (
+        "A trend covers 1 to {limit} rounds, for example the last 12.",
+        "Een trend beslaat 1 tot {limit} rondes, bijvoorbeeld de laatste 12.",
+    ),
+    "chart.month.1": ("Jan", "jan"),
+    "chart.month.2": ("Feb", "feb"),
+    "chart.month.3": ("Mar", "mrt"),
+    "chart.month.4": ("Apr", "apr"),
+    "chart.month.5": ("May", "mei"),
+    "chart.month.6": ("Jun", "jun"),
+    "chart.month.7": ("Jul", "jul"),
+    "chart.month.8": ("Aug", "aug"),
+    "chart.month.9": ("Sep", "sep"),
+    "chart.month.10": ("Oct", "okt"),
+    "chart.month.11": ("Nov", "nov"),
+    "chart.month.12": ("Dec", "dec"),
+    "chart.day": ("{day} {month}", "{day} {month}"),
+    "chart.month": ("{month} {year}", "{month} {year}"),
+    "chart.week": ("Week {week}", "Week {week}"),
+    "chart.empty": ("Nothing to show yet.", "Nog niets te tonen."),
+    "chart.trend.title": ("{question}: average per round", "{question}: gemiddelde per ronde"),
+    "chart.trend.month_title": ("{question}: average per month", "{question}: gemiddelde per maand"),
+    "chart.trend.desc": (
+        "Average answer on a scale of 1 to 5, {shown} of {count} shown. A point shows from {k} answers; the others "
+        "are gaps, marked with an open circle, so nobody's answer can be picked out.",
+        "Gemiddeld antwoord op een schaal van 1 tot 5, {shown} van de {count} getoond. Een punt verschijnt vanaf {k} "
+        "antwoorden; de andere zijn gaten, gemarkeerd met een open cirkel, zodat niemands antwoord te herleiden is.",
+    ),
+    "chart.trend.lower_better": (
+        "On this question a lower score is better.",
+        "Bij deze vraag is een lagere score beter.",
+    ),
+    "chart.point": ("{label}: average {average} from {n} answers", "{label}: gemiddeld {average} uit {n} antwoorden"),
+    "chart.point.month": (
+        "{label}: average {average} from {n} answers in {rounds} rounds",
+        "{label}: gemiddeld {average} uit {n} antwoorden in {rounds} rondes",
+    ),
+    "chart.point.left_out": (
+        "{count} rounds of this month had too few answers and are not in it.",
+        "{count} rondes van deze maand hadden te weinig antwoorden en tellen niet mee.",
+    ),
+    "chart.gap": ("{label}: not shown. {reason}", "{label}: niet getoond. {reason}"),
+    "chart.legend.gap": ("Open circle: not shown, too few answers", "Open cirkel: niet getoond, te weinig antwoorden"),
+    "chart.legend.nobody": ("Open circle: nobody was asked", "Open cirkel: niemand gevraagd"),
+    "chart.legend.cancelled": ("Open circle: cancelled", "Open cirkel: afgelast"),
+    "chart.legend.unasked": ("Open circle: not asked yet", "Open cirkel: nog niet gevraagd"),
+    "chart.axis.average": ("Average (1-5)", "Gemiddelde (1-5)"),
+    "chart.axis.share": ("Share", "Aandeel"),
+    "chart.kind.standup": ("stand-ups", "stand-ups"),
+    "chart.kind.pulse": ("wellbeing pulse", "welzijnspeiling"),
+    "chart.participation.title": ("Participation per week: {kind}", "Deelname per week: {kind}"),
+    "chart.participation.desc": (
+        "Share of the people asked who answered, per week, over {count} weeks.",
+        "Aandeel van de gevraagde mensen dat antwoordde, per week, over {count} weken.",
+    ),
+    "chart.bar.rate": (
+        "{label}: {percent}% ({answered} of {prompted} answered)",
+        "{label}: {percent}% ({answered} van de {prompted} antwoordden)",
+    ),
+    "chart.bar.nobody": ("{label}: nobody was asked", "{label}: niemand gevraagd"),
+    "chart.attendance.title": ("Borrel attendance", "Opkomst borrels"),
+    "chart.attendance.desc": (
+        "Share of the team's members who said they would join, per borrel, over {count} borrels.",
+        "Aandeel van de teamleden dat zei mee te doen, per borrel, over {count} borrels.",
+    ),
+    "chart.bar.attendance": (
+        "{label}: {joined} joining, {maybe} maybe, {declined} not joining, of {invited} invited ({percent}%)",
+        "{label}: {joined} doen mee, {maybe} misschien, {declined} niet, van de {invited} uitgenodigd ({percent}%)",
+    ),
+    "chart.bar.cancelled": ("{label}: cancelled", "{label}: afgelast"),
+    "chart.coffee.title": ("Coffee pairings: groups that met", "Koffiekoppels: groepen die elkaar spraken"),
+    "chart.coffee.desc": (
+        "Share of the groups asked “did you meet?” that said yes, per round, over {count} rounds.",
+        "Aandeel van de groepen die “hebben jullie elkaar gesproken?” kregen en ja zeiden, per ronde, over {count} "
+        "rondes.",
+    ),
+    "chart.bar.coffee": (
+        "{label}: {met} of {asked} groups met ({percent}%); {groups} groups, {unmatched} not matched",
+        "{label}: {met} van de {asked} groepen spraken elkaar ({percent}%); {groups} groepen, {unmatched} niet "
+        "gekoppeld",
+    ),
+    "chart.bar.coffee_unasked": (
+        "{label}: {groups} groups, not asked yet whether they met",
+        "{label}: {groups} groepen, nog niet gevraagd of ze elkaar spraken",
+    ),
+    "chart.col.when": ("When", "Wanneer"),
+    "chart.col.detail": ("Details", "Toelichting"),
+    "chart.not_shown": ("not shown", "niet getoond"),
 }
 
 _WEEKDAY_SHORT = {

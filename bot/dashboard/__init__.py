@@ -1,0 +1,1 @@
+"""The web dashboard: pages for managers and members, behind a passwordless sign-in."""
