@@ -15,16 +15,17 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from rituals import borrel, coffee, focus, pulse, standup
-from rituals.boundaries import is_known_country
+from rituals.boundaries import Boundaries, is_known_country
 from rituals.catalog import LOCALES, Catalog
 from rituals.commands import CommandError, parse_days, parse_future_date, parse_hours, parse_time, parse_zone
 from rituals.model import (
+    WEEKDAYS,
     BorrelSettings,
     CoffeeSettings,
     Member,
@@ -303,10 +304,11 @@ class Dashboard:
 
     def __init__(
         self, *, store: Store, sign_ins: DashboardStore, planner: Planner, catalog: Catalog, clock: Clock,
-        session_lifetime: timedelta = SESSION_LIFETIME,
+        boundaries: Boundaries | None = None, session_lifetime: timedelta = SESSION_LIFETIME,
     ) -> None:
         """Changes are planned again through `planner`, as the engine does after a chat command."""
         self._store = store
+        self._boundaries = boundaries or Boundaries()
         self._sign_ins = sign_ins
         self._planner = planner
         self._catalog = catalog
@@ -402,6 +404,24 @@ class Dashboard:
             raise NotFound(team_id)
         return team
 
+    def my_settings(self, viewer: Viewer) -> MeForm:
+        """The viewer's settings as the form shows them, in the words `/ritme me` takes."""
+        member = viewer.member
+        today = local_date(self._clock.now(), member.timezone)
+        away = member.away_until if member.away_until is not None and member.away_until >= today else None
+        return MeForm(
+            timezone=member.timezone,
+            hours=f"{self._catalog.time(member.work_start)}-{self._catalog.time(member.work_end)}",
+            days=days_value(member.work_days),
+            language=member.locale,
+            country=member.country,
+            away_until=away.isoformat() if away else "",
+        )
+
+    def default_country(self, viewer: Viewer) -> str:
+        """Whose public holidays the viewer keeps if they choose none."""
+        return self._boundaries.country_of(replace(viewer.member, country=""))
+
     # Changing -----------------------------------------------------------------------------------------------
 
     async def change_standup_time(
@@ -488,6 +508,14 @@ class Dashboard:
         """
         log.info("dashboard change %s by member %s in team %s: %r -> %r", what, viewer.member.id,
                  team.id if team else "-", before, after)
+
+
+def days_value(days: Sequence[int]) -> str:
+    """Weekdays in the words `/ritme ... days` takes: `mon-fri` for a run of three or more, else `mon,wed`."""
+    ordered = sorted(days)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{WEEKDAYS[ordered[0]]}-{WEEKDAYS[ordered[-1]]}"
+    return ",".join(WEEKDAYS[day] for day in ordered)
 
 
 def _minutes(at: time) -> int:

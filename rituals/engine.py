@@ -41,6 +41,7 @@ from rituals.commands import (
     StandupList,
     parse,
 )
+from rituals.dashboard import OpenDashboard, SignInLinks
 from rituals.events import (
     Actor,
     AnswerSubmitted,
@@ -146,8 +147,10 @@ class Engine:
         focus: FocusRituals | None = None,
         boundaries: Boundaries | None = None,
         message_counts: MessageCounts | None = None,
+        dashboard: SignInLinks | None = None,
     ) -> None:
         self._store = store
+        self._dashboard = dashboard  # `/ritme dashboard`'s sign-in links (rituals/dashboard.py)
         # Combining a tick's notes and each member's daily cap (rituals/pacing.py); without counts, no cap.
         self._pacing = pacing.Pacing(catalog=catalog, counts=message_counts, cap=settings.daily_message_cap)
         # When a member may be messaged privately; every scheduled message asks it (rituals/boundaries.py).
@@ -225,7 +228,8 @@ class Engine:
             return [reply(error.key, **error.params)]
 
     async def _run(
-        self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand, member: Member, event: CommandInvoked,
+        self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand | OpenDashboard, member: Member,
+        event: CommandInvoked,
         team: Team | None, reply: Reply, now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
@@ -234,6 +238,10 @@ class Engine:
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
+        if isinstance(command, OpenDashboard):
+            if self._dashboard is None:
+                raise RuntimeError("a dashboard command came in but the engine was built without SignInLinks")
+            return await self._dashboard.reply(member, reply)
         if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage, MeCountry)):
             return [await self._on_me(command, member, reply, now)]
         if event.direct:
