@@ -502,12 +502,15 @@ class Dashboard:
     async def record_change(
         self, viewer: Viewer, team: Team | None, what: str, *, before: object, after: object
     ) -> None:
-        """The one place every change made from the dashboard passes: where its audit entry is written.
+        """The one place every change made from the dashboard passes: where its audit entry (who, what, when,
+        before and after) is written.
 
-        Until the audit log exists it goes to the application log, so a change is never silent.
+        Until the audit log exists it goes to the application log, so a change is never silent; by ids only, as a
+        log is no place for a member's settings.
         """
-        log.info("dashboard change %s by member %s in team %s: %r -> %r", what, viewer.member.id,
-                 team.id if team else "-", before, after)
+        subject = getattr(after, "id", "-")
+        log.info("dashboard change %s of %s by member %s in team %s", what, subject, viewer.member.id,
+                 team.id if team else "-")
 
 
 def days_value(days: Sequence[int]) -> str:

@@ -73,7 +73,8 @@ class DashboardSite:
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("", self._home, name="home")
         app.router.add_get("/", self._home)
-        app.router.add_get("/signin/{token}", self._sign_in, name="signin")
+        # No HEAD: a link checker's HEAD request must not spend the link before its owner clicks it.
+        app.router.add_get("/signin/{token}", self._sign_in, name="signin", allow_head=False)
         app.router.add_post("/signout", self._sign_out)
         app.router.add_get("/teams/{team_id}", self._team)
         app.router.add_post("/teams/{team_id}/rituals/{ritual_id}", self._change_ritual)

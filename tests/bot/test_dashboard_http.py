@@ -102,6 +102,10 @@ async def test_a_link_signs_in_once_with_a_guarded_cookie(site: Site) -> None:
     assert link_message["conversation"] == "dm:ben"
     assert any("direct message" in text_of(m) and m["only_for"] == "ben" for m in messages)
 
+    # A link checker's HEAD request does not spend the link.
+    async with site.session.head(f"{site.chat.base}{path}", allow_redirects=False) as response:
+        assert response.status == 405 and "Set-Cookie" not in response.headers
+
     status, headers, _ = await site.get(path)
     assert status == 303 and headers["Location"] == "/dashboard"
     set_cookie = headers["Set-Cookie"]

@@ -1,6 +1,6 @@
-"""The dashboard in a real Chromium on a phone-sized screen (the chat on a wide one): sign in with a link from the local chat, open the team
-overview, change a stand-up's time and find it in chat, edit my hours. Each page is saved as a screenshot under
-tests/artifacts/ for a person to look at."""
+"""The dashboard in a real Chromium, on a phone-sized screen (the chat on a wide one): sign in with a link from the
+local chat, open the team overview, change a stand-up's time and find it in chat, edit my hours. Each page is saved
+as a screenshot under tests/artifacts/ for a person to look at."""
 
 from __future__ import annotations
 

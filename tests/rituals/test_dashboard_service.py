@@ -277,7 +277,7 @@ async def test_my_settings_change_as_chat_would_and_bad_values_change_nothing(
     assert (cleared.country, cleared.away_until) == ("", None)
 
 
-def test_schedules_in_words_and_next_runs() -> None:
+def test_days_read_as_the_chat_commands_take_them() -> None:
     assert days_value((0, 1, 2, 3, 4)) == "mon-fri"
     assert days_value((0, 2, 4)) == "mon,wed,fri"
     assert days_value((5, 6)) == "sat,sun"
