@@ -101,7 +101,8 @@ class DashboardSite:
         token = request.cookies.get(COOKIE, "")
         viewer = await self._dashboard.viewer(token) if token else None
         request["viewer"] = viewer
-        if request.match_info.route.name in PUBLIC_ROUTES:
+        # A path or method no route has is the router's own 404 or 405, signed in or not.
+        if request.match_info.http_exception is not None or request.match_info.route.name in PUBLIC_ROUTES:
             return await handler(request)
         if viewer is None:
             return self._notice(request, "web.signin.needed_title", ["web.signin.needed", "web.signin.how"], 401)
