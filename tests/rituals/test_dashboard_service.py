@@ -27,8 +27,18 @@ from rituals.dashboard import (
     secret_hash,
 )
 from rituals.engine import Engine, EngineSettings
-from rituals.model import DeliveryStatus, RitualKind
+from rituals.model import (
+    BorrelSettings,
+    CoffeeMachineSettings,
+    CoffeeSettings,
+    CoreHoursSettings,
+    DeliveryStatus,
+    FocusSettings,
+    PulseSettings,
+    RitualKind,
+)
 from rituals.outbound import Prompt
+from rituals.ports import NewRitual
 from rituals.schedule import local_instant
 from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine
@@ -295,3 +305,40 @@ async def test_next_run_follows_days_and_pause(rig: DashboardRig, clock: FakeClo
     [paused] = await rig.harness.store.rituals(team_id)
     assert next_run(paused, clock.now()) is None
 
+
+
+async def test_every_kind_of_ritual_reads_in_words_with_its_next_run(
+    rig: DashboardRig, clock: FakeClock, database_url: str
+) -> None:
+    await rig.harness.command(ANNA, "/ritme standup create at 09:30 on mon-fri")
+    [team_id] = [row[0] for row in await _rows(database_url, "SELECT id FROM teams")]
+    [standup] = await rig.harness.store.rituals(team_id)
+    monday = clock.now().date()
+    kinds = {
+        # Every other week from the week before: this Friday is not a round, next week's is.
+        RitualKind.PULSE: (time(14, 0), (4,), PulseSettings(every_weeks=2, anchor=monday - timedelta(days=7),
+                                                            closes_at=time(14, 0))),
+        RitualKind.BORREL: (time(16, 30), (4,), BorrelSettings(link="https://meet.example/borrel", anchor=monday)),
+        RitualKind.COFFEE_MACHINE: (time(10, 0), (0, 1, 2, 3, 4),
+                                    CoffeeMachineSettings(link="https://meet.example/coffee", until=time(10, 30))),
+        RitualKind.COFFEE: (time(11, 0), (1,), CoffeeSettings(anchor=monday)),
+        RitualKind.FOCUS: (time(13, 0), (2,), FocusSettings(until=time(17, 0), label="focus afternoon")),
+        RitualKind.CORE_HOURS: (time(10, 0), (0, 1, 2, 3, 4), CoreHoursSettings(ranges=((time(10, 0), time(12, 0)),))),
+    }
+    for kind, (at, days, settings) in kinds.items():
+        await rig.harness.store.add_ritual(NewRitual(team_id=team_id, kind=kind, at=at, days=days,
+                                                     timezone="Europe/Amsterdam", locale="en", settings=settings,
+                                                     created_by=standup.created_by))
+    anna = await rig.viewer(ANNA)
+    lines = {line.ritual.kind: line for line in (await rig.dashboard.team_overview(anna, team_id)).rituals}
+    assert {kind: line.kind for kind, line in lines.items()} == {
+        RitualKind.STANDUP: "Stand-up", RitualKind.PULSE: "Welzijnspeiling", RitualKind.BORREL: "Virtuele borrel",
+        RitualKind.COFFEE_MACHINE: "Koffieautomaat", RitualKind.COFFEE: "Koffiekoppels",
+        RitualKind.FOCUS: "Vergadervrij blok", RitualKind.CORE_HOURS: "Kernuren",
+    }
+    assert all(line.description for line in lines.values())
+    assert "wo 13:00-17:00" in lines[RitualKind.FOCUS].description
+    assert lines[RitualKind.PULSE].next_run.startswith("Volgende keer: vrijdag 4 december om 14:00")
+    assert lines[RitualKind.BORREL].next_run.startswith("Volgende keer: vrijdag 27 november om 16:30")
+    assert lines[RitualKind.COFFEE].next_run.startswith("Volgende keer: dinsdag 24 november om 11:00")
+    assert lines[RitualKind.COFFEE_MACHINE].next_run.startswith("Volgende keer: maandag 23 november om 10:00")
