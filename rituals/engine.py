@@ -229,8 +229,7 @@ class Engine:
 
     async def _run(
         self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand | OpenDashboard, member: Member,
-        event: CommandInvoked,
-        team: Team | None, reply: Reply, now: datetime,
+        event: CommandInvoked, team: Team | None, reply: Reply, now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
