@@ -36,6 +36,7 @@ from adapters.teams.outbox import TeamsOutbox
 from adapters.teams.protocol import channel_of_conversation
 from adapters.teams.sender import SendPacer
 from bot.calendar_feed import mount_calendar
+from bot.dashboard import mount_dashboard
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
 from bot.outbox import OutboxRouter
@@ -46,6 +47,7 @@ from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
+from rituals.dashboard import Dashboard, SignInLinks
 from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
 from rituals.member_data import MemberData
@@ -56,6 +58,7 @@ from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
+from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine, is_sqlite, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
@@ -120,6 +123,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             store=store, feeds=SqlCalendarFeeds(database), catalog=catalog, clock=clock, base_url=settings.public_url,
             uid_domain=urlsplit(settings.public_url).hostname or "ritme",
         )
+        # The dashboard's links and sessions; `/ritme dashboard` hands out links, the web pages use sessions.
+        sign_ins = SqlDashboardStore(database)
         engine = Engine(
             store=store,
             clock=clock,
@@ -144,6 +149,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                                boundaries=boundaries),
             message_counts=SqlMessageCounts(database),
             audit=audit,
+            dashboard=SignInLinks(sign_ins=sign_ins, catalog=catalog, clock=clock, base_url=settings.public_url),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -206,6 +212,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
         mount_calendar(app, calendar)
+        mount_dashboard(app, Dashboard(store=store, sign_ins=sign_ins, planner=engine, catalog=catalog, clock=clock,
+                                       boundaries=boundaries),
+                        catalog, public_url=settings.public_url, default_locale=settings.default_locale)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
         app.on_cleanup.append(_releasing(inbound))
         await _load_local_users(store, local)

@@ -376,6 +376,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme me timezone Europe/Amsterdam` — your time zone\n"
         "`/ritme me hours 08:30-17:00` — when I may message you\n"
         "`/ritme me away until 2026-12-01` — a break from prompts\n"
+        "`/ritme dashboard` — a private sign-in link to the web dashboard\n"
         "More: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
         "`/ritme manager help`.",
         "Ritme houdt de rituelen van je team gaande. Probeer:\n"
@@ -390,6 +391,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`/ritme me timezone Europe/Amsterdam` — je tijdzone\n"
         "`/ritme me hours 08:30-17:00` — wanneer ik je berichten mag sturen\n"
         "`/ritme me away until 2026-12-01` — even geen vragen\n"
+        "`/ritme dashboard` — een persoonlijke inloglink voor het webdashboard\n"
         "Meer: `/ritme standup help`, `/ritme pulse help`, `/ritme borrel help`, `/ritme me help`, "
         "`/ritme manager help`.",
     ),
@@ -1923,6 +1925,141 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "chart.col.when": ("When", "Wanneer"),
     "chart.col.detail": ("Details", "Toelichting"),
     "chart.not_shown": ("not shown", "niet getoond"),
+    # The web dashboard (rituals/dashboard.py, bot/dashboard/): the chat's link, then every word of its pages.
+    "dashboard.link": (
+        "Your sign-in link to the Ritme dashboard. It works once, for {minutes} minutes; keep it to yourself:\n{url}",
+        "Je inloglink voor het Ritme-dashboard. Hij werkt één keer, {minutes} minuten lang; deel hem met niemand:\n"
+        "{url}",
+    ),
+    "dashboard.link_sent": (
+        "I sent you a sign-in link for the dashboard in a direct message.",
+        "Ik heb je een inloglink voor het dashboard gestuurd in een privébericht.",
+    ),
+    "error.dashboard_extra": (
+        "`dashboard` takes nothing after it, but got `{value}`. Type just `/ritme dashboard`.",
+        "Na `dashboard` hoort niets, maar er stond `{value}`. Typ alleen `/ritme dashboard`.",
+    ),
+    "web.title": ("Ritme dashboard", "Ritme-dashboard"),
+    "web.skip": ("Skip to content", "Naar de inhoud"),
+    "web.nav.label": ("Dashboard", "Dashboard"),
+    "web.nav.teams": ("My teams", "Mijn teams"),
+    "web.nav.me": ("My settings", "Mijn instellingen"),
+    "web.nav.sign_out": ("Sign out", "Uitloggen"),
+    "web.signed_in_as": ("Signed in as {name}", "Ingelogd als {name}"),
+    "web.signin.refused_title": ("This sign-in link does not work", "Deze inloglink werkt niet"),
+    "web.signin.unknown": (
+        "Ritme does not know this link: it may have been cut off when it was copied, or it is older than a day.",
+        "Ritme kent deze link niet: misschien is hij bij het kopiëren afgebroken, of hij is ouder dan een dag.",
+    ),
+    "web.signin.used": (
+        "This link was used already. Each link signs in once, so nobody else can use it after you.",
+        "Deze link is al gebruikt. Elke link logt één keer in, zodat niemand hem na jou kan gebruiken.",
+    ),
+    "web.signin.expired": (
+        "This link has expired: a sign-in link works for {minutes} minutes.",
+        "Deze link is verlopen: een inloglink werkt {minutes} minuten.",
+    ),
+    "web.signin.how": (
+        "For a new link, type `/ritme dashboard` in Slack, Teams or the Ritme chat; Ritme sends it to you privately.",
+        "Voor een nieuwe link typ je `/ritme dashboard` in Slack, Teams of de Ritme-chat; Ritme stuurt hem je "
+        "privé.",
+    ),
+    "web.signin.needed_title": ("Please sign in", "Log eerst in"),
+    "web.signin.needed": (
+        "The dashboard opens with a personal link, or your session has ended.",
+        "Het dashboard opent met een persoonlijke link, of je sessie is afgelopen.",
+    ),
+    "web.signed_out_title": ("You are signed out", "Je bent uitgelogd"),
+    "web.signed_out": (
+        "You are signed out of the dashboard on this browser.",
+        "Je bent in deze browser uitgelogd van het dashboard.",
+    ),
+    "web.csrf_title": ("This form was not accepted", "Dit formulier is niet aangenomen"),
+    "web.csrf": (
+        "It lacked its security check or came from an old page, so nothing was changed. Open the page again and "
+        "retry.",
+        "De veiligheidscontrole ontbrak of het kwam van een oude pagina, dus er is niets gewijzigd. Open de pagina "
+        "opnieuw en probeer het nog eens.",
+    ),
+    "web.forbidden_title": ("No access", "Geen toegang"),
+    "web.forbidden": (
+        "Only the managers of a team can open its page. A manager can make you one with "
+        "`/ritme manager add <your name>` in the team's channel.",
+        "Alleen de managers van een team kunnen de pagina ervan openen. Een manager kan je manager maken met "
+        "`/ritme manager add <jouw naam>` in het kanaal van het team.",
+    ),
+    "web.not_found_title": ("Not found", "Niet gevonden"),
+    "web.not_found": ("There is no such team or ritual here.", "Dat team of ritueel bestaat hier niet."),
+    "web.back": ("Back to my teams", "Terug naar mijn teams"),
+    "web.home.managed": ("Teams you manage", "Teams die je beheert"),
+    "web.home.member": ("Teams you are in", "Teams waar je in zit"),
+    "web.home.none": (
+        "You are not in a team yet. Ritme adds you once you use it in a team's channel.",
+        "Je zit nog niet in een team. Ritme voegt je toe zodra je het in het kanaal van een team gebruikt.",
+    ),
+    "web.home.overview": ("overview and settings", "overzicht en instellingen"),
+    "web.team.title": ("Team #{team}", "Team #{team}"),
+    "web.team.people": ("People", "Mensen"),
+    "web.team.managers": ("Managers: {names}", "Managers: {names}"),
+    "web.team.members": ("Members ({count}): {names}", "Leden ({count}): {names}"),
+    "web.team.rituals": ("Rituals", "Rituelen"),
+    "web.team.no_rituals": (
+        "No rituals yet. Start one in the team's channel, for example `/ritme standup create at 09:30`.",
+        "Nog geen rituelen. Begin er een in het kanaal van het team, bijvoorbeeld `/ritme standup create at 09:30`.",
+    ),
+    "web.team.paused": ("Paused", "Gepauzeerd"),
+    "web.team.running": ("Running", "Actief"),
+    "web.team.next_run": ("Next: {moment} ({zone})", "Volgende keer: {moment} ({zone})"),
+    "web.team.never": ("No next run while it is paused", "Geen volgende keer zolang het gepauzeerd is"),
+    "web.kind.standup": ("Stand-up", "Stand-up"),
+    "web.kind.pulse": ("Wellbeing pulse", "Welzijnspeiling"),
+    "web.kind.borrel": ("Virtual borrel", "Virtuele borrel"),
+    "web.kind.coffee_machine": ("Coffee machine", "Koffieautomaat"),
+    "web.kind.coffee": ("Coffee pairing", "Koffiekoppels"),
+    "web.kind.focus": ("No-meeting window", "Vergadervrij blok"),
+    "web.kind.core_hours": ("Core hours", "Kernuren"),
+    "web.standup.change": ("Change stand-up {id}'s time", "Tijd van stand-up {id} wijzigen"),
+    "web.standup.at": ("Time (HH:MM, for example 09:30)", "Tijd (UU:MM, bijvoorbeeld 09:30)"),
+    "web.standup.days": (
+        "Days (for example mon-fri or mon,wed,fri)",
+        "Dagen (bijvoorbeeld mon-fri of mon,wed,fri)",
+    ),
+    "web.standup.note": (
+        "The digest moves along, {minutes} minutes after the start as now.",
+        "Het overzicht schuift mee, net als nu {minutes} minuten na het begin.",
+    ),
+    "web.standup.save": ("Save stand-up {id}", "Stand-up {id} opslaan"),
+    "web.standup.saved": (
+        "Saved: stand-up {id} is now on {days} at {at}, digest at {digest}. Prompts not sent yet follow at once.",
+        "Opgeslagen: stand-up {id} is nu op {days} om {at}, overzicht om {digest}. Vragen die nog niet verstuurd "
+        "zijn, schuiven meteen mee.",
+    ),
+    "web.form.refused": ("Nothing was changed. Please fix:", "Er is niets gewijzigd. Pas dit aan:"),
+    "web.field.at": ("Time", "Tijd"),
+    "web.field.days": ("Days", "Dagen"),
+    "web.field.timezone": ("Time zone", "Tijdzone"),
+    "web.field.hours": ("Working hours", "Werktijden"),
+    "web.field.language": ("Language", "Taal"),
+    "web.field.country": ("Public holidays", "Feestdagen"),
+    "web.field.away_until": ("Away until", "Afwezig tot"),
+    "web.me.title": ("My settings", "Mijn instellingen"),
+    "web.me.intro": (
+        "Ritme messages you only on your working days, within your hours, and not on public holidays or while you "
+        "are away.",
+        "Ritme stuurt je alleen berichten op je werkdagen, binnen je werktijden, en niet op feestdagen of als je "
+        "afwezig bent.",
+    ),
+    "web.me.timezone": ("Time zone (for example Europe/Amsterdam)", "Tijdzone (bijvoorbeeld Europe/Amsterdam)"),
+    "web.me.hours": ("Working hours (for example 08:30-17:00)", "Werktijden (bijvoorbeeld 08:30-17:00)"),
+    "web.me.days": ("Working days (for example mon-fri)", "Werkdagen (bijvoorbeeld mon-fri)"),
+    "web.me.language": ("Language", "Taal"),
+    "web.me.country": (
+        "Public holidays of (a two-letter country code such as NL; empty for the default, {country})",
+        "Feestdagen van (een landcode van twee letters zoals NL; leeg voor de standaard, {country})",
+    ),
+    "web.me.away": ("Away until (empty when you are not away)", "Afwezig tot (leeg als je niet afwezig bent)"),
+    "web.me.save": ("Save my settings", "Mijn instellingen opslaan"),
+    "web.me.saved": ("Your settings are saved.", "Je instellingen zijn opgeslagen."),
 }
 
 _WEEKDAY_SHORT = {

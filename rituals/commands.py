@@ -21,6 +21,7 @@ from rituals.schedule import is_valid_zone
 if TYPE_CHECKING:
     from rituals.calendar_commands import CalendarCommand
     from rituals.coffee_commands import CoffeeCommand
+    from rituals.dashboard import OpenDashboard
     from rituals.focus_commands import FocusCommand
 
 MAX_COMMAND_LENGTH = 2000
@@ -271,7 +272,7 @@ _PULSE_FREQUENCIES = {"weekly": 1, "wekelijks": 1, "biweekly": 2, "tweewekelijks
 _PULSE_OPTIONS = ("questions", "pin", "k", "to", "open", "remind")
 
 
-def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand | FocusCommand:
+def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand | FocusCommand | OpenDashboard:
     """Parse the text after `/ritme` (a leading `/ritme`, `ritme` or `@ritme` is ignored)."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise CommandError("error.too_long", limit=MAX_COMMAND_LENGTH, length=len(text))
@@ -309,6 +310,10 @@ def parse(text: str, today: date) -> Command | CoffeeCommand | CalendarCommand |
         if area == "core":
             return focus_commands.parse_core(rest)
         return focus_commands.parse_meet_check(rest)
+    if area in ("dashboard", "web"):
+        from rituals.dashboard import parse_dashboard  # imported late, like coffee: it builds on this module's errors
+
+        return parse_dashboard(rest)
     raise CommandError("error.unknown_command", word=words[0])
 
 

@@ -42,6 +42,7 @@ from rituals.commands import (
     StandupList,
     parse,
 )
+from rituals.dashboard import OpenDashboard, SignInLinks
 from rituals.events import (
     Actor,
     AnswerSubmitted,
@@ -148,8 +149,10 @@ class Engine:
         boundaries: Boundaries | None = None,
         message_counts: MessageCounts | None = None,
         audit: audit.AuditLog | None = None,
+        dashboard: SignInLinks | None = None,
     ) -> None:
         self._store = store
+        self._dashboard = dashboard  # `/ritme dashboard`'s sign-in links (rituals/dashboard.py)
         # Who changed a team's configuration from chat, and when (rituals/audit.py); without one, nothing is kept.
         self._audit = audit
         # Combining a tick's notes and each member's daily cap (rituals/pacing.py); without counts, no cap.
@@ -244,8 +247,8 @@ class Engine:
                                  detail=audit.trimmed(event.text), at=now)
 
     async def _run(
-        self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand, member: Member, event: CommandInvoked,
-        team: Team | None, reply: Reply, now: datetime,
+        self, command: Command | CoffeeCommand | CalendarCommand | FocusCommand | OpenDashboard, member: Member,
+        event: CommandInvoked, team: Team | None, reply: Reply, now: datetime,
     ) -> list[Message]:
         """Carry out a parsed command; nothing is written before every check has passed."""
         if isinstance(command, Help):
@@ -253,6 +256,10 @@ class Engine:
             return [reply(f"help.{topic}")]
         if isinstance(command, PulseQuestions):
             return [reply.text(pulse.bank_text(self._catalog, member.locale))]
+        if isinstance(command, OpenDashboard):
+            if self._dashboard is None:
+                raise RuntimeError("a dashboard command came in but the engine was built without SignInLinks")
+            return await self._dashboard.reply(member, reply)
         if isinstance(command, (MeShow, MeTimezone, MeHours, MeDays, MeAway, MeLanguage, MeCountry)):
             return [await self._on_me(command, member, reply, now)]
         if event.direct:

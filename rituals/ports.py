@@ -331,6 +331,13 @@ class Store(Protocol):
         """Delete a ritual and its unsent prompts; answers given stay."""
         ...
 
+    async def update_ritual(
+        self, ritual_id: int, *, at: time, days: tuple[int, ...], settings: RitualSettings
+    ) -> Ritual:
+        """Change a running or paused ritual's time, days and settings; its prompts not sent yet go, and so do its
+        planned days on which nobody was asked yet, so the planner redoes them by the new schedule."""
+        ...
+
     async def planning_view(
         self, *, ritual_id: int | None = None, member_id: int | None = None
     ) -> list[tuple[Ritual, list[Member]]]:

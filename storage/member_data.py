@@ -344,10 +344,11 @@ class SqlMemberData:
                 continue
             table = cast(Table, column.table)
             shown = [c for c in table.columns if not _SECRET.search(c.name)]
-            rows = await conn.execute(select(*shown).where(column == member_id))
-            other.setdefault(table.name, []).extend(
-                {key: _plain(value) for key, value in row._mapping.items()} for row in rows
-            )
+            rows = (await conn.execute(select(*shown).where(column == member_id))).all()
+            if rows:
+                other.setdefault(table.name, []).extend(
+                    {key: _plain(value) for key, value in row._mapping.items()} for row in rows
+                )
         return other
 
     async def erase(self, member_id: int) -> bool:

@@ -671,6 +671,33 @@ class MemberMessageCountRow(Base):
     count: Mapped[int] = mapped_column(Integer())
 
 
+# The dashboard's sign-in (storage/dashboard.py): links and sessions are found by the SHA-256 of their secret,
+# so the database never holds a token that would open a session.
+
+
+class DashboardLinkRow(Base):
+    """A single-use sign-in link: used once (used_at set by one atomic UPDATE) and only before it expires."""
+
+    __tablename__ = "dashboard_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Id, ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DashboardSessionRow(Base):
+    """A signed-in browser: the cookie's SHA-256, whose session it is, its CSRF token and when it ends."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Id, ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # The audit log and the member's data (storage/audit.py, storage/member_data.py).
 
 AUDIT_ACTION = 64

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import JSON, Table, and_, bindparam, exists, literal_column, or_, select, type_coerce, update
@@ -24,6 +24,7 @@ from rituals.model import (
     Occurrence,
     Ritual,
     RitualKind,
+    RitualSettings,
     Role,
     Team,
     ritual_settings,
@@ -761,6 +762,34 @@ class SqlStore:
             if result.rowcount == 0 and await self._ritual_missing(conn, ritual_id):
                 raise LookupError(f"ritual {ritual_id} does not exist")
             await conn.execute(self._delete_pending(_deliveries.c.ritual_id == ritual_id))
+
+    async def update_ritual(
+        self, ritual_id: int, *, at: time, days: tuple[int, ...], settings: RitualSettings
+    ) -> Ritual:
+        """Change a ritual's time, days and settings; its unsent prompts go, and so do its planned days nobody was
+        asked on yet (a day with a sent prompt keeps its deadline, which those members were told)."""
+        async with self._begin() as conn:
+            current = (
+                await conn.execute(select(_rituals.c.kind).where(_rituals.c.id == ritual_id,
+                                                                 _rituals.c.deleted_at.is_(None)))
+            ).scalar_one_or_none()
+            if current is None:
+                raise LookupError(f"ritual {ritual_id} does not exist")
+            if current != settings.kind:
+                raise ValueError(f"ritual {ritual_id} is a {current}, not a {settings.kind}")
+            await conn.execute(
+                update(_rituals).where(_rituals.c.id == ritual_id).values(at=at, days=_days_text(days),
+                                                                          settings=settings)
+            )
+            await conn.execute(self._delete_pending(_deliveries.c.ritual_id == ritual_id))
+            asked = exists().where(_deliveries.c.occurrence_id == _occurrences.c.id)
+            await conn.execute(
+                sql_delete(_occurrences).where(
+                    _occurrences.c.ritual_id == ritual_id, _occurrences.c.digest_posted_at.is_(None), ~asked
+                )
+            )
+            row = (await conn.execute(select(*_RITUAL).where(_rituals.c.id == ritual_id))).one()
+        return _ritual(row)
 
     @staticmethod
     async def _ritual_missing(conn: AsyncConnection, ritual_id: int) -> bool:

@@ -50,6 +50,9 @@ Element = dict[str, Any]
 _INLINE = re.compile(r"([\\`*_~\[\]])")
 _BLOCK_MARKER = re.compile(r"^(\s*)([#+|=-])")  # `>` is an entity by then
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
+# A web address in text: up to a space, or a character that would end a markdown link's target.
+_URL = re.compile(r"https?://[^\s<>()\[\]`]+")
+_URL_TRAILER = ".,;:!?'\""  # sentence punctuation right after an address is not part of it
 
 
 def escape_markdown(text: str, *, line_start: bool = True) -> str:
@@ -75,11 +78,32 @@ def _escape_piece(text: str, *, line_start: bool) -> str:
 
 
 def render_span(span: Span, *, line_start: bool = True) -> str:
-    """One span as Teams markdown: escaped, defused when a member typed it, and bold as `**…**`."""
-    raw = defuse_mentions(span.text) if span.user else span.text
-    pieces = escape_markdown(raw, line_start=line_start).split("\n\n")
+    """One span as Teams markdown: escaped, defused when a member typed it, Ritme's own web addresses as links,
+    and bold as `**…**`."""
+    if span.user:
+        # What a member typed stays text: Teams links a typed address itself, and a typed link cannot be disguised.
+        pieces = escape_markdown(defuse_mentions(span.text), line_start=line_start).split("\n\n")
+    else:
+        pieces = _with_links(span.text, line_start=line_start).split("\n\n")
     # Bold per paragraph: `**` does not reach across a paragraph break.
     return "\n\n".join(_bold(piece) for piece in pieces) if span.bold else "\n\n".join(pieces)
+
+
+def _with_links(text: str, *, line_start: bool) -> str:
+    """The text escaped, each web address in it a link whose target is the address exactly as written.
+
+    An escaped address is not one: a sign-in or calendar token with `_` in it would reach the browser as `\\_`.
+    A link's text is escaped like any text, but its target is taken literally.
+    """
+    parts: list[str] = []
+    at = 0
+    for found in _URL.finditer(text):
+        url = found.group(0).rstrip(_URL_TRAILER)
+        parts.append(escape_markdown(text[at:found.start()], line_start=line_start and at == 0))
+        parts.append(f"[{escape_markdown(url, line_start=False)}]({url})")
+        at = found.start() + len(url)
+    parts.append(escape_markdown(text[at:], line_start=line_start and at == 0))
+    return "".join(parts)
 
 
 def render_line(line: Line) -> str:

@@ -89,6 +89,14 @@ def test_a_line_break_inside_an_answer_cannot_start_a_heading_or_a_list() -> Non
     assert text == "**Ada:** done\n\n\\# Big\n\n\\- item\n\n2\\) two"
 
 
+def test_an_address_ritme_sends_is_a_link_to_exactly_that_address() -> None:
+    link = "https://ritme.example.com/dashboard/signin/x_Y-z*1~2"
+    text = render.message(Text.plain(f"Your link: {link}. Use it once."))["text"]
+    assert text == f"Your link: [https://ritme.example.com/dashboard/signin/x\\_Y-z\\*1\\~2]({link}). Use it once."
+    assert render.message(Text.plain(f"{link}\n- next"))["text"] == (
+        f"[https://ritme.example.com/dashboard/signin/x\\_Y-z\\*1\\~2]({link})\n\n\\- next")
+
+
 def test_dutch_text_passes_through_unchanged() -> None:
     dutch = "Gisteren de borrel geregeld; vandaag één stand-up, morgen vrij. Geen blokkades!"
     assert render.message(Text.plain(dutch))["text"] == dutch

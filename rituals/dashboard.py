@@ -1,0 +1,546 @@
+"""The web dashboard's logic: sign-in links, sessions, and what its pages show and change.
+
+bot/dashboard only translates HTTP into these calls and renders what they return; who may see a team and whether
+a new stand-up time is valid are decided here, in the engine's own terms, so the page and the chat always agree.
+
+Sign-in without passwords: `/ritme dashboard` sends the member a private link with a fresh random token. Only the
+token's SHA-256 is stored; the link works once (the store marks it used in one atomic statement) and only for a
+few minutes. Following it starts a session whose random id is the browser's cookie (again only its hash stored)
+and whose own CSRF token every form must carry back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from rituals import borrel, coffee, focus, pulse, standup
+from rituals.boundaries import Boundaries, is_known_country
+from rituals.catalog import LOCALES, Catalog
+from rituals.commands import CommandError, parse_days, parse_future_date, parse_hours, parse_time, parse_zone
+from rituals.model import (
+    WEEKDAYS,
+    BorrelSettings,
+    CoffeeSettings,
+    Member,
+    PulseSettings,
+    Ritual,
+    RitualKind,
+    Role,
+    Team,
+)
+from rituals.outbound import Message, Prompt, Text
+from rituals.ports import Clock, MemberChanges, Store
+from rituals.replies import Reply, address_of
+from rituals.schedule import local_date, local_instant, local_time
+
+log = logging.getLogger(__name__)
+
+LINK_LIFETIME = timedelta(minutes=5)
+SESSION_LIFETIME = timedelta(hours=8)
+# A refused link stays known for a day after it expired, so a late click hears "expired" rather than "unknown".
+KEEP_EXPIRED = timedelta(days=1)
+SECRET_BYTES = 32
+MAX_SECRET_LENGTH = 64  # token_urlsafe(32) is 43 characters; anything much longer is not one of ours
+TIME_EXAMPLE = "09:30"
+DAYS_EXAMPLE = "mon-fri"
+ZONE_EXAMPLE = "Europe/Amsterdam"
+COUNTRY_EXAMPLE = "NL"
+
+
+def new_secret() -> str:
+    """A fresh link token, session id or CSRF token: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def secret_hash(value: str) -> str:
+    """The SHA-256 of a secret, hex: what the store keeps and looks links and sessions up by."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def signin_url(base_url: str, token: str) -> str:
+    """The address of a sign-in link on Ritme's web server."""
+    return f"{base_url.rstrip('/')}/dashboard/signin/{token}"
+
+
+@dataclass(frozen=True)
+class OpenDashboard:
+    """`dashboard`: a private, single-use sign-in link to the web dashboard."""
+
+
+def parse_dashboard(words: Sequence[str]) -> OpenDashboard:
+    """The words after `dashboard`: there are none."""
+    if words:
+        raise CommandError("error.dashboard_extra", value=" ".join(words))
+    return OpenDashboard()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignInLink:
+    """A sign-in link as stored: whose it is, until when it works, and when it was used (None: not yet)."""
+
+    member_id: int
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DashboardSession:
+    """A signed-in browser: whose session it is, the token its forms carry, and when it ends."""
+
+    member_id: int
+    csrf_token: str
+    expires_at: datetime
+
+
+class DashboardStore(Protocol):
+    """Where sign-in links and sessions live (storage/dashboard.py), and the lookups by id the pages need."""
+
+    async def add_link(self, token_hash: str, member_id: int, expires_at: datetime) -> None:
+        """Remember a new sign-in link for the member by its token's hash."""
+        ...
+
+    async def use_link(self, token_hash: str, now: datetime) -> int | None:
+        """Mark the link used if it is unused and unexpired, atomically; its member's id, or None."""
+        ...
+
+    async def link(self, token_hash: str) -> SignInLink | None:
+        """A link as stored (to say why it was refused); None when unknown."""
+        ...
+
+    async def start_session(
+        self, id_hash: str, member_id: int, csrf_token: str, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a new session by its id's hash."""
+        ...
+
+    async def session(self, id_hash: str, now: datetime) -> DashboardSession | None:
+        """The session with that id hash if it has not expired by `now`."""
+        ...
+
+    async def end_session(self, id_hash: str) -> None:
+        """Forget a session (signing out)."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget links and sessions that expired before `before`; how many rows went."""
+        ...
+
+    async def team(self, team_id: int) -> Team | None:
+        """The team with that id, if there is one."""
+        ...
+
+    async def member(self, member_id: int) -> Member | None:
+        """The member with that id, if there is one (a session outlives nobody: erasing a member ends theirs)."""
+        ...
+
+
+class Planner(Protocol):
+    """What keeps the schedule in step after a change (the Engine)."""
+
+    async def plan(self, now: datetime, *, ritual_id: int | None = None, member_id: int | None = None) -> int:
+        """Plan today's and tomorrow's occurrences again: all, one ritual's, or one member's."""
+        ...
+
+
+class Refusal(StrEnum):
+    """Why a sign-in link did not sign anyone in."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignedIn:
+    """A new session: the secret for the browser's cookie and when it ends."""
+
+    session_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Viewer:
+    """The member a request is made by, with their session's CSRF token."""
+
+    member: Member
+    csrf_token: str
+    session_hash: str
+
+
+class NotAllowed(Exception):
+    """The viewer may not see or change this (a page answers 403)."""
+
+
+class NotFound(Exception):
+    """There is no such team or ritual (a page answers 404)."""
+
+
+class FormRefused(Exception):
+    """A form with bad values: per field, a catalog key and its parameters; nothing was changed."""
+
+    def __init__(self, errors: dict[str, CommandError]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+class SignInLinks:
+    """Hands out sign-in links: `/ritme dashboard` in any channel or DM."""
+
+    def __init__(
+        self, *, sign_ins: DashboardStore, catalog: Catalog, clock: Clock, base_url: str,
+        lifetime: timedelta = LINK_LIFETIME,
+    ) -> None:
+        """Links go to `base_url` (settings.public_url) and work for `lifetime`."""
+        self._sign_ins = sign_ins
+        self._catalog = catalog
+        self._clock = clock
+        self._base_url = base_url
+        self._lifetime = lifetime
+
+    async def issue(self, member: Member) -> str:
+        """A new single-use sign-in link for the member."""
+        now = self._clock.now()
+        token = new_secret()
+        await self._sign_ins.add_link(secret_hash(token), member.id, now + self._lifetime)
+        # Old links and sessions are swept here: asking for a link is rare, and the sweep is one short DELETE.
+        await self._sign_ins.prune(now - KEEP_EXPIRED)
+        return signin_url(self._base_url, token)
+
+    async def reply(self, member: Member, reply: Reply) -> list[Message]:
+        """The link as a direct message, never in a channel (Teams may put a command's reply in a thread all can
+        read); in a channel, a private note says where the link went."""
+        url = await self.issue(member)
+        minutes = int(self._lifetime.total_seconds() // 60)
+        text = self._catalog.text(member.locale, "dashboard.link", url=url, minutes=minutes)
+        messages: list[Message] = [Prompt(to=address_of(member), text=Text.plain(text))]
+        if reply.context is not None:
+            messages.append(reply("dashboard.link_sent"))
+        return messages
+
+
+@dataclass(frozen=True, kw_only=True)
+class MyTeams:
+    """The teams on the viewer's front page: those they manage and those they are in."""
+
+    managed: tuple[Team, ...]
+    member_of: tuple[Team, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RitualLine:
+    """One ritual on a team's overview, in words: its kind, its schedule and settings, and its next run."""
+
+    ritual: Ritual
+    kind: str
+    description: str
+    next_run: str  # '' when paused or never
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamOverview:
+    """A team as its manager sees it on the dashboard."""
+
+    team: Team
+    managers: tuple[Member, ...]
+    members: tuple[Member, ...]
+    rituals: tuple[RitualLine, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeForm:
+    """The member's settings as the page's form sent them, as typed; '' clears away and country."""
+
+    timezone: str
+    hours: str
+    days: str
+    language: str
+    country: str
+    away_until: str
+
+
+# How each kind describes itself in words: the lines `/ritme <kind> list` shows in chat.
+_DESCRIBE: dict[RitualKind, Callable[[Catalog, str, Ritual], str]] = {
+    RitualKind.STANDUP: standup.list_item,
+    RitualKind.PULSE: pulse.list_item,
+    RitualKind.BORREL: borrel.list_item,
+    RitualKind.COFFEE: coffee.list_item,
+    RitualKind.COFFEE_MACHINE: coffee.list_item,
+    RitualKind.FOCUS: focus.list_item,
+    RitualKind.CORE_HOURS: focus.list_item,
+}
+
+
+def next_run(ritual: Ritual, now: datetime) -> datetime | None:
+    """When the ritual next starts by its schedule (its time on its days, every one or two weeks from its
+    anchor); None while paused. A borrel's one-off cancel or move is not taken into account."""
+    if ritual.paused or not ritual.days:
+        return None
+    settings = ritual.settings
+    every, anchor = 1, None
+    if isinstance(settings, PulseSettings | BorrelSettings | CoffeeSettings):
+        every, anchor = settings.every_weeks, settings.anchor
+    day = local_date(now, ritual.timezone)
+    for offset in range(7 * every + 1):
+        candidate = day + timedelta(days=offset)
+        if candidate.weekday() not in ritual.days:
+            continue
+        if anchor is not None and ((candidate - anchor).days // 7) % every:
+            continue
+        start = local_instant(candidate, ritual.at, ritual.timezone)
+        if start > now:
+            return start
+    return None
+
+
+class Dashboard:
+    """What the dashboard's pages read and change, for the signed-in member."""
+
+    def __init__(
+        self, *, store: Store, sign_ins: DashboardStore, planner: Planner, catalog: Catalog, clock: Clock,
+        boundaries: Boundaries | None = None, session_lifetime: timedelta = SESSION_LIFETIME,
+    ) -> None:
+        """Changes are planned again through `planner`, as the engine does after a chat command."""
+        self._store = store
+        self._boundaries = boundaries or Boundaries()
+        self._sign_ins = sign_ins
+        self._planner = planner
+        self._catalog = catalog
+        self._clock = clock
+        self._session_lifetime = session_lifetime
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        """How long a session lasts, for the cookie's max-age."""
+        return self._session_lifetime
+
+    # Signing in and out -------------------------------------------------------------------------------------
+
+    async def sign_in(self, token: str) -> SignedIn | Refusal:
+        """Use a link and start a session, or say why the link was refused."""
+        if not token or len(token) > MAX_SECRET_LENGTH:
+            return Refusal.UNKNOWN
+        now = self._clock.now()
+        token_hash = secret_hash(token)
+        member_id = await self._sign_ins.use_link(token_hash, now)
+        if member_id is None:
+            link = await self._sign_ins.link(token_hash)
+            if link is None:
+                return Refusal.UNKNOWN
+            return Refusal.USED if link.used_at is not None else Refusal.EXPIRED
+        session_token = new_secret()
+        expires_at = now + self._session_lifetime
+        await self._sign_ins.start_session(secret_hash(session_token), member_id, new_secret(), now, expires_at)
+        return SignedIn(session_token=session_token, expires_at=expires_at)
+
+    async def viewer(self, session_token: str) -> Viewer | None:
+        """The member whose unexpired session that is; None otherwise."""
+        if not session_token or len(session_token) > MAX_SECRET_LENGTH:
+            return None
+        session_hash = secret_hash(session_token)
+        session = await self._sign_ins.session(session_hash, self._clock.now())
+        if session is None:
+            return None
+        member = await self._sign_ins.member(session.member_id)
+        if member is None:
+            return None
+        return Viewer(member=member, csrf_token=session.csrf_token, session_hash=session_hash)
+
+    async def sign_out(self, viewer: Viewer) -> None:
+        """End the viewer's session."""
+        await self._sign_ins.end_session(viewer.session_hash)
+
+    # Reading ------------------------------------------------------------------------------------------------
+
+    async def my_teams(self, viewer: Viewer) -> MyTeams:
+        """The teams the viewer manages and the teams they are in (a team they manage is listed once)."""
+        memberships = await self._store.memberships(viewer.member.id)
+        return MyTeams(
+            managed=tuple(m.team for m in memberships if m.role is Role.MANAGER),
+            member_of=tuple(m.team for m in memberships if m.role is not Role.MANAGER),
+        )
+
+    async def team_overview(self, viewer: Viewer, team_id: int) -> TeamOverview:
+        """A team's people and rituals, each ritual in words with its next run; for its managers and admins."""
+        team = await self._managed_team(viewer, team_id)
+        locale = viewer.member.locale
+        now = self._clock.now()
+        lines = []
+        for ritual in await self._store.rituals(team.id):
+            starts = next_run(ritual, now)
+            lines.append(RitualLine(
+                ritual=ritual,
+                kind=self._catalog.text(locale, f"web.kind.{ritual.kind.value}"),
+                description=_DESCRIBE.get(ritual.kind, standup.list_item)(self._catalog, locale, ritual),
+                next_run="" if starts is None else self._moment(locale, starts, ritual.timezone),
+            ))
+        return TeamOverview(
+            team=team,
+            managers=tuple(await self._store.managers(team.id)),
+            members=tuple(await self._store.team_members(team.id)),
+            rituals=tuple(lines),
+        )
+
+    def _moment(self, locale: str, at: datetime, zone: str) -> str:
+        moment = self._catalog.text(locale, "moment", date=self._catalog.date(locale, local_date(at, zone)),
+                                    time=self._catalog.time(local_time(at, zone)))
+        return self._catalog.text(locale, "web.team.next_run", moment=moment, zone=zone)
+
+    async def _managed_team(self, viewer: Viewer, team_id: int) -> Team:
+        """The team, if the viewer manages it or is an admin; NotAllowed for anyone else, whether or not the team
+        exists, so the page tells a stranger nothing."""
+        member = viewer.member
+        role = await self._store.role(team_id, member.id)
+        if role is not Role.MANAGER and not member.is_admin:
+            raise NotAllowed(team_id)
+        team = await self._sign_ins.team(team_id)
+        if team is None:
+            raise NotFound(team_id)
+        return team
+
+    def my_settings(self, viewer: Viewer) -> MeForm:
+        """The viewer's settings as the form shows them, in the words `/ritme me` takes."""
+        member = viewer.member
+        today = local_date(self._clock.now(), member.timezone)
+        away = member.away_until if member.away_until is not None and member.away_until >= today else None
+        return MeForm(
+            timezone=member.timezone,
+            hours=f"{self._catalog.time(member.work_start)}-{self._catalog.time(member.work_end)}",
+            days=days_value(member.work_days),
+            language=member.locale,
+            country=member.country,
+            away_until=away.isoformat() if away else "",
+        )
+
+    def default_country(self, viewer: Viewer) -> str:
+        """Whose public holidays the viewer keeps if they choose none."""
+        return self._boundaries.country_of(replace(viewer.member, country=""))
+
+    # Changing -----------------------------------------------------------------------------------------------
+
+    async def change_standup_time(
+        self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str
+    ) -> Ritual:
+        """Move a stand-up to a new time and days; its digest keeps its distance from the start. Today's and
+        tomorrow's prompts not sent yet follow at once. FormRefused (nothing changed) on bad values."""
+        team = await self._managed_team(viewer, team_id)
+        ritual = next((r for r in await self._store.rituals(team.id) if r.id == ritual_id), None)
+        if ritual is None or ritual.kind is not RitualKind.STANDUP:
+            raise NotFound(ritual_id)
+        errors: dict[str, CommandError] = {}
+        new_at: time | None = None
+        new_days: tuple[int, ...] = ()
+        try:
+            new_at = parse_time(at.strip(), TIME_EXAMPLE)
+        except CommandError as error:
+            errors["at"] = error
+        try:
+            new_days = parse_days(days.strip(), DAYS_EXAMPLE)
+        except CommandError as error:
+            errors["days"] = error
+        settings = ritual.standup
+        digest_at = settings.digest_at
+        if new_at is not None:
+            gap = _minutes(settings.digest_at) - _minutes(ritual.at)
+            digest_at = _clock_time(min(_minutes(new_at) + gap, 23 * 60 + 59))
+            if _minutes(digest_at) <= _minutes(new_at):
+                errors["at"] = CommandError("error.digest_before", digest=self._catalog.time(digest_at),
+                                            at=self._catalog.time(new_at), example="23:59")
+        if errors:
+            raise FormRefused(errors)
+        assert new_at is not None
+        changed = await self._store.update_ritual(
+            ritual.id, at=new_at, days=new_days, settings=settings.model_copy(update={"digest_at": digest_at})
+        )
+        await self._planner.plan(self._clock.now(), ritual_id=changed.id)
+        await self.record_change(viewer, team, "standup.time", before=ritual, after=changed)
+        return changed
+
+    async def change_me(self, viewer: Viewer, form: MeForm) -> Member:
+        """Change the viewer's own settings, checked as `/ritme me ...` checks them; their unsent prompts are
+        planned again. FormRefused (nothing changed) on bad values."""
+        member = viewer.member
+        today = local_date(self._clock.now(), member.timezone)
+        errors: dict[str, CommandError] = {}
+
+        def check(field: str, read: Callable[[], object]) -> object:
+            try:
+                return read()
+            except CommandError as error:
+                errors[field] = error
+                return None
+
+        zone = check("timezone", lambda: parse_zone(form.timezone.strip(), ZONE_EXAMPLE))
+        hours = check("hours", lambda: parse_hours(form.hours.strip().replace(" ", "")))
+        days = check("days", lambda: parse_days(form.days.strip(), DAYS_EXAMPLE))
+        language = check("language", lambda: _language(form.language))
+        country = check("country", lambda: _country(form.country))
+        away = check("away_until", lambda: parse_future_date(form.away_until.strip(), today)
+                     if form.away_until.strip() else None)
+        if errors:
+            raise FormRefused(errors)
+        assert isinstance(zone, str) and isinstance(hours, tuple) and isinstance(days, tuple)
+        assert isinstance(language, str) and (country is None or isinstance(country, str))
+        assert away is None or isinstance(away, date)
+        changes = MemberChanges(
+            timezone=zone, locale=language, work_days=days, work_start=hours[0], work_end=hours[1],
+            away_until=away, clear_away=away is None, country=country, clear_country=country is None,
+        )
+        changed = await self._store.update_member(member.id, changes)
+        # Prompts not sent yet were planned with the old times; plan this member's again, as `/ritme me` does.
+        await self._store.replan_member(member.id)
+        await self._planner.plan(self._clock.now(), member_id=member.id)
+        await self.record_change(viewer, None, "me", before=member, after=changed)
+        return changed
+
+    async def record_change(
+        self, viewer: Viewer, team: Team | None, what: str, *, before: object, after: object
+    ) -> None:
+        """The one place every change made from the dashboard passes: where its audit entry (who, what, when,
+        before and after) is written.
+
+        Until the audit log exists it goes to the application log, so a change is never silent; by ids only, as a
+        log is no place for a member's settings.
+        """
+        subject = getattr(after, "id", "-")
+        log.info("dashboard change %s of %s by member %s in team %s", what, subject, viewer.member.id,
+                 team.id if team else "-")
+
+
+def days_value(days: Sequence[int]) -> str:
+    """Weekdays in the words `/ritme ... days` takes: `mon-fri` for a run of three or more, else `mon,wed`."""
+    ordered = sorted(days)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{WEEKDAYS[ordered[0]]}-{WEEKDAYS[ordered[-1]]}"
+    return ",".join(WEEKDAYS[day] for day in ordered)
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def _clock_time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _language(value: str) -> str:
+    """A language the catalog speaks, as `/ritme me language` takes it."""
+    if value.strip().lower() not in LOCALES:
+        raise CommandError("error.language", value=value)
+    return value.strip().lower()
+
+
+def _country(value: str) -> str | None:
+    """A country code whose holidays Ritme knows, or None (blank) for the default, as `/ritme me country` takes it."""
+    text = value.strip()
+    if not text:
+        return None
+    if not is_known_country(text):
+        raise CommandError("error.country", value=text, example=COUNTRY_EXAMPLE)
+    return text.upper()
