@@ -20,7 +20,6 @@ import pytest
 from icalendar import Calendar
 
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
-from tests.adapters.teams.fake_connector import Call
 from tests.bot.teams_rig import TeamsRig, teams_rig
 from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
 from tests.bot.test_teams_pulse import CHRIS
