@@ -133,6 +133,7 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in _text(reminder)
     await _at(rig, WINDOW_START.replace(minute=1))
     assert len(rig.posted("C1")) == 1
+    assert rig.fake.calls_to("users.profile.set") == []  # nobody granted a user token: no status is tried
 
 
 async def _rsvp(rig: SlackRig, user: str, invite: Call) -> None:
