@@ -129,6 +129,7 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_local_mes
     lea, sam = [await chat.add(name) for name in ("Lea Jansen", "Sam Peeters")]
     await chat.say(lea, "/ritme standup create at 16:00 on fri digest 17:00 remind 20m")
     await chat.say(lea, f"/ritme borrel create fri 16:30 45m {LINK}")
+    await chat.say(lea, "/ritme me language nl")
 
     await _at(ritme, clock, FRIDAY_INVITE)
     [invite] = [m for m in await chat.history(sam) if m["key"].startswith("borrel-invite:")]
@@ -138,7 +139,7 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_local_mes
     await _at(ritme, clock, FRIDAY_STANDUP)
     assert [m for m in await chat.history(sam) if m.get("form")]  # the stand-up asks; Sam does not answer
 
-    before = len(await chat.history(sam))
+    before, lea_before = len(await chat.history(sam)), len(await chat.history(lea))
     await _at(ritme, clock, FRIDAY_REMIND)
     [combined] = (await chat.history(sam))[before:]
     assert combined["conversation"] == f"dm:{sam}"
@@ -147,5 +148,8 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_local_mes
     assert "A gentle reminder: the stand-up of #team closes at 17:00." in text
     assert "The borrel of #team starts in 10 minutes: 16:30 your time (Europe/Amsterdam)" in text and LINK in text
     assert "standup-reminder:" in combined["key"] and "borrel-reminder:" in combined["key"]
+    [lea_combined] = (await chat.history(lea))[lea_before:]  # Lea reads Ritme in Dutch
+    assert text_of(lea_combined).startswith("Een paar dingen van Ritme:\n\n")
+    assert "De borrel van #team begint over 10 minuten: 16:30 jouw tijd" in text_of(lea_combined)
     await _at(ritme, clock, FRIDAY_REMIND.replace(minute=21))
     assert len(await chat.history(sam)) == before + 1  # nothing comes apart afterwards
