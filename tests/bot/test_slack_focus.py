@@ -110,7 +110,7 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     assert "• Thursday 26 November, 15:00-15:30" in late
     assert await _ask(rig, "U3", "meet-check thu 09:00 30m") == (  # his own clock, from his profile
         f"Thursday 26 November, 09:00-09:30 (America/New_York, 30 min) {FITS}")
-    assert rig.posted("C1") == []  # all of this was private
+    assert rig.posted("C1") == [] and rig.posted("U2") == []  # all of this was ephemeral, in #team
 
     # The calendar link, served over HTTP by the same server, parses as a calendar with both blocks in it.
     found = re.search(re.escape(PUBLIC) + r"(/calendar/[A-Za-z0-9_-]+\.ics)", await _ask(rig, "U2", "focus calendar"))
