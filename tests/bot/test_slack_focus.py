@@ -159,7 +159,9 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_slack_dm(
 
     before = len(rig.posted("U2"))
     await _at(rig, FRIDAY_REMIND)
-    [combined] = (await rig.until(lambda: rig.posted("U2"), before + 1))[before:]
+    arrived = (await rig.until(lambda: rig.posted("U2"), before + 1))[before:]
+    assert len(arrived) == 1, [_text(call)[:100] for call in arrived]
+    [combined] = arrived
     text = str(combined.args["text"])
     assert text.startswith("*A few things from Ritme:*\n\n")  # its header in bold
     assert "the stand-up of #team closes at 17:00" in text

@@ -147,7 +147,9 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_reach_a_teams_member_as
 
     before = len(rig.to(BRAM))
     await _at(rig, FRIDAY_REMIND)
-    [combined] = (await rig.until(lambda: rig.to(BRAM), before + 1))[before:]
+    arrived = (await rig.until(lambda: rig.to(BRAM), before + 1))[before:]
+    assert len(arrived) == 1, [_texts(call)[:100] for call in arrived]
+    [combined] = arrived
     text = _texts(combined)
     assert text.startswith("**A few things from Ritme:**")
     assert "the stand-up of #General closes at 17:00" in text
