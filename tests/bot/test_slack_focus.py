@@ -9,6 +9,7 @@ so), joins the channel; `/ritme focus calendar` gives a link that serves an iCal
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -18,9 +19,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from bot.settings import Settings
-from bot.wiring import assemble, serving
+from bot.wiring import Ritme, assemble, serving
+from rituals.model import DeliveryStatus
+from storage.models import DeliveryRow
 from tests.adapters.slack.fake_slack import Call, FakeSlack
 from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
 from tests.bot.test_slack_borrel import _blocks, _buttons, _occurrence, _text
@@ -74,8 +78,22 @@ async def _join(rig: SlackRig, user: str, count: int) -> None:
     await rig.until_members(count)
 
 
+async def settled(ritme: Ritme) -> None:
+    """Wait until no prompt is still being sent. A dispatch that follows an event runs after Slack's ack, and one
+    that claimed a prompt but has not yet recorded it as sent would, once the fake clock jumps past its lease, see
+    it claimed again and sent twice, which real time never allows."""
+    claimed = select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.CLAIMED)
+    for _ in range(250):
+        async with ritme.store.engine.connect() as connection:
+            if not await connection.scalar(claimed):
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("a prompt stayed claimed: its sending never finished")
+
+
 async def _at(rig: SlackRig, moment: datetime) -> None:
     """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
+    await settled(rig.ritme)
     rig.clock.set(moment)
     await rig.ritme.dispatcher.plan()
     await rig.ritme.dispatcher.tick()

@@ -22,6 +22,7 @@ from icalendar import Calendar
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
 from tests.bot.teams_rig import TeamsRig, teams_rig
+from tests.bot.test_slack_focus import settled
 from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
 from tests.bot.test_teams_pulse import CHRIS
 
@@ -75,6 +76,7 @@ async def _tell(rig: TeamsRig, user: str, text: str) -> None:
 
 async def _at(rig: TeamsRig, moment: datetime) -> None:
     """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
+    await settled(rig.ritme)
     rig.clock.set(moment)
     await rig.ritme.dispatcher.plan()
     await rig.ritme.dispatcher.tick()
