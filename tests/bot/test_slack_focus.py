@@ -81,7 +81,7 @@ async def _join(rig: SlackRig, user: str, count: int) -> None:
 async def settled(ritme: Ritme) -> None:
     """Wait until no prompt is still being sent. A dispatch that follows an event runs after Slack's ack, and one
     that claimed a prompt but has not yet recorded it as sent would, once the fake clock jumps past its lease, see
-    it claimed again and sent twice, which real time never allows."""
+    it claimed again and sent twice (in real time a send takes far less than the lease)."""
     claimed = select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.CLAIMED)
     for _ in range(250):
         async with ritme.store.engine.connect() as connection:
