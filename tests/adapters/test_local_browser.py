@@ -6,6 +6,7 @@ RITME_REQUIRE_BROWSER=1 says a browser must be there.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -311,7 +312,12 @@ async def test_add_a_person_and_become_them(browser: Browser) -> None:
     await page.get_by_test_id("add-person-locale").select_option("nl")
     await page.get_by_test_id("add-person-submit").click()
 
-    [chidi] = [user for user in browser.platform.users() if user.display_name == "Chidi"]
+    # The click returns before the server has added Chidi: wait for him, as the page does.
+    for _ in range(250):
+        if added := [user for user in browser.platform.users() if user.display_name == "Chidi"]:
+            break
+        await asyncio.sleep(0.02)
+    [chidi] = added
     member = page.get_by_test_id(f"member-{chidi.user_id}")
     await expect(member).to_have_attribute("aria-pressed", "true")
     await expect(member).to_contain_text("Africa/Lagos")
