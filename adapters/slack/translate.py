@@ -83,8 +83,15 @@ def command_invoked(body: Body, *, received_at: datetime) -> CommandInvoked:
         channel_id=channel_id,
         channel_name=channel_name,
         direct=is_direct(channel_id, channel_name),
-        text=str(body.get("text") or "").strip(),
+        text=unescape_command_text(str(body.get("text") or "")).strip(),
     )
+
+
+def unescape_command_text(text: str) -> str:
+    """A slash command's text as the member typed it: Slack sends `&`, `<` and `>` as `&amp;`, `&lt;` and `&gt;`
+    (its formatting escapes), so a label like "R&D" would otherwise be stored, and shown, as "R&amp;D"."""
+    # `&amp;` last: "&amp;lt;" is a typed "&lt;", not "<".
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def button_clicked(body: Body, *, received_at: datetime) -> ButtonClicked:

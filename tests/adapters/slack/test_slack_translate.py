@@ -64,6 +64,11 @@ def test_a_slash_command() -> None:
     assert event.received_at == NOW
 
 
+def test_a_slash_commands_escapes_are_undone() -> None:
+    typed = command(text='focus add wed 13:00-17:00 "R&amp;D &lt;quiet&gt;" and &amp;lt; as typed')
+    assert command_invoked(typed, received_at=NOW).text == 'focus add wed 13:00-17:00 "R&D <quiet>" and &lt; as typed'
+
+
 @pytest.mark.parametrize(
     ("channel_id", "channel_name", "direct"),
     [
