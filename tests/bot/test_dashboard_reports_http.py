@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -44,13 +44,15 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
             yield Site(ritme, clock, PulseChat(chat_session, url), session)
 
 
-async def run_standups(site: Site) -> None:
-    """The demo's stand-up run in chat on three days: answers, then the digest."""
+async def run_standups(site: Site, first: datetime = MONDAY_0900_AMSTERDAM) -> None:
+    """The demo's stand-up run in chat on three days from `first`: answers, then the digest."""
     for offset, answers in STANDUPS.items():
-        site.clock.set(MONDAY_0900_AMSTERDAM + timedelta(days=offset, minutes=45))
+        site.clock.set(first + timedelta(days=offset, minutes=45))
         await site.chat.say("anna", "/ritme standup run 1")
         for user, values in answers.items():
-            forms = [m["form"] for m in await site.chat.history(user) if m.get("form")]
+            # The stand-up's form: a pulse's has scales (choices) instead.
+            forms = [m["form"] for m in await site.chat.history(user)
+                     if m.get("form") and not any(field.get("choices") for field in m["form"]["fields"])]
             await site.chat.answer(user, forms[-1]["delivery_id"], values)
         await site.chat.say("anna", "/ritme standup digest 1")
 
