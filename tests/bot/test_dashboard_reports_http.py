@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -212,3 +212,40 @@ async def test_participation_and_social_pages_show_charts_with_tables(site: Site
     assert status == 200
     assert "Er is nog geen borrel aangekondigd" in body and "<code>/ritme borrel create" in body
     assert "Nog geen ronde koffiekoppels" in body
+
+    # A borrel announced on Friday; two of the four say they join.
+    await site.chat.say("anna", "/ritme borrel create vr 16:30 45m https://meet.example/borrel")
+    site.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # 10:00 in Amsterdam: the invite goes out
+    await site.ritme.dispatcher.tick()
+    [invite] = [m for m in await site.chat.history("ben") if m["key"].startswith("borrel-invite:")]
+    for user, answer in (("ben", "join"), ("lucas", "join"), ("priya", "no")):
+        [button] = [b for b in invite["buttons"] if b["value"].endswith(f":{answer}")]
+        await site.chat.press(user, button["action"], button["value"])
+    anna = await site.sign_in("anna")
+    status, _, body = await site.get(f"/dashboard/teams/{team_id}/social", anna)
+    assert status == 200 and "Er is nog geen borrel aangekondigd" not in body
+    assert '<g class="bar" data-value="50%">' in body  # 2 of the 4 in the team
+    assert "27 nov: 2 doen mee, 0 misschien, 1 niet, van de 4 uitgenodigd (50%)" in body
+
+
+async def test_a_long_history_pages_with_newer_and_older_links_that_keep_the_filter(site: Site) -> None:
+    # Twenty-two stand-ups, one a day: a page holds twenty.
+    for offset in range(22):
+        site.clock.set(MONDAY_0900_AMSTERDAM + timedelta(days=offset, minutes=45))
+        await site.chat.say("anna", "/ritme standup run 1")
+        forms = [m["form"] for m in await site.chat.history("ben") if m.get("form")]
+        await site.chat.answer("ben", forms[-1]["delivery_id"], ["Fine", f"Task {offset}", "nope"])
+    team_id = await site.team_id()
+    anna = await site.sign_in("anna")
+    path = f"/dashboard/teams/{team_id}/standups"
+
+    status, _, body = await site.get(path + "?q=task", anna)
+    assert status == 200 and len(days_shown(body)) == 20 and days_shown(body)[0] == "2026-12-14"
+    assert 'data-testid="newer"' not in body
+    older = re.search(r'href="([^"]+)" rel="next" data-testid="older"', body)
+    assert older is not None
+    status, _, body = await site.get(older.group(1).replace("&amp;", "&"), anna)
+    assert status == 200 and days_shown(body) == ["2026-11-24", "2026-11-23"]
+    assert "Pagina 2" in body and 'value="task"' in body and 'data-testid="older"' not in body
+    newer = re.search(r'href="([^"]+)" rel="prev" data-testid="newer"', body)
+    assert newer is not None and "q=task" in newer.group(1) and "page=1" in newer.group(1)
