@@ -80,8 +80,11 @@ async def test_only_the_teams_managers_open_its_report_pages(site: Site) -> None
             assert status == 403, (page, team)
             assert "Only the managers of a team" in body or "Alleen de managers" in body
             assert headers["X-Frame-Options"] == "DENY"
-        status, _, body = await site.get(f"/dashboard/teams/{team_id}/{page}", anna)
+        status, headers, body = await site.get(f"/dashboard/teams/{team_id}/{page}", anna)
         assert status == 200, page
+        # Charts and all: nothing inline that the Content-Security-Policy would have to allow.
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert "<script" not in body and "style=" not in body
         # The sub-navigation marks the page it is on, and only that one.
         assert re.findall(r'data-testid="subnav-(\w+)" aria-current="page"', body) == [page]
         status, _, _ = await site.get(f"/dashboard/teams/{team_id}/{page}")
