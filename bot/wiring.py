@@ -53,6 +53,7 @@ from rituals.focus import FocusRituals
 from rituals.member_data import MemberData
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
+from rituals.reports import Reports
 from rituals.retention import Retention
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
@@ -67,6 +68,7 @@ from storage.member_data import SqlMemberData
 from storage.message_counts import SqlMessageCounts
 from storage.messages import SqlMessageLog
 from storage.pulse import SqlPulseStore
+from storage.reports import SqlReportStore
 from storage.repository import SqlStore
 from storage.retention import SqlRetention
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
@@ -214,7 +216,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         mount_calendar(app, calendar)
         mount_dashboard(app, Dashboard(store=store, sign_ins=sign_ins, planner=engine, catalog=catalog, clock=clock,
                                        boundaries=boundaries),
-                        catalog, public_url=settings.public_url, default_locale=settings.default_locale)
+                        catalog, public_url=settings.public_url, default_locale=settings.default_locale,
+                        reports=Reports(store=SqlReportStore(database), catalog=catalog), clock=clock)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
         app.on_cleanup.append(_releasing(inbound))
         await _load_local_users(store, local)

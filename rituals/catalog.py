@@ -2060,6 +2060,98 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "web.me.away": ("Away until (empty when you are not away)", "Afwezig tot (leeg als je niet afwezig bent)"),
     "web.me.save": ("Save my settings", "Mijn instellingen opslaan"),
     "web.me.saved": ("Your settings are saved.", "Je instellingen zijn opgeslagen."),
+    # Dashboard report pages
+    "web.report.nav.label": ("Team pages", "Teampagina's"),
+    "web.report.nav.overview": ("Overview", "Overzicht"),
+    "web.report.nav.standups": ("Stand-ups", "Stand-ups"),
+    "web.report.nav.participation": ("Participation", "Deelname"),
+    "web.report.nav.pulse": ("Pulse", "Welzijn"),
+    "web.report.nav.social": ("Borrels & coffee", "Borrels & koffie"),
+    "web.report.table": ("The same figures as a table", "Dezelfde cijfers als tabel"),
+    "web.report.standups.title": ("Stand-ups of #{team}", "Stand-ups van #{team}"),
+    "web.report.standups.filter": ("Filter the history", "Geschiedenis filteren"),
+    "web.report.standups.search": (
+        "Words in the answers (for example staging)",
+        "Woorden in de antwoorden (bijvoorbeeld staging)",
+    ),
+    "web.report.standups.from": ("From (for example 2026-11-01)", "Vanaf (bijvoorbeeld 2026-11-01)"),
+    "web.report.standups.to": ("Up to and including (for example 2026-11-30)",
+                               "Tot en met (bijvoorbeeld 2026-11-30)"),
+    "web.report.standups.apply": ("Show", "Toon"),
+    "web.report.standups.clear": ("Show all stand-ups", "Toon alle stand-ups"),
+    "web.report.standups.refused": (
+        "This filter was not used, so all stand-ups show. Please fix:",
+        "Dit filter is niet gebruikt, dus alle stand-ups staan hieronder. Pas dit aan:",
+    ),
+    "web.report.standups.bad_date": (
+        "`{value}` is not a date; write it as year-month-day, for example 2026-11-23.",
+        "`{value}` is geen datum; schrijf hem als jaar-maand-dag, bijvoorbeeld 2026-11-23.",
+    ),
+    "web.report.standups.bad_page": (
+        "`{value}` is not a page number; pages count from 1, for example 2.",
+        "`{value}` is geen paginanummer; pagina's tellen vanaf 1, bijvoorbeeld 2.",
+    ),
+    "web.report.standups.none": (
+        "No stand-ups yet: the history starts once a stand-up has had answers or its digest.",
+        "Nog geen stand-ups: de geschiedenis begint zodra een stand-up antwoorden of een overzicht heeft gehad.",
+    ),
+    "web.report.standups.none_found": (
+        "No stand-up matches this filter. Try fewer words or a wider range of dates.",
+        "Geen stand-up past bij dit filter. Probeer minder woorden of een ruimere periode.",
+    ),
+    "web.report.standups.found": ("Stand-ups found", "Gevonden stand-ups"),
+    "web.report.standups.day": ("{date} · {ritual}", "{date} · {ritual}"),
+    "web.report.standups.answered": ("{answered} of {prompted} answered", "{answered} van de {prompted} antwoordden"),
+    "web.report.standups.blockers": ("{count} with a blocker", "{count} met een blokkade"),
+    "web.report.standups.blocker": ("Blocker", "Blokkade"),
+    "web.report.standups.late": ("late", "te laat"),
+    "web.report.standups.pages": ("More stand-ups", "Meer stand-ups"),
+    "web.report.standups.newer": ("Newer stand-ups", "Nieuwere stand-ups"),
+    "web.report.standups.older": ("Older stand-ups", "Oudere stand-ups"),
+    "web.report.standups.page": ("Page {number}", "Pagina {number}"),
+    "web.report.participation.title": ("Participation in #{team}", "Deelname in #{team}"),
+    "web.report.participation.intro": (
+        "The last {weeks} weeks, {since} to {until}: per week, the share of the people asked who answered.",
+        "De laatste {weeks} weken, {since} tot en met {until}: per week het aandeel van de gevraagde mensen dat "
+        "antwoordde.",
+    ),
+    "web.report.participation.none": (
+        "Nobody was asked anything in these weeks.",
+        "In deze weken is niemand iets gevraagd.",
+    ),
+    "web.report.pulse.title": ("Wellbeing pulse of #{team}", "Welzijnspeiling van #{team}"),
+    "web.report.pulse.intro": (
+        "Averages per question over the last rounds, on a scale of 1 to 5. A figure shows only when enough "
+        "people answered that nobody's answer can be picked out; otherwise the page says why it is not shown.",
+        "Gemiddelden per vraag over de laatste rondes, op een schaal van 1 tot 5. Een cijfer verschijnt alleen als "
+        "genoeg mensen antwoordden dat niemands antwoord te herleiden is; anders staat erbij waarom het ontbreekt.",
+    ),
+    "web.report.pulse.ritual": (
+        "Pulse {id}: figures show from {k} answers",
+        "Peiling {id}: cijfers vanaf {k} antwoorden",
+    ),
+    "web.report.pulse.none": (
+        "#{team} has no pulse yet. Create one in the team's channel with `/ritme pulse create weekly fri 14:00`.",
+        "#{team} heeft nog geen welzijnscheck. Maak er een in het teamkanaal met "
+        "`/ritme pulse create weekly fri 14:00`.",
+    ),
+    "web.report.pulse.no_rounds": (
+        "No round of this pulse has closed yet; its figures show here after the first one closes.",
+        "Er is nog geen ronde van deze peiling gesloten; de cijfers verschijnen hier als de eerste sluit.",
+    ),
+    "web.report.social.title": ("Borrels and coffee in #{team}", "Borrels en koffie in #{team}"),
+    "web.report.social.borrels": ("Borrels", "Borrels"),
+    "web.report.social.coffee": ("Coffee pairings", "Koffiekoppels"),
+    "web.report.social.no_borrels": (
+        "No borrel has been announced yet. Plan one with `/ritme borrel create fri 16:30 45m "
+        "https://meet.example/borrel`.",
+        "Er is nog geen borrel aangekondigd. Plan er een met `/ritme borrel create vr 16:30 45m "
+        "https://meet.example/borrel`.",
+    ),
+    "web.report.social.no_coffee": (
+        "No coffee-pairing round yet. Start them with `/ritme coffee create weekly mon 10:00`.",
+        "Nog geen ronde koffiekoppels. Begin ermee met `/ritme coffee create weekly mon 10:00`.",
+    ),
 }
 
 _WEEKDAY_SHORT = {

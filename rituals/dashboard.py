@@ -387,6 +387,10 @@ class Dashboard:
             rituals=tuple(lines),
         )
 
+    async def managed_team(self, viewer: Viewer, team_id: int) -> Team:
+        """The team, for its managers and admins: NotAllowed for anyone else (team or not), NotFound if none."""
+        return await self._managed_team(viewer, team_id)
+
     def _moment(self, locale: str, at: datetime, zone: str) -> str:
         moment = self._catalog.text(locale, "moment", date=self._catalog.date(locale, local_date(at, zone)),
                                     time=self._catalog.time(local_time(at, zone)))

@@ -18,6 +18,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
+from bot.dashboard.report_pages import ReportPages
 from rituals.catalog import LOCALES, Catalog, supported
 from rituals.commands import CommandError
 from rituals.dashboard import (
@@ -33,6 +34,8 @@ from rituals.dashboard import (
     days_value,
 )
 from rituals.model import Ritual
+from rituals.ports import Clock
+from rituals.reports import Reports
 
 COOKIE = "ritme_session"
 HERE = Path(__file__).parent
@@ -58,10 +61,13 @@ def _code(text: str) -> Markup:
 class DashboardSite:
     """The dashboard's pages for one Dashboard, in each viewer's language."""
 
-    def __init__(self, dashboard: Dashboard, catalog: Catalog, *, secure: bool, default_locale: str) -> None:
+    def __init__(self, dashboard: Dashboard, catalog: Catalog, *, secure: bool, default_locale: str,
+                 reports: Reports, clock: Clock) -> None:
         """`secure` marks the cookie Secure (public_url is https); `default_locale` serves visitors without a session
-        whose browser asks for no language Ritme speaks."""
+        whose browser asks for no language Ritme speaks; `reports` feeds the manager's report pages."""
         self._dashboard = dashboard
+        self._reports = reports
+        self._clock = clock
         self._catalog = catalog
         self._secure = secure
         self._default_locale = default_locale
@@ -79,6 +85,8 @@ class DashboardSite:
         app.router.add_get("/teams/{team_id}", self._team)
         app.router.add_post("/teams/{team_id}/rituals/{ritual_id}", self._change_ritual)
         app.router.add_get("/me", self._me)
+        ReportPages(dashboard=self._dashboard, reports=self._reports, catalog=self._catalog, clock=self._clock,
+                    render=self._render, notice=self._notice).add_routes(app)
         app.router.add_post("/me", self._change_me)
         app.router.add_static("/static", HERE / "static", name="static")
         return app
@@ -278,7 +286,8 @@ def _gap(ritual: Ritual) -> int:
 
 
 def mount_dashboard(app: web.Application, dashboard: Dashboard, catalog: Catalog, *, public_url: str,
-                    default_locale: str) -> None:
+                    default_locale: str, reports: Reports, clock: Clock) -> None:
     """Serve the dashboard under /dashboard; its cookie is Secure when Ritme's public address is https."""
-    site = DashboardSite(dashboard, catalog, secure=public_url.startswith("https://"), default_locale=default_locale)
+    site = DashboardSite(dashboard, catalog, secure=public_url.startswith("https://"), default_locale=default_locale,
+                         reports=reports, clock=clock)
     app.add_subapp("/dashboard", site.app())
