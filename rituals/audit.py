@@ -86,8 +86,11 @@ class AuditLog(Protocol):
         """Append one change (the detail is trimmed to DETAIL_MAX characters)."""
         ...
 
-    async def recent(self, team_id: int, limit: int, before: datetime | None = None) -> Sequence[AuditEntry]:
-        """The team's latest changes, newest first, at most `limit`, only those before `before` when given."""
+    async def recent(
+        self, team_id: int, limit: int, before: datetime | None = None, *, older_than: int | None = None
+    ) -> Sequence[AuditEntry]:
+        """The team's latest changes, newest first, at most `limit`: only those before `before` when given, and
+        only those that come after the team's entry `older_than` in that order (none if it is not the team's)."""
         ...
 
 
