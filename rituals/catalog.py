@@ -2060,6 +2060,88 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "web.me.away": ("Away until (empty when you are not away)", "Afwezig tot (leeg als je niet afwezig bent)"),
     "web.me.save": ("Save my settings", "Mijn instellingen opslaan"),
     "web.me.saved": ("Your settings are saved.", "Je instellingen zijn opgeslagen."),
+    # Dashboard audit and my-data pages
+    "web.audit.detail.ritual": ("{kind} {id}: time {at}, days {days}", "{kind} {id}: tijd {at}, dagen {days}"),
+    "web.audit.when": ("{date} {year}, {time}", "{date} {year}, {time}"),
+    "web.audit.link": ("Audit log: who changed what, and when", "Auditlog: wie wat wanneer heeft gewijzigd"),
+    "web.audit.title": ("Audit log of #{team}", "Auditlog van #{team}"),
+    "web.audit.intro": (
+        "Every change to this team's rituals, made in chat or on this dashboard, newest first. Times are in {zone}.",
+        "Elke wijziging aan de rituelen van dit team, in de chat of op dit dashboard, de nieuwste eerst. Tijden "
+        "staan in {zone}.",
+    ),
+    "web.audit.none": ("No changes have been recorded for this team yet.",
+                       "Er zijn voor dit team nog geen wijzigingen vastgelegd."),
+    "web.audit.when_head": ("When", "Wanneer"),
+    "web.audit.who_head": ("Who", "Wie"),
+    "web.audit.source_head": ("Where", "Waar"),
+    "web.audit.what_head": ("What", "Wat"),
+    "web.audit.older": ("Older changes", "Oudere wijzigingen"),
+    "web.audit.newest": ("Back to the newest changes", "Terug naar de nieuwste wijzigingen"),
+    "web.audit.back": ("Back to the team", "Terug naar het team"),
+    "web.data.link": ("My data: download or erase everything Ritme keeps about you",
+                      "Mijn gegevens: download of wis alles wat Ritme over je bewaart"),
+    "web.data.title": ("My data", "Mijn gegevens"),
+    "web.data.intro": ("This is what Ritme keeps about you:", "Dit bewaart Ritme over jou:"),
+    "web.data.kept.profile": (
+        "your profile: your name, time zone, language, working hours and days, away dates and public holidays",
+        "je profiel: je naam, tijdzone, taal, werktijden en werkdagen, afwezigheid en feestdagen",
+    ),
+    "web.data.kept.teams": ("the teams you are in, and your role in each: {count}",
+                            "de teams waar je in zit, en je rol in elk: {count}"),
+    "web.data.kept.answers": ("your stand-up answers, with their date and questions: {count}",
+                              "je stand-up-antwoorden, met hun datum en vragen: {count}"),
+    "web.data.kept.deliveries": ("delivery records (which prompt was sent to you, and when): {count}",
+                                 "verzendgegevens (welke vraag je kreeg, en wanneer): {count}"),
+    "web.data.kept.social": ("your borrel replies and coffee pairings (how many others were in a group, not who)",
+                             "je borrelreacties en koffiekoppels (met hoeveel anderen, niet wie)"),
+    "web.data.kept.pulse": (
+        "which pulse rounds you answered while they were open, never your scores: pulse answers are anonymous",
+        "welke peilingen je beantwoordde zolang ze open waren, nooit je scores: peilingantwoorden zijn anoniem",
+    ),
+    "web.data.kept.audit": ("changes you made to a team's rituals, in its audit log: {count}",
+                            "wijzigingen die je aan de rituelen van een team maakte, in het auditlog: {count}"),
+    "web.data.kept.sessions": ("your sign-in links and dashboard sessions (never their secrets)",
+                               "je inloglinks en dashboardsessies (nooit hun geheimen)"),
+    "web.data.download_title": ("Download my data", "Mijn gegevens downloaden"),
+    "web.data.download_intro": ("One JSON file with all of the above, about you and nobody else.",
+                                "Eén JSON-bestand met al het bovenstaande, over jou en niemand anders."),
+    "web.data.download": ("Download my data (JSON)", "Mijn gegevens downloaden (JSON)"),
+    "web.data.erase_title": ("Erase me", "Wis mij"),
+    "web.data.erase_goes": (
+        "Erasing removes at once and for good: your profile, your stand-up answers, your delivery records, your "
+        "borrel replies and coffee pairings, your place in your teams, and your sign-in links and sessions. You "
+        "are signed out.",
+        "Wissen verwijdert meteen en voorgoed: je profiel, je stand-up-antwoorden, je verzendgegevens, je "
+        "borrelreacties en koffiekoppels, je plek in je teams, en je inloglinks en sessies. Je wordt uitgelogd.",
+    ),
+    "web.data.erase_stays": (
+        "What stays: anonymous pulse answers, because nothing links them to you, so nobody can find them. The "
+        "audit log keeps the changes you made, without your name. Rituals you set up keep running for their team.",
+        "Wat blijft: anonieme peilingantwoorden, want niets koppelt ze aan jou, dus niemand kan ze terugvinden. "
+        "Het auditlog houdt de wijzigingen die je maakte, zonder je naam. Rituelen die je opzette lopen door voor "
+        "hun team.",
+    ),
+    "web.data.erase_again": (
+        "If you use Ritme in chat again afterwards, it starts a new, empty profile for you.",
+        "Gebruik je Ritme daarna weer in de chat, dan begint het een nieuw, leeg profiel voor je.",
+    ),
+    "web.data.confirm": ("I understand that this erases my data for good; it cannot be undone.",
+                         "Ik begrijp dat dit mijn gegevens voorgoed wist; het kan niet ongedaan worden gemaakt."),
+    "web.data.erase": ("Erase me", "Wis mij"),
+    "web.data.confirm_needed": (
+        "Nothing was erased: tick the box that you understand, then press Erase me.",
+        "Er is niets gewist: vink het vakje aan dat je het begrijpt en druk dan op Wis mij.",
+    ),
+    "web.data.erased_title": ("You are erased", "Je bent gewist"),
+    "web.data.erased": (
+        "Ritme has erased your profile, your stand-up answers and your delivery records, and signed you out.",
+        "Ritme heeft je profiel, je stand-up-antwoorden en je verzendgegevens gewist, en je uitgelogd.",
+    ),
+    "web.data.erased_stays": (
+        "Anonymous pulse answers stay, as nothing links them to you.",
+        "Anonieme peilingantwoorden blijven, omdat niets ze aan jou koppelt.",
+    ),
 }
 
 _WEEKDAY_SHORT = {

@@ -18,6 +18,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
+from bot.dashboard.data_pages import DataPages
 from rituals.catalog import LOCALES, Catalog, supported
 from rituals.commands import CommandError
 from rituals.dashboard import (
@@ -80,6 +81,7 @@ class DashboardSite:
         app.router.add_post("/teams/{team_id}/rituals/{ritual_id}", self._change_ritual)
         app.router.add_get("/me", self._me)
         app.router.add_post("/me", self._change_me)
+        DataPages(self, self._dashboard).register(app)  # the audit log and "my data" (bot/dashboard/data_pages.py)
         app.router.add_static("/static", HERE / "static", name="static")
         return app
 
