@@ -2,7 +2,7 @@
 
 The engine records a chat command once it ran without a CommandError (rituals/engine.py `_on_command`), so a
 refused command (not a manager, bad input) leaves no entry; the dashboard records its own changes with source
-"web". Managers read the log with `/ritme manager audit` (and later on the dashboard).
+"web". Managers read the log with `/ritme manager audit` and on the dashboard's audit page.
 """
 
 from __future__ import annotations
