@@ -588,9 +588,9 @@ class Dashboard:
         with them; FormRefused, and nothing erased, unless they confirmed it."""
         if not confirmed:
             raise FormRefused({"confirm": CommandError("web.data.confirm_needed")})
-        # By id only: the member is gone after this line, and the application log is no place for their name.
-        log.info("member %s erased themselves from the dashboard", viewer.member.id)
         await self._data_rights().erase(viewer.member.id)
+        # By id only: the application log is no place for an erased member's name.
+        log.info("member %s erased themselves from the dashboard", viewer.member.id)
 
     def _data_rights(self) -> MemberData:
         if self._member_data is None:
