@@ -95,6 +95,9 @@ async def test_a_change_from_chat_and_one_from_the_page_both_appear_with_who_whe
     assert created.detail == "/ritme standup create at 09:30 on mon-fri"
     assert created.when == "Monday 23 November 2026, 02:00"
     assert added.action == "manager.add"
+    # Chat's `/ritme manager audit` reads the same log, the page's change included.
+    report = await harness.reply_text(ERIN, "/ritme manager audit")
+    assert f"Anna · standup.time (dashboard): Stand-up {ritual.id}: tijd 09:30 → 10:00" in report
     # Anna reads the same log in Dutch and in her own zone.
     dutch = await rig.dashboard.audit_page(anna, team_id)
     assert [(line.source, line.when) for line in dutch.lines][::2] == [
