@@ -560,6 +560,8 @@ class Dashboard:
                 erased=entry.actor_name is None,
                 source=self._catalog.text(locale, f"audit.source.{entry.source}"),
                 action=entry.action,
+                what=self._catalog.text(locale, f"web.audit.action.{entry.action}")
+                if self._catalog.has(f"web.audit.action.{entry.action}") else entry.action,
                 detail=entry.detail,
                 when=self._catalog.text(
                     locale, "web.audit.when", date=self._catalog.date(locale, local_date(entry.at, zone)),
@@ -607,6 +609,7 @@ class AuditLine:
     erased: bool
     source: str
     action: str
+    what: str  # the action in words (its code when the catalog has none)
     detail: str
     when: str
 

@@ -97,7 +97,7 @@ async def test_a_change_from_chat_and_one_from_the_page_show_on_the_audit_page(
     await expect(entries.nth(0)).to_contain_text("tijd 09:30 → 10:00, dagen ma-vr")
     await expect(entries.nth(0)).to_contain_text("maandag 23 november 2026, 09:00")
     await expect(entries.nth(1)).to_contain_text("chat")
-    await expect(entries.nth(1)).to_contain_text("standup.pause")
+    await expect(entries.nth(1)).to_contain_text("Stand-up gepauzeerd")
     await expect(entries.nth(1)).to_contain_text("/ritme standup pause 1")
     await _fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-audit.png", full_page=True)

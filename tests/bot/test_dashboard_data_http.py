@@ -65,13 +65,14 @@ async def test_the_audit_page_is_for_managers_and_shows_changes_from_chat_and_th
     web, resume, pause = body.split('data-testid="audit-entry"')[1:]
     assert "dashboard" in web and "Anna de Vries" in web and "tijd 09:30 → 10:00, dagen ma-vr" in web
     assert "maandag 23 november 2026, 09:00" in web  # the fake clock's Monday 08:00 UTC, in Anna's zone
-    assert "chat" in resume and "<code>standup.resume</code> /ritme standup resume 1" in resume
-    assert "<code>standup.pause</code>" in pause
+    assert "Tijd van de stand-up gewijzigd" in web
+    assert "chat" in resume and "Stand-up hervat" in resume and "/ritme standup resume 1" in resume
+    assert "Stand-up gepauzeerd" in pause
     assert "Oudere wijzigingen" not in body  # one page holds them all
 
     ben = await site.sign_in("ben")  # in the team, not its manager
     status, _, body = await site.get(f"/dashboard/teams/{team_id}/audit", ben)
-    assert status == 403 and "Only the managers of a team" in body and "standup.pause" not in body
+    assert status == 403 and "Only the managers of a team" in body and "gepauzeerd" not in body
     status, _, _ = await site.get(f"/dashboard/teams/{team_id}/audit")
     assert status == 401
     for path in (f"/dashboard/teams/{team_id}/audit?older=abc", "/dashboard/teams/x/audit"):

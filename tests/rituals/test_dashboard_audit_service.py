@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from rituals.audit import _ACTIONS, _VERBED
 from rituals.boundaries import Boundaries
 from rituals.catalog import Catalog
 from rituals.dashboard import (
@@ -89,6 +90,7 @@ async def test_a_change_from_chat_and_one_from_the_page_both_appear_with_who_whe
     [web, added, created] = page.lines
     # Newest first; in Erin's zone and language; the page's change in words, in the words of who made it.
     assert (web.who, web.source, web.action) == ("Anna", "dashboard", "standup.time")
+    assert (web.what, created.what) == ("Stand-up time changed", "Stand-up set up")
     assert web.detail == f"Stand-up {ritual.id}: tijd 09:30 → 10:00, dagen ma-vr → ma-do"
     assert web.when == "Monday 23 November 2026, 04:15"
     assert (created.who, created.source, created.action) == ("Erin", "chat", "standup.create")
@@ -153,3 +155,14 @@ async def test_the_page_goes_back_a_page_at_a_time_and_names_an_erased_member_as
     after = await rig.dashboard.audit_page(ben, team_id)
     assert {line.who for line in after.lines} == {"a member since erased"}
     assert all(line.erased for line in after.lines)
+
+
+def test_every_change_the_log_can_hold_has_words_in_both_languages() -> None:
+    catalog = Catalog()
+    verbs = {"standup": ("pause", "resume", "delete", "run", "digest")}
+    codes = {*_ACTIONS.values(), "standup.time"} | {
+        f"{kind}.{verb}" for kind in _VERBED.values() for verb in verbs.get(kind, ("pause", "resume", "delete"))
+    }
+    missing = [code for code in sorted(codes) if not catalog.has(f"web.audit.action.{code}")]
+    assert missing == []
+    assert catalog.text("nl", "web.audit.action.borrel.move") == "Eén borrel verplaatst"
