@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bot.dashboard import COOKIE
 from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import assemble, serving
+from rituals.dashboard import AUDIT_PAGE
 from tests.bot.test_dashboard_http import CSRF, MONDAY_0900_AMSTERDAM, PUBLIC, Site
 from tests.bot.test_local_pulse import PulseChat
 from tests.rituals.harness import FakeClock
@@ -151,3 +153,23 @@ async def test_after_erasing_the_session_and_every_sign_in_link_are_gone(site: S
     # Anna, who made the stand-up, still has her account, and the team its stand-up.
     assert await store.find_members("local", workspace, "anna") != []
     assert "1. ochtend-check-in: ma-vr om 09:30" in await site.standup_list("anna")
+
+
+async def test_older_changes_are_a_link_away_and_the_newest_one_back(site: Site) -> None:
+    team_id = await site.team_id()
+    audit = site.ritme.audit
+    assert audit is not None
+    for n in range(AUDIT_PAGE + 2):
+        await audit.record(team_id=team_id, actor_member_id=None, source="chat", action="standup.pause",
+                           detail=f"change {n:02d}", at=site.clock.now() + timedelta(seconds=n))
+    anna = await site.sign_in("anna")
+    status, _, body = await site.get(f"/dashboard/teams/{team_id}/audit", anna)
+    assert status == 200 and len(ENTRY.findall(body)) == AUDIT_PAGE
+    assert f"change {AUDIT_PAGE + 1:02d}" in body and "change 01" not in body
+    assert "een inmiddels gewist lid" in body  # no actor: shown as an erased member, never as nobody
+    older = re.search(r'href="(/dashboard/teams/\d+/audit\?older=\d+)" rel="next">Oudere wijzigingen', body)
+    assert older is not None and "Terug naar de nieuwste wijzigingen" not in body
+    status, _, body = await site.get(older.group(1), anna)
+    assert status == 200 and ENTRY.findall(body) and "change 01" in body and "change 00" in body
+    assert f"change {AUDIT_PAGE + 1:02d}" not in body and "change 02" not in body
+    assert "Oudere wijzigingen" not in body and "Terug naar de nieuwste wijzigingen" in body
