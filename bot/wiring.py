@@ -214,8 +214,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
         mount_calendar(app, calendar)
+        member_data = MemberData(store=SqlMemberData(database), catalog=catalog, clock=clock)
         mount_dashboard(app, Dashboard(store=store, sign_ins=sign_ins, planner=engine, catalog=catalog, clock=clock,
-                                       boundaries=boundaries),
+                                       boundaries=boundaries, audit=audit, member_data=member_data),
                         catalog, public_url=settings.public_url, default_locale=settings.default_locale,
                         reports=Reports(store=SqlReportStore(database), catalog=catalog), clock=clock)
         # Cleanup runs after shutdown, when adapters have let their in-flight work finish or cancelled it.
@@ -224,7 +225,6 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # The local chat keeps its history in memory: show the forms that can still be answered again.
         await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
         retention = Retention(store=SqlRetention(database), clock=clock, days=settings.retention_days)
-        member_data = MemberData(store=SqlMemberData(database), catalog=catalog, clock=clock)
         yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention, audit, member_data)
     finally:
         await database.dispose()

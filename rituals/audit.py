@@ -2,7 +2,7 @@
 
 The engine records a chat command once it ran without a CommandError (rituals/engine.py `_on_command`), so a
 refused command (not a manager, bad input) leaves no entry; the dashboard records its own changes with source
-"web". Managers read the log with `/ritme manager audit` (and later on the dashboard).
+"web". Managers read the log with `/ritme manager audit` and on the dashboard's audit page.
 """
 
 from __future__ import annotations
@@ -86,8 +86,11 @@ class AuditLog(Protocol):
         """Append one change (the detail is trimmed to DETAIL_MAX characters)."""
         ...
 
-    async def recent(self, team_id: int, limit: int, before: datetime | None = None) -> Sequence[AuditEntry]:
-        """The team's latest changes, newest first, at most `limit`, only those before `before` when given."""
+    async def recent(
+        self, team_id: int, limit: int, before: datetime | None = None, *, older_than: int | None = None
+    ) -> Sequence[AuditEntry]:
+        """The team's latest changes, newest first, at most `limit`: only those before `before` when given, and
+        only those that come after the team's entry `older_than` in that order (none if it is not the team's)."""
         ...
 
 

@@ -18,12 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from rituals import borrel, coffee, focus, pulse, standup
+from rituals.audit import AuditLog
 from rituals.boundaries import Boundaries, is_known_country
 from rituals.catalog import LOCALES, Catalog
 from rituals.commands import CommandError, parse_days, parse_future_date, parse_hours, parse_time, parse_zone
+from rituals.member_data import MemberData
 from rituals.model import (
     WEEKDAYS,
     BorrelSettings,
@@ -52,6 +54,8 @@ TIME_EXAMPLE = "09:30"
 DAYS_EXAMPLE = "mon-fri"
 ZONE_EXAMPLE = "Europe/Amsterdam"
 COUNTRY_EXAMPLE = "NL"
+AUDIT_PAGE = 25
+"""How many audit entries one page of the dashboard's audit log shows."""
 
 
 def new_secret() -> str:
@@ -305,9 +309,13 @@ class Dashboard:
     def __init__(
         self, *, store: Store, sign_ins: DashboardStore, planner: Planner, catalog: Catalog, clock: Clock,
         boundaries: Boundaries | None = None, session_lifetime: timedelta = SESSION_LIFETIME,
+        audit: AuditLog | None = None, member_data: MemberData | None = None,
     ) -> None:
-        """Changes are planned again through `planner`, as the engine does after a chat command."""
+        """Changes are planned again through `planner`, as the engine does after a chat command, and written to
+        `audit` (without one, only to the application log); `member_data` serves the "my data" page."""
         self._store = store
+        self._audit = audit
+        self._member_data = member_data
         self._boundaries = boundaries or Boundaries()
         self._sign_ins = sign_ins
         self._planner = planner
@@ -506,15 +514,119 @@ class Dashboard:
     async def record_change(
         self, viewer: Viewer, team: Team | None, what: str, *, before: object, after: object
     ) -> None:
-        """The one place every change made from the dashboard passes: where its audit entry (who, what, when,
-        before and after) is written.
+        """The one place every change made from the dashboard passes: a team's change goes into that team's audit
+        log with source "web", the viewer as who and the service's clock as when; a save that changed nothing
+        leaves no entry. The detail is written once, in the viewer's language, as chat's entries keep a command
+        as it was typed.
 
-        Until the audit log exists it goes to the application log, so a change is never silent; by ids only, as a
-        log is no place for a member's settings.
+        The member's own settings (team None) go into no team's log: they are not a team's configuration (chat's
+        `/ritme me` is not recorded either), and a log that every manager of each of their teams reads is no place
+        for someone's working hours, time zone or away dates. They reach the application log, by ids only.
         """
         subject = getattr(after, "id", "-")
-        log.info("dashboard change %s of %s by member %s in team %s", what, subject, viewer.member.id,
-                 team.id if team else "-")
+        if team is None or self._audit is None:
+            log.info("dashboard change %s of %s by member %s in team %s", what, subject, viewer.member.id,
+                     team.id if team else "-")
+            return
+        if before == after:
+            return
+        await self._audit.record(team_id=team.id, actor_member_id=viewer.member.id, source="web", action=what,
+                                 detail=self._detail(viewer.member.locale, before, after), at=self._clock.now())
+
+    def _detail(self, locale: str, before: object, after: object) -> str:
+        """A ritual's change in words: its time and days, each as `old → new` where it changed."""
+        if not isinstance(before, Ritual) or not isinstance(after, Ritual):
+            return ""
+
+        def changed(old: str, new: str) -> str:
+            return new if old == new else f"{old} → {new}"
+
+        return self._catalog.text(
+            locale, "web.audit.detail.ritual", kind=self._catalog.text(locale, f"web.kind.{after.kind.value}"),
+            id=after.id, at=changed(self._catalog.time(before.at), self._catalog.time(after.at)),
+            days=changed(self._catalog.days(locale, before.days), self._catalog.days(locale, after.days)),
+        )
+
+    # The audit log and the member's own data ----------------------------------------------------------------
+
+    async def audit_page(self, viewer: Viewer, team_id: int, older_than: int | None = None) -> AuditPage:
+        """One page of a team's audit log, newest first, for its managers and admins: from the start, or on from
+        the entry `older_than` (the previous page's last); times in the viewer's zone."""
+        team = await self._managed_team(viewer, team_id)
+        if self._audit is None:
+            raise NotFound(team_id)
+        entries = list(await self._audit.recent(team.id, AUDIT_PAGE + 1, older_than=older_than))
+        member = viewer.member
+        locale, zone = member.locale, member.timezone
+        lines = tuple(
+            AuditLine(
+                who=entry.actor_name if entry.actor_name is not None else self._catalog.text(locale, "audit.erased"),
+                erased=entry.actor_name is None,
+                source=self._catalog.text(locale, f"audit.source.{entry.source}"),
+                action=entry.action,
+                what=self._catalog.text(locale, f"web.audit.action.{entry.action}")
+                if self._catalog.has(f"web.audit.action.{entry.action}") else entry.action,
+                detail=entry.detail,
+                when=self._catalog.text(
+                    locale, "web.audit.when", date=self._catalog.date(locale, local_date(entry.at, zone)),
+                    year=local_date(entry.at, zone).year, time=self._catalog.time(local_time(entry.at, zone)),
+                ),
+            )
+            for entry in entries[:AUDIT_PAGE]
+        )
+        older = entries[AUDIT_PAGE - 1].id if len(entries) > AUDIT_PAGE else None
+        return AuditPage(team=team, lines=lines, older=older, first=older_than is None, zone=zone)
+
+    async def my_data(self, viewer: Viewer) -> dict[str, Any]:
+        """Everything Ritme stores about the viewer, as JSON-ready data: only ever their own, as the viewer is the
+        only member this asks about."""
+        data = await self._data_rights().export(viewer.member.id)
+        if data is None:
+            raise NotFound(viewer.member.id)
+        return data
+
+    def exported_on(self, viewer: Viewer) -> date:
+        """Today in the viewer's zone, for the export's file name."""
+        return local_date(self._clock.now(), viewer.member.timezone)
+
+    async def erase_me(self, viewer: Viewer, *, confirmed: bool) -> None:
+        """Erase the viewer (rituals/member_data.py says what goes and what stays), their sessions and links
+        with them; FormRefused, and nothing erased, unless they confirmed it."""
+        if not confirmed:
+            raise FormRefused({"confirm": CommandError("web.data.confirm_needed")})
+        await self._data_rights().erase(viewer.member.id)
+        # By id only: the application log is no place for an erased member's name.
+        log.info("member %s erased themselves from the dashboard", viewer.member.id)
+
+    def _data_rights(self) -> MemberData:
+        if self._member_data is None:
+            raise NotFound("member data")
+        return self._member_data
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditLine:
+    """One audit entry as the page shows it: who (their current name, or words for an erased member), from
+    where, what, and when in the viewer's zone."""
+
+    who: str
+    erased: bool
+    source: str
+    action: str
+    what: str  # the action in words (its code when the catalog has none)
+    detail: str
+    when: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditPage:
+    """A page of a team's audit log: its lines, newest first, and the entry to page on from (None: no older)."""
+
+    team: Team
+    lines: tuple[AuditLine, ...]
+    older: int | None
+    first: bool
+    zone: str
 
 
 def days_value(days: Sequence[int]) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rituals.audit import AuditEntry, AuditLog, Source, trimmed
@@ -37,8 +37,12 @@ class SqlAuditLog:
                 detail=trimmed(detail), at=at,
             ))
 
-    async def recent(self, team_id: int, limit: int, before: datetime | None = None) -> Sequence[AuditEntry]:
-        """The team's latest changes, newest first, with each actor's current display name (None once erased)."""
+    async def recent(
+        self, team_id: int, limit: int, before: datetime | None = None, *, older_than: int | None = None
+    ) -> Sequence[AuditEntry]:
+        """The team's latest changes, newest first, with each actor's current display name (None once erased);
+        `older_than` pages on from an entry by (time, id), so entries made in one instant are neither lost nor
+        shown twice at a page's edge."""
         statement = (
             select(_audit, _members.c.display_name)
             .select_from(_audit.outerjoin(_members, _members.c.id == _audit.c.actor_member_id))
@@ -49,6 +53,12 @@ class SqlAuditLog:
         )
         if before is not None:
             statement = statement.where(_audit.c.at < before)
+        if older_than is not None:
+            # NULL when the entry is not the team's (or not there): then nothing compares true and nothing shows.
+            mark = select(_audit.c.at).where(_audit.c.id == older_than, _audit.c.team_id == team_id)
+            mark_at = mark.scalar_subquery()
+            statement = statement.where(or_(_audit.c.at < mark_at, and_(_audit.c.at == mark_at,
+                                                                         _audit.c.id < older_than)))
         async with self._engine.begin() as conn:
             rows = (await conn.execute(statement)).all()
         return [

@@ -18,6 +18,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
+from bot.dashboard.data_pages import DataPages
 from bot.dashboard.report_pages import ReportPages
 from rituals.catalog import LOCALES, Catalog, supported
 from rituals.commands import CommandError
@@ -88,6 +89,7 @@ class DashboardSite:
         ReportPages(dashboard=self._dashboard, reports=self._reports, catalog=self._catalog, clock=self._clock,
                     render=self._render, notice=self._notice).add_routes(app)
         app.router.add_post("/me", self._change_me)
+        DataPages(self, self._dashboard).register(app)  # the audit log and "my data" (bot/dashboard/data_pages.py)
         app.router.add_static("/static", HERE / "static", name="static")
         return app
 

@@ -4,21 +4,25 @@ their id and platform user id are nowhere in the database, whatever table a row 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import JSON, MetaData, String, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.teams.references import ConversationRef
 from rituals.catalog import Catalog
+from rituals.dashboard import new_secret, secret_hash
 from rituals.events import Actor, CommandInvoked
 from rituals.member_data import ERASED, FORMAT, MemberData
 from rituals.ports import DeliveryFailure, PostedMessage
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.coffee import SqlCoffeeStore
+from storage.dashboard import SqlDashboardStore
 from storage.failures import SqlFailureLog
 from storage.inbound import SqlInboundLedger
 from storage.member_data import KNOWN_MEMBER_COLUMNS, SqlMemberData, member_columns
@@ -130,12 +134,22 @@ async def _seed(harness: Harness) -> dict[str, int]:
         event = CommandInvoked(event_id=f"Ev{person.user_id}", actor=person.actor, received_at=harness.clock.now(),
                                channel_id="team", channel_name="team", direct=False, text="standup list")
         await ledger.record([event], harness.clock.now())
+    # The dashboard: each has a sign-in link not yet followed and a signed-in browser.
+    sign_ins = SqlDashboardStore(engine)
+    for member_id in (zoe, ben):
+        now = harness.clock.now()
+        await sign_ins.add_link(secret_hash(new_secret()), member_id, now + timedelta(minutes=5))
+        await sign_ins.start_session(secret_hash(new_secret()), member_id, new_secret(), now, now + timedelta(hours=8))
     return ids
 
 
 async def _dump(harness: Harness) -> dict[str, list[dict[str, Any]]]:
+    return await dump_tables(harness.store.engine)
+
+
+async def dump_tables(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table the models know, as column -> value."""
-    async with harness.store.engine.connect() as conn:
+    async with engine.connect() as conn:
         return {table.name: [dict(row._mapping) for row in await conn.execute(select(table))]
                 for table in Base.metadata.sorted_tables}
 
@@ -144,13 +158,32 @@ def _names_member(table: str, column: str) -> bool:
     return any(c.table.name == table and c.name == column for c in member_columns())
 
 
+def traces(dump: dict[str, list[dict[str, Any]]], member_id: int, words: re.Pattern[str]) -> list[tuple[str, str]]:
+    """Every (table, column) where the member still shows: their id in a column that refers to members, or
+    `words` (their platform user id, their name) in any text or JSON value."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for row in dump[table.name]:
+            for column in table.columns:
+                value = row[column.name]
+                if _names_member(table.name, column.name) or column.name.endswith("member_id"):
+                    if value == member_id:
+                        found.append((table.name, column.name))
+                if isinstance(column.type, (String, JSON)) and value is not None:
+                    if words.search(json.dumps(value, ensure_ascii=False, default=str)):
+                        found.append((table.name, column.name))
+    return found
+
+
 async def test_after_erase_the_members_ids_are_nowhere_and_what_stays_stays(harness: Harness) -> None:
     ids = await _seed(harness)
     zoe, ben = ids[ZOE.user_id], ids[BEN.user_id]
     before = await _dump(harness)
     # The seed proves something: every table that can name a member names Zoë before the erase.
     naming = {c.table.name for c in member_columns() if any(r[c.name] == zoe for r in before[c.table.name])}
-    assert naming == {table for table, _ in KNOWN_MEMBER_COLUMNS}, naming
+    assert naming == {c.table.name for c in member_columns()}, naming
+    # Tables the erase knows by name, and the dashboard's, which it finds by their foreign key to members.id.
+    assert naming - {table for table, _ in KNOWN_MEMBER_COLUMNS} == {"dashboard_links", "dashboard_sessions"}
     for table in ("posted_messages", "delivery_failures", "slack_user_tokens", "slack_installations",
                   "teams_conversations", "inbound_events", "answers", "audit_log"):
         assert ZOE.user_id in json.dumps(before[table], default=str), table
@@ -161,16 +194,8 @@ async def test_after_erase_the_members_ids_are_nowhere_and_what_stays_stays(harn
     assert await SqlMemberData(harness.store.engine).erase(zoe) is True
 
     after = await _dump(harness)
-    for table in Base.metadata.sorted_tables:
-        for row in after[table.name]:
-            for column in table.columns:
-                value = row[column.name]
-                if _names_member(table.name, column.name) or column.name.endswith("member_id"):
-                    assert value != zoe, (table.name, column.name, row)
-                if isinstance(column.type, (String, JSON)) and value is not None:
-                    text = json.dumps(value, ensure_ascii=False, default=str)
-                    assert ZOE.user_id not in text, (table.name, column.name, row)
-                    assert ZOE.name not in text, (table.name, column.name, row)
+    assert traces(before, zoe, re.compile(f"{re.escape(ZOE.user_id)}|{re.escape(ZOE.name)}")) != []
+    assert traces(after, zoe, re.compile(f"{re.escape(ZOE.user_id)}|{re.escape(ZOE.name)}")) == []
     assert zoe not in {m["id"] for m in after["members"]}
     # What stays: Ben and his answers and his tokens, anonymous pulse answers, the rituals Zoë set up, the log.
     assert any(m["id"] == ben for m in after["members"])
@@ -185,6 +210,8 @@ async def test_after_erase_the_members_ids_are_nowhere_and_what_stays_stays(harn
     assert after["slack_installations"][0]["installer_user_id"] is None
     assert [r["recipient"] for r in after["posted_messages"]] == [BEN.user_id]
     assert [r["event_id"] for r in after["inbound_events"]] == [f"Ev{BEN.user_id}"]
+    assert [r["member_id"] for r in after["dashboard_links"]] == [ben]
+    assert [r["member_id"] for r in after["dashboard_sessions"]] == [ben]
     # The team lost its only other manager but not its rituals; Ben, its first manager, still reads the log.
     team = await harness.store.find_team("slack", WORKSPACE, "team")
     assert team is not None
@@ -239,7 +266,11 @@ async def test_an_export_holds_everything_about_the_member_and_nothing_about_any
         "pulse.create", "borrel.create", "coffee.create", "standup.pause", "standup.resume"]
     assert [f["error"] for f in data["delivery_failures"]] == ["channel_not_found"]
     assert data["messages_placed"] == 1 and data["events_waiting"] == 1
-    assert data["other"] == {}
+    # The dashboard's rows are there, found by their foreign key, without the hashes and token that open a session.
+    assert set(data["other"]) == {"dashboard_links", "dashboard_sessions"}
+    [link], [session] = data["other"]["dashboard_links"], data["other"]["dashboard_sessions"]
+    assert link == {"member_id": zoe, "expires_at": link["expires_at"], "used_at": None}
+    assert session == {"member_id": zoe, "created_at": session["created_at"], "expires_at": session["expires_at"]}
 
     # No score is linked to anyone, so none is in the export; no token either.
     assert "a comment" not in text and "xoxp-" not in text and "xoxb-" not in text

@@ -49,3 +49,28 @@ async def test_a_detail_is_kept_on_one_line_and_trimmed(store: SqlStore) -> None
     [entry] = await log.recent(team.id, 1)
     assert len(entry.detail) == DETAIL_MAX
     assert entry.detail.startswith("standup create questions xxx") and entry.detail.endswith("…")
+
+
+async def test_pages_follow_an_entry_so_changes_made_in_one_instant_are_neither_lost_nor_repeated(
+    store: SqlStore,
+) -> None:
+    log = SqlAuditLog(store.engine)
+    team = await store.upsert_team("slack", "T1", "C1", "general")
+    other = await store.upsert_team("slack", "T1", "C2", "random")
+    for n in range(5):  # all in one instant: a page edge falls between entries with the same time
+        await log.record(team_id=team.id, actor_member_id=None, source="web", action="standup.time",
+                         detail=f"change {n}", at=T0)
+    await log.record(team_id=team.id, actor_member_id=None, source="chat", action="standup.create",
+                     detail="earliest", at=T0 - timedelta(hours=1))
+    await log.record(team_id=other.id, actor_member_id=None, source="chat", action="core.off", detail="x", at=T0)
+
+    seen: list[str] = []
+    page = await log.recent(team.id, 2)
+    while page:
+        seen += [e.detail for e in page]
+        page = await log.recent(team.id, 2, older_than=page[-1].id)
+    assert seen == ["change 4", "change 3", "change 2", "change 1", "change 0", "earliest"]
+    # Another team's entry is no place to page on from: nothing comes back, not that team's entries either.
+    [foreign] = await log.recent(other.id, 1)
+    assert await log.recent(team.id, 10, older_than=foreign.id) == []
+    assert await log.recent(team.id, 10, older_than=foreign.id + 100) == []

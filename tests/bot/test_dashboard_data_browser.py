@@ -1,0 +1,152 @@
+"""The audit log and "my data" pages in a real Chromium: a manager changes a stand-up's time on the page and finds
+that change and an earlier one from chat on the audit page; a member downloads their data and erases themselves,
+after which their id is in no table. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from bot.demo import seed_demo
+from bot.settings import Settings
+from bot.wiring import Ritme, assemble, serving
+from tests.bot.test_dashboard_in_browser import (
+    ARTIFACTS,
+    DESKTOP,
+    MONDAY_0900_AMSTERDAM,
+    _fits_the_phone,
+    _free_port,
+    _say,
+    _sign_in,
+)
+from tests.bot.test_demo_in_browser import CHROMIUM, REQUIRE_BROWSER
+from tests.rituals.harness import FakeClock
+from tests.rituals.test_member_rights import dump_tables, traces
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
+)
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[Ritme, str]]:
+    port = _free_port()
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db",  # type: ignore[call-arg]
+                        port=port, public_url=f"http://127.0.0.1:{port}")
+    async with assemble(settings, FakeClock(MONDAY_0900_AMSTERDAM)) as ritme, serving(ritme, with_timer=False) as url:
+        await seed_demo(ritme)
+        yield ritme, url
+
+
+@pytest.fixture
+async def page(served: tuple[Ritme, str]) -> AsyncIterator[Page]:
+    _, base_url = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = await browser.new_context(viewport=DESKTOP, accept_downloads=True)
+        page = await context.new_page()
+        page.set_default_timeout(10_000)
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        yield page
+        outside = [url for url in requested if not url.startswith(base_url)]
+        assert outside == [], "the pages asked for something outside Ritme"
+        await browser.close()
+
+
+async def _answer(page: Page, base_url: str, user: str, answers: list[str]) -> None:
+    """Answer the stand-up's form in the member's direct conversation of the local chat."""
+    await _say(page, base_url, user, "/ritme help")  # opens the chat as the member
+    await page.get_by_test_id("conv-dm").click()
+    fields = page.get_by_test_id("answer-field")
+    await expect(fields).to_have_count(len(answers))
+    for index, answer in enumerate(answers):
+        await fields.nth(index).fill(answer)
+    await page.get_by_test_id("answer-submit").click()
+    await expect(page.get_by_test_id("answer-field")).to_have_count(0)
+
+
+async def test_a_change_from_chat_and_one_from_the_page_show_on_the_audit_page(
+    page: Page, served: tuple[Ritme, str]
+) -> None:
+    _, base_url = served
+    await _say(page, base_url, "anna", "/ritme standup pause 1")
+    await expect(page.get_by_test_id("message").filter(has_text="gepauzeerd")).not_to_have_count(0)
+    await _sign_in(page, base_url, "anna")
+    await page.get_by_role("link", name=re.compile("#team")).click()
+    await page.get_by_label("Tijd (UU:MM").fill("10:00")
+    await page.get_by_role("button", name="Stand-up 1 opslaan").click()
+    await expect(page.get_by_role("status")).to_contain_text("10:00")
+
+    await page.get_by_test_id("subnav-audit").click()
+    await expect(page.get_by_role("heading", name="Auditlog van #team")).to_be_visible()
+    entries = page.get_by_test_id("audit-entry")
+    await expect(entries).to_have_count(2)
+    await expect(entries.nth(0)).to_contain_text("Anna de Vries")
+    await expect(entries.nth(0)).to_contain_text("dashboard")
+    await expect(entries.nth(0)).to_contain_text("tijd 09:30 → 10:00, dagen ma-vr")
+    await expect(entries.nth(0)).to_contain_text("maandag 23 november 2026, 09:00")
+    await expect(entries.nth(1)).to_contain_text("chat")
+    await expect(entries.nth(1)).to_contain_text("Stand-up gepauzeerd")
+    await expect(entries.nth(1)).to_contain_text("/ritme standup pause 1")
+    await _fits_the_phone(page)
+    await page.screenshot(path=ARTIFACTS / "dashboard-audit.png", full_page=True)
+
+
+async def test_a_member_downloads_their_data_and_erases_themselves(page: Page, served: tuple[Ritme, str]) -> None:
+    ritme, base_url = served
+    await _say(page, base_url, "anna", "/ritme standup run 1")
+    await _answer(page, base_url, "anna", ["Goed", "De roadmap", "nee"])
+    await _answer(page, base_url, "ben", ["Fine", "Writing the onboarding docs", "nothing"])
+    [ben] = await ritme.store.find_members("local", ritme.local.workspace_id, "ben")
+
+    await _sign_in(page, base_url, "ben")
+    await page.get_by_role("link", name="My settings").click()
+    await page.get_by_role("link", name=re.compile("^My data")).click()
+    await expect(page.get_by_role("heading", name="My data", exact=True)).to_be_visible()
+    await expect(page.get_by_test_id("kept")).to_contain_text("your stand-up answers, with their date and questions: 1")
+    await _fits_the_phone(page)
+    await page.screenshot(path=ARTIFACTS / "dashboard-my-data.png", full_page=True)
+
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Download my data (JSON)").click()
+    download = await info.value
+    assert download.suggested_filename == "ritme-my-data-2026-11-23.json"
+    saved = ARTIFACTS / "dashboard-my-data-export.json"
+    await download.save_as(saved)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["profile"]["display_name"] == "Ben Carter"
+    assert [a["answers"] for a in data["standup_answers"]] == [["Fine", "Writing the onboarding docs", "nothing"]]
+    assert "De roadmap" not in saved.read_text(encoding="utf-8")
+
+    # Without the confirmation nothing goes; with it (from the keyboard), Ben is erased and signed out.
+    await page.get_by_role("button", name="Erase me").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Nothing was erased: tick the box")
+    assert await ritme.store.find_members("local", ritme.local.workspace_id, "ben") != []
+    await page.screenshot(path=ARTIFACTS / "dashboard-erase-refused.png", full_page=True)
+    await page.get_by_label(re.compile("I understand that this erases my data")).focus()
+    await page.keyboard.press("Space")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="You are erased")).to_be_visible()
+    await expect(page.get_by_text("Anonymous pulse answers stay")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    await page.screenshot(path=ARTIFACTS / "dashboard-erased.png", full_page=True)
+    assert [c for c in await page.context.cookies() if c["name"] == "ritme_session"] == []
+    response = await page.goto(base_url + "/dashboard/me/data")
+    assert response is not None and response.status == 401
+
+    dump = await dump_tables(ritme.store.engine)
+    assert traces(dump, ben.id, re.compile(r"\bben\b|Ben Carter")) == []
+    assert any(row["display_name"] == "Anna de Vries" for row in dump["members"])
+    assert [row["values"] for row in dump["answers"]] == [["Goed", "De roadmap", "nee"]]
