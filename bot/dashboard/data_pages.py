@@ -76,7 +76,7 @@ class DataPages:
         except FormRefused as refused:
             return await self._render_data(request, self._site._messages(viewer, refused.errors), status=400)
         # The session went with the member; the page that says so is in their language, but signed out.
-        request["viewer"] = None
+        request[site_module.VIEWER] = None
         response = self._site._notice(request, "web.data.erased_title", ["web.data.erased", "web.data.erased_stays"],
                                       200, locale=viewer.member.locale)
         response.del_cookie(site_module.COOKIE, path="/dashboard")

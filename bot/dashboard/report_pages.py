@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from markupsafe import Markup, escape
 
+from bot.dashboard import site as site_module
 from bot.dashboard.charts import (
     Chart,
     ChartTable,
@@ -145,7 +146,7 @@ class ReportPages:
 
     async def _team(self, request: web.Request) -> tuple[Viewer, Team] | web.Response:
         """The viewer and the team they manage, or the 403/404 page to answer instead."""
-        viewer = request["viewer"]
+        viewer = request[site_module.VIEWER]
         assert isinstance(viewer, Viewer)  # the site's middleware let only signed-in requests through
         text = request.match_info["team_id"]
         try:

@@ -49,6 +49,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 PUBLIC_ROUTES = frozenset({"signin", "static"})
+# The signed-in member of a request, or None: set by the middleware before any page runs.
+VIEWER: web.RequestKey[Viewer | None] = web.RequestKey("viewer")
 _CODE = re.compile(r"`([^`]+)`")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -106,11 +108,11 @@ class DashboardSite:
         return response
 
     async def _guarded(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """The signed-in member in request["viewer"]; a page that needs one without it is a 401, and a POST whose
+        """The signed-in member in request[VIEWER]; a page that needs one without it is a 401, and a POST whose
         CSRF token is missing or wrong a 403, before the handler can change anything."""
         token = request.cookies.get(COOKIE, "")
         viewer = await self._dashboard.viewer(token) if token else None
-        request["viewer"] = viewer
+        request[VIEWER] = viewer
         # A path or method no route has is the router's own 404 or 405, signed in or not.
         if request.match_info.http_exception is not None or request.match_info.route.name in PUBLIC_ROUTES:
             return await handler(request)
@@ -143,7 +145,7 @@ class DashboardSite:
     async def _sign_out(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)
         await self._dashboard.sign_out(viewer)
-        request["viewer"] = None
+        request[VIEWER] = None
         response = self._notice(request, "web.signed_out_title", ["web.signed_out", "web.signin.how"], 200,
                                 locale=viewer.member.locale)
         response.del_cookie(COOKIE, path="/dashboard")
@@ -234,7 +236,7 @@ class DashboardSite:
 
     @staticmethod
     def _viewer(request: web.Request) -> Viewer:
-        viewer = request["viewer"]
+        viewer = request[VIEWER]
         assert isinstance(viewer, Viewer)  # the middleware let only signed-in requests through to here
         return viewer
 
@@ -244,7 +246,7 @@ class DashboardSite:
                 for field, error in errors.items()}
 
     def _locale(self, request: web.Request) -> str:
-        viewer = request.get("viewer")
+        viewer = request.get(VIEWER)
         if isinstance(viewer, Viewer):
             return viewer.member.locale
         # Without a session: the browser's first language Ritme speaks (Accept-Language: nl-NL,nl;q=0.9,en;q=0.8).
@@ -262,7 +264,7 @@ class DashboardSite:
             return self._catalog.text(locale, key, **params)
 
         body = self._templates.get_template(template).render(
-            t=t, locale=locale, viewer=request.get("viewer"), **context
+            t=t, locale=locale, viewer=request.get(VIEWER), **context
         )
         return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
