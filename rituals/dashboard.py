@@ -248,6 +248,14 @@ class RitualLine:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TeamRituals:
+    """One of the viewer's teams with its rituals, next runs on the viewer's own clock: their front page."""
+
+    team: Team
+    rituals: tuple[RitualLine, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class TeamOverview:
     """A team as its manager sees it on the dashboard."""
 
@@ -374,9 +382,26 @@ class Dashboard:
             member_of=tuple(m.team for m in memberships if m.role is not Role.MANAGER),
         )
 
+    async def my_rituals(self, viewer: Viewer) -> tuple[TeamRituals, ...]:
+        """Every team the viewer is in with its rituals in words, each next run in the viewer's own zone."""
+        zone = viewer.member.timezone
+        return tuple([
+            TeamRituals(team=membership.team, rituals=await self._ritual_lines(viewer, membership.team, zone))
+            for membership in await self._store.memberships(viewer.member.id)
+        ])
+
     async def team_overview(self, viewer: Viewer, team_id: int) -> TeamOverview:
         """A team's people and rituals, each ritual in words with its next run; for its managers and admins."""
         team = await self._managed_team(viewer, team_id)
+        return TeamOverview(
+            team=team,
+            managers=tuple(await self._store.managers(team.id)),
+            members=tuple(await self._store.team_members(team.id)),
+            rituals=await self._ritual_lines(viewer, team, None),
+        )
+
+    async def _ritual_lines(self, viewer: Viewer, team: Team, zone: str | None) -> tuple[RitualLine, ...]:
+        """The team's rituals in the viewer's words, next runs in `zone` (None: each ritual's own)."""
         locale = viewer.member.locale
         now = self._clock.now()
         lines = []
@@ -386,14 +411,9 @@ class Dashboard:
                 ritual=ritual,
                 kind=self._catalog.text(locale, f"web.kind.{ritual.kind.value}"),
                 description=_DESCRIBE.get(ritual.kind, standup.list_item)(self._catalog, locale, ritual),
-                next_run="" if starts is None else self._moment(locale, starts, ritual.timezone),
+                next_run="" if starts is None else self._moment(locale, starts, zone or ritual.timezone),
             ))
-        return TeamOverview(
-            team=team,
-            managers=tuple(await self._store.managers(team.id)),
-            members=tuple(await self._store.team_members(team.id)),
-            rituals=tuple(lines),
-        )
+        return tuple(lines)
 
     async def managed_team(self, viewer: Viewer, team_id: int) -> Team:
         """The team, for its managers and admins: NotAllowed for anyone else (team or not), NotFound if none."""

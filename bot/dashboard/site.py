@@ -156,7 +156,8 @@ class DashboardSite:
     async def _home(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)
         teams = await self._dashboard.my_teams(viewer)
-        return self._render(request, "home.html", page="home", teams=teams)
+        rituals = await self._dashboard.my_rituals(viewer)
+        return self._render(request, "home.html", page="home", teams=teams, my_rituals=rituals)
 
     async def _team(self, request: web.Request, forms: Mapping[int, dict[str, Any]] | None = None,
                     status: int = 200) -> web.StreamResponse:

@@ -152,6 +152,11 @@ async def test_a_member_is_told_a_team_page_is_for_managers(page: Page, base_url
     await _sign_in(page, base_url, "ben")
     await expect(page.get_by_text("Teams you are in")).to_be_visible()
     await expect(page.get_by_role("link", name=re.compile("#team"))).to_have_count(0)
+    # His rituals, though, are all there: the demo's morning stand-up, on his own clock.
+    await expect(page.get_by_role("heading", name="My rituals")).to_be_visible()
+    await expect(page.get_by_test_id("my-rituals-1")).to_contain_text("Stand-up")
+    await expect(page.get_by_test_id("my-rituals-1")).to_contain_text("Next: ")
+    await page.screenshot(path=ARTIFACTS / "dashboard-my-rituals.png", full_page=True)
     response = await page.goto(base_url + "/dashboard/teams/1")
     assert response is not None and response.status == 403
     await expect(page.get_by_role("heading", name="No access")).to_be_visible()

@@ -181,6 +181,21 @@ async def test_only_managers_and_admins_see_a_team(rig: DashboardRig, database_u
         await rig.dashboard.team_overview(admin, team_id + 100)
 
 
+async def test_my_rituals_are_every_team_of_mine_on_my_own_clock(rig: DashboardRig) -> None:
+    kiran = Person("kiran", "Kiran", "Asia/Kolkata", "en")
+    await rig.harness.command(ANNA, "/ritme standup create at 09:30 on mon-fri")
+    await rig.harness.command(ANNA, "/ritme pulse create weekly fri 14:00")
+    await rig.harness.join(kiran)
+    [team] = await rig.dashboard.my_rituals(await rig.viewer(kiran))  # she manages nothing, yet sees it all
+    assert team.team.name == "team"
+    standup_line, pulse_line = team.rituals
+    assert (standup_line.kind, pulse_line.kind) == ("Stand-up", "Wellbeing pulse")
+    # Monday 09:30 in Amsterdam is 14:00 in Kolkata; Friday 14:00 is 18:30 there.
+    assert standup_line.next_run == "Next: Monday 23 November at 14:00 (Asia/Kolkata)"
+    assert pulse_line.next_run == "Next: Friday 27 November at 18:30 (Asia/Kolkata)"
+    assert await rig.dashboard.my_rituals(await rig.viewer(CHITRA)) == ()
+
+
 async def _rows_update(database_url: str, sql: str) -> None:
     engine = create_engine(database_url)
     try:
