@@ -9,7 +9,7 @@ with the same points as a table beside them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -52,6 +52,7 @@ class Render(Protocol):
 
 
 Notice = Callable[[web.Request, str, list[str], int], web.Response]
+TeamPage = Callable[[web.Request, Viewer, Team], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,10 +140,20 @@ class ReportPages:
 
     def add_routes(self, app: web.Application) -> None:
         """Register the pages on the dashboard's sub-application."""
-        app.router.add_get("/teams/{team_id}/standups", self._standups)
-        app.router.add_get("/teams/{team_id}/participation", self._participation)
-        app.router.add_get("/teams/{team_id}/pulse", self._pulse)
-        app.router.add_get("/teams/{team_id}/social", self._social)
+        for path, page in (("standups", self._standups), ("participation", self._participation),
+                           ("pulse", self._pulse), ("social", self._social)):
+            app.router.add_get(f"/teams/{{team_id}}/{path}", self._for_managers(page))
+
+    def _for_managers(self, page: TeamPage) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """The page, shown only to the team's managers and admins: anyone else gets the 403 (or 404) page."""
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            found = await self._team(request)
+            if isinstance(found, web.Response):
+                return found
+            return await page(request, *found)
+
+        return handler
 
     async def _team(self, request: web.Request) -> tuple[Viewer, Team] | web.Response:
         """The viewer and the team they manage, or the 403/404 page to answer instead."""
@@ -158,11 +169,7 @@ class ReportPages:
         except NotFound:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
 
-    async def _standups(self, request: web.Request) -> web.StreamResponse:
-        found = await self._team(request)
-        if isinstance(found, web.Response):
-            return found
-        viewer, team = found
+    async def _standups(self, request: web.Request, viewer: Viewer, team: Team) -> web.StreamResponse:
         locale = viewer.member.locale
         query, typed, refused = read_filter(request.query)
         page = await self._reports.standup_history(team.id, query, locale)
@@ -186,11 +193,7 @@ class ReportPages:
             number=number, status=400 if refused else 200,
         )
 
-    async def _participation(self, request: web.Request) -> web.StreamResponse:
-        found = await self._team(request)
-        if isinstance(found, web.Response):
-            return found
-        viewer, team = found
+    async def _participation(self, request: web.Request, viewer: Viewer, team: Team) -> web.StreamResponse:
         locale = viewer.member.locale
         until = local_date(self._clock.now(), viewer.member.timezone)
         since = until - timedelta(days=until.weekday(), weeks=PARTICIPATION_WEEKS - 1)
@@ -203,11 +206,7 @@ class ReportPages:
         return self._render(request, "participation.html", page="participation", team=team, charts=charts,
                             intro=intro)
 
-    async def _pulse(self, request: web.Request) -> web.StreamResponse:
-        found = await self._team(request)
-        if isinstance(found, web.Response):
-            return found
-        viewer, team = found
+    async def _pulse(self, request: web.Request, viewer: Viewer, team: Team) -> web.StreamResponse:
         locale = viewer.member.locale
         pulses = [
             {"trends": trends,
@@ -218,11 +217,7 @@ class ReportPages:
         ]
         return self._render(request, "pulse.html", page="pulse", team=team, pulses=pulses)
 
-    async def _social(self, request: web.Request) -> web.StreamResponse:
-        found = await self._team(request)
-        if isinstance(found, web.Response):
-            return found
-        viewer, team = found
+    async def _social(self, request: web.Request, viewer: Viewer, team: Team) -> web.StreamResponse:
         locale = viewer.member.locale
         borrels = await self._reports.borrels(team.id)
         coffee = await self._reports.coffee(team.id)
