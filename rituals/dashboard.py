@@ -457,8 +457,7 @@ class Dashboard:
     ) -> Ritual:
         """Move a stand-up to a new time and days; its digest keeps its distance from the start. Today's and
         tomorrow's prompts not sent yet follow at once. FormRefused (nothing changed) on bad values."""
-        return await self._change_standup(viewer, team_id, ritual_id, at=at, days=days, digest="", remind=None,
-                                          what="standup.time")
+        return await self._change_standup(viewer, team_id, ritual_id, at=at, days=days, digest="", remind=None)
 
     async def change_standup(
         self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None
@@ -467,11 +466,10 @@ class Dashboard:
         it), each checked as `/ritme standup create` checks it. A digest left blank or as it was keeps its distance
         from the start. FormRefused (nothing changed) on bad values."""
         return await self._change_standup(viewer, team_id, ritual_id, at=at, days=days, digest=digest,
-                                          remind=remind, what="standup.settings")
+                                          remind=remind)
 
     async def _change_standup(
-        self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None,
-        what: str,
+        self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None
     ) -> Ritual:
         team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, (RitualKind.STANDUP,))
         errors: dict[str, CommandError] = {}
@@ -520,7 +518,11 @@ class Dashboard:
             settings=settings.model_copy(update={"digest_at": digest_at, "remind_after_minutes": remind_after}),
         )
         await self._planner.plan(self._clock.now(), ritual_id=changed.id)
-        await self.record_change(viewer, team, what, before=ritual, after=changed)
+        # A move of time or days (the digest moving along) reads as such in the log; a digest or reminder set on
+        # its own makes it a change of the stand-up's settings.
+        only_time = given_digest is None and remind_after == settings.remind_after_minutes
+        await self.record_change(viewer, team, "standup.time" if only_time else "standup.settings", before=ritual,
+                                 after=changed)
         return changed
 
     async def change_pulse_time(self, viewer: Viewer, team_id: int, ritual_id: int, *, day: str, at: str) -> Ritual:
