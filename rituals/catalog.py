@@ -2266,6 +2266,46 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Anonymous pulse answers stay, as nothing links them to you.",
         "Anonieme peilingantwoorden blijven, omdat niets ze aan jou koppelt.",
     ),
+    # Dashboard ritual settings
+    "web.audit.action.standup.settings": ("Stand-up settings changed", "Instellingen van de stand-up gewijzigd"),
+    "web.audit.action.pulse.time": ("Wellbeing pulse day and time changed",
+                                     "Dag en tijd van de welzijnspeiling gewijzigd"),
+    "web.audit.detail.paused": ("{kind} {id} paused", "{kind} {id} gepauzeerd"),
+    "web.audit.detail.resumed": ("{kind} {id} resumed", "{kind} {id} hervat"),
+    "web.audit.detail.digest": (", digest {digest}", ", overzicht {digest}"),
+    "web.audit.detail.remind": (", reminder {remind}", ", herinnering {remind}"),
+    "web.remind.off": ("off", "uit"),
+    "web.remind.after": ("{minutes} min", "{minutes} min"),
+    "web.ritual.pause": ("Pause {kind} {id}", "{kind} {id} pauzeren"),
+    "web.ritual.resume": ("Resume {kind} {id}", "{kind} {id} hervatten"),
+    "web.ritual.paused": (
+        "{kind} {id} is paused: nobody is asked or invited until you resume it.",
+        "{kind} {id} is gepauzeerd: niemand wordt gevraagd of uitgenodigd tot je het hervat.",
+    ),
+    "web.ritual.resumed": ("{kind} {id} runs again.", "{kind} {id} loopt weer."),
+    "web.standup.settings": ("Change stand-up {id}", "Stand-up {id} wijzigen"),
+    "web.standup.digest": ("Digest time (HH:MM, for example 11:00)",
+                           "Tijd van het overzicht (UU:MM, bijvoorbeeld 11:00)"),
+    "web.standup.remind": (
+        "Reminder: off, or how long after the question (5m to 12h, for example 30m or 1h)",
+        "Herinnering: uit (off), of hoe lang na de vraag (5m tot 12h, bijvoorbeeld 30m of 1h)",
+    ),
+    "web.standup.digest_note": (
+        "Leave the digest time as it is and it moves with the stand-up, staying {minutes} minutes after it.",
+        "Laat je de tijd van het overzicht staan, dan schuift die mee en blijft {minutes} minuten na de stand-up.",
+    ),
+    "web.standup.saved_remind": ("Reminder: {remind}.", "Herinnering: {remind}."),
+    "web.pulse.change": ("Change when pulse {id} opens", "Wijzigen wanneer peiling {id} opent"),
+    "web.pulse.day": ("Day (mon to sun, for example fri)", "Dag (mon tot sun, bijvoorbeeld fri)"),
+    "web.pulse.at": ("Time (HH:MM, for example 14:00)", "Tijd (UU:MM, bijvoorbeeld 14:00)"),
+    "web.pulse.save": ("Save pulse {id}", "Peiling {id} opslaan"),
+    "web.pulse.saved": (
+        "Saved: pulse {id} now opens on {day} at {at}. Chat shows the same.",
+        "Opgeslagen: peiling {id} opent nu op {day} om {at}. De chat toont hetzelfde.",
+    ),
+    "web.field.digest": ("Digest time", "Tijd van het overzicht"),
+    "web.field.remind": ("Reminder", "Herinnering"),
+    "web.field.day": ("Day", "Dag"),
 }
 
 _WEEKDAY_SHORT = {

@@ -24,7 +24,16 @@ from rituals import borrel, coffee, focus, pulse, standup
 from rituals.audit import AuditLog
 from rituals.boundaries import Boundaries, is_known_country
 from rituals.catalog import LOCALES, Catalog
-from rituals.commands import CommandError, parse_days, parse_future_date, parse_hours, parse_time, parse_zone
+from rituals.commands import (
+    PULSE_EXAMPLE,
+    CommandError,
+    parse_days,
+    parse_duration,
+    parse_future_date,
+    parse_hours,
+    parse_time,
+    parse_zone,
+)
 from rituals.member_data import MemberData
 from rituals.model import (
     WEEKDAYS,
@@ -54,6 +63,13 @@ TIME_EXAMPLE = "09:30"
 DAYS_EXAMPLE = "mon-fri"
 ZONE_EXAMPLE = "Europe/Amsterdam"
 COUNTRY_EXAMPLE = "NL"
+DIGEST_EXAMPLE = "11:00"
+# Kinds a manager can pause and resume in chat, with the word their commands (and audit codes) use; no-meeting
+# windows, core hours and the coffee machine have no pause there, so none here either.
+PAUSABLE = {
+    RitualKind.STANDUP: "standup", RitualKind.PULSE: "pulse", RitualKind.BORREL: "borrel",
+    RitualKind.COFFEE: "coffee",
+}
 AUDIT_PAGE = 25
 """How many audit entries one page of the dashboard's audit log shows."""
 
@@ -461,13 +477,25 @@ class Dashboard:
     ) -> Ritual:
         """Move a stand-up to a new time and days; its digest keeps its distance from the start. Today's and
         tomorrow's prompts not sent yet follow at once. FormRefused (nothing changed) on bad values."""
-        team = await self._managed_team(viewer, team_id)
-        ritual = next((r for r in await self._store.rituals(team.id) if r.id == ritual_id), None)
-        if ritual is None or ritual.kind is not RitualKind.STANDUP:
-            raise NotFound(ritual_id)
+        return await self._change_standup(viewer, team_id, ritual_id, at=at, days=days, digest="", remind=None)
+
+    async def change_standup(
+        self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None
+    ) -> Ritual:
+        """Change a stand-up's time, days, digest time and reminder (`off`, or a delay such as `30m`; None keeps
+        it), each checked as `/ritme standup create` checks it. A digest left blank or as it was keeps its distance
+        from the start. FormRefused (nothing changed) on bad values."""
+        return await self._change_standup(viewer, team_id, ritual_id, at=at, days=days, digest=digest,
+                                          remind=remind)
+
+    async def _change_standup(
+        self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None
+    ) -> Ritual:
+        team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, (RitualKind.STANDUP,))
         errors: dict[str, CommandError] = {}
         new_at: time | None = None
         new_days: tuple[int, ...] = ()
+        settings = ritual.standup
         try:
             new_at = parse_time(at.strip(), TIME_EXAMPLE)
         except CommandError as error:
@@ -476,9 +504,27 @@ class Dashboard:
             new_days = parse_days(days.strip(), DAYS_EXAMPLE)
         except CommandError as error:
             errors["days"] = error
-        settings = ritual.standup
+        given_digest: time | None = None
+        if digest.strip() and digest.strip() != self._catalog.time(settings.digest_at):
+            try:
+                given_digest = parse_time(digest.strip(), DIGEST_EXAMPLE)
+            except CommandError as error:
+                errors["digest"] = error
+        remind_after = settings.remind_after_minutes
+        if remind is not None:
+            try:
+                remind_after = _remind(remind)
+            except CommandError as error:
+                errors["remind"] = error
         digest_at = settings.digest_at
-        if new_at is not None:
+        if given_digest is not None:
+            digest_at = given_digest
+            if new_at is not None and _minutes(digest_at) <= _minutes(new_at):
+                errors["digest"] = CommandError(
+                    "error.digest_before", digest=self._catalog.time(digest_at), at=self._catalog.time(new_at),
+                    example=self._catalog.time(_clock_time(min(_minutes(new_at) + 60, 23 * 60 + 59))),
+                )
+        elif new_at is not None and "digest" not in errors:
             gap = _minutes(settings.digest_at) - _minutes(ritual.at)
             digest_at = _clock_time(min(_minutes(new_at) + gap, 23 * 60 + 59))
             if _minutes(digest_at) <= _minutes(new_at):
@@ -488,11 +534,67 @@ class Dashboard:
             raise FormRefused(errors)
         assert new_at is not None
         changed = await self._store.update_ritual(
-            ritual.id, at=new_at, days=new_days, settings=settings.model_copy(update={"digest_at": digest_at})
+            ritual.id, at=new_at, days=new_days,
+            settings=settings.model_copy(update={"digest_at": digest_at, "remind_after_minutes": remind_after}),
         )
         await self._planner.plan(self._clock.now(), ritual_id=changed.id)
-        await self.record_change(viewer, team, "standup.time", before=ritual, after=changed)
+        # A move of time or days (the digest moving along) reads as such in the log; a digest or reminder set on
+        # its own makes it a change of the stand-up's settings.
+        only_time = given_digest is None and remind_after == settings.remind_after_minutes
+        await self.record_change(viewer, team, "standup.time" if only_time else "standup.settings", before=ritual,
+                                 after=changed)
         return changed
+
+    async def change_pulse_time(self, viewer: Viewer, team_id: int, ritual_id: int, *, day: str, at: str) -> Ritual:
+        """Move a pulse's rounds to another weekday and time, checked as `/ritme pulse create` checks them; a round
+        still closes at the hour it opens, and its unsent prompts are planned again. FormRefused on bad values."""
+        team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, (RitualKind.PULSE,))
+        errors: dict[str, CommandError] = {}
+        new_at: time | None = None
+        new_day = 0
+        try:
+            new_day = _pulse_day(day)
+        except CommandError as error:
+            errors["day"] = error
+        try:
+            new_at = parse_time(at.strip(), PULSE_EXAMPLE)
+        except CommandError as error:
+            errors["at"] = error
+        if errors:
+            raise FormRefused(errors)
+        assert new_at is not None
+        settings = ritual.pulse
+        # `pulse create` closes a round at the hour it opened; a pulse still set up that way keeps it so.
+        closes_at = new_at if settings.closes_at == ritual.at else settings.closes_at
+        changed = await self._store.update_ritual(
+            ritual.id, at=new_at, days=(new_day,), settings=settings.model_copy(update={"closes_at": closes_at})
+        )
+        await self._planner.plan(self._clock.now(), ritual_id=changed.id)
+        await self.record_change(viewer, team, "pulse.time", before=ritual, after=changed)
+        return changed
+
+    async def set_paused(self, viewer: Viewer, team_id: int, ritual_id: int, *, paused: bool) -> Ritual:
+        """Pause or resume a stand-up, pulse, borrel or coffee pairing as `/ritme <kind> pause|resume` does: pausing
+        drops its unsent prompts; a resumed stand-up or pulse is planned again at once (borrels and coffee keep
+        their own schedule, which skips paused ones)."""
+        team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, tuple(PAUSABLE))
+        await self._store.set_paused(ritual.id, paused)
+        if not paused and ritual.kind in (RitualKind.STANDUP, RitualKind.PULSE):
+            await self._planner.plan(self._clock.now(), ritual_id=ritual.id)
+        changed = replace(ritual, paused=paused)
+        await self.record_change(viewer, team, f"{PAUSABLE[ritual.kind]}.{'pause' if paused else 'resume'}",
+                                 before=ritual, after=changed)
+        return changed
+
+    async def _managed_ritual(
+        self, viewer: Viewer, team_id: int, ritual_id: int, kinds: Sequence[RitualKind]
+    ) -> tuple[Team, Ritual]:
+        """A ritual of one of `kinds` in a team the viewer manages; NotFound for any other."""
+        team = await self._managed_team(viewer, team_id)
+        ritual = next((r for r in await self._store.rituals(team.id) if r.id == ritual_id), None)
+        if ritual is None or ritual.kind not in kinds:
+            raise NotFound(ritual_id)
+        return team, ritual
 
     async def change_me(self, viewer: Viewer, form: MeForm) -> Member:
         """Change the viewer's own settings, checked as `/ritme me ...` checks them; their unsent prompts are
@@ -554,18 +656,40 @@ class Dashboard:
                                  detail=self._detail(viewer.member.locale, before, after), at=self._clock.now())
 
     def _detail(self, locale: str, before: object, after: object) -> str:
-        """A ritual's change in words: its time and days, each as `old → new` where it changed."""
+        """A ritual's change in words: paused or resumed; or its time and days, each as `old → new` where it
+        changed, followed by a stand-up's digest and reminder where those changed."""
         if not isinstance(before, Ritual) or not isinstance(after, Ritual):
             return ""
+        kind = self._catalog.text(locale, f"web.kind.{after.kind.value}")
+        if before.paused != after.paused:
+            return self._catalog.text(locale, "web.audit.detail.paused" if after.paused else "web.audit.detail.resumed",
+                                      kind=kind, id=after.id)
 
         def changed(old: str, new: str) -> str:
             return new if old == new else f"{old} → {new}"
 
-        return self._catalog.text(
-            locale, "web.audit.detail.ritual", kind=self._catalog.text(locale, f"web.kind.{after.kind.value}"),
+        text = self._catalog.text(
+            locale, "web.audit.detail.ritual", kind=kind,
             id=after.id, at=changed(self._catalog.time(before.at), self._catalog.time(after.at)),
             days=changed(self._catalog.days(locale, before.days), self._catalog.days(locale, after.days)),
         )
+        if after.kind is not RitualKind.STANDUP:
+            return text
+        old, new = before.standup, after.standup
+        if old.digest_at != new.digest_at:
+            text += self._catalog.text(locale, "web.audit.detail.digest", digest=changed(
+                self._catalog.time(old.digest_at), self._catalog.time(new.digest_at)))
+        if old.remind_after_minutes != new.remind_after_minutes:
+            text += self._catalog.text(locale, "web.audit.detail.remind", remind=changed(
+                self.remind_words(locale, old.remind_after_minutes),
+                self.remind_words(locale, new.remind_after_minutes)))
+        return text
+
+    def remind_words(self, locale: str, minutes: int | None) -> str:
+        """A stand-up's reminder in words: `off`, or its delay as `30 min`."""
+        if minutes is None:
+            return self._catalog.text(locale, "web.remind.off")
+        return self._catalog.text(locale, "web.remind.after", minutes=minutes)
 
     # The audit log and the member's own data ----------------------------------------------------------------
 
@@ -680,3 +804,26 @@ def _country(value: str) -> str | None:
     if not is_known_country(text):
         raise CommandError("error.country", value=text, example=COUNTRY_EXAMPLE)
     return text.upper()
+
+
+def remind_value(minutes: int | None) -> str:
+    """A stand-up's reminder in the words `/ritme standup create ... remind` takes: `off`, `1h` or `30m`."""
+    if minutes is None:
+        return "off"
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+def _remind(value: str) -> int | None:
+    """A reminder as `standup create ... remind` takes it: off (None), or minutes after the prompt."""
+    text = value.strip()
+    if text.lower() in ("off", "uit"):
+        return None
+    return parse_duration(text)
+
+
+def _pulse_day(value: str) -> int:
+    """The weekday a pulse's rounds open on, as `pulse create` takes it (`fri`)."""
+    text = value.strip().lower()
+    if text not in WEEKDAYS:
+        raise CommandError("error.pulse_day", value=value.strip(), example=PULSE_EXAMPLE)
+    return WEEKDAYS.index(text)

@@ -24,6 +24,7 @@ from rituals.catalog import LOCALES, Catalog, supported
 from rituals.commands import CommandError
 from rituals.dashboard import (
     LINK_LIFETIME,
+    PAUSABLE,
     Dashboard,
     FormRefused,
     MeForm,
@@ -33,8 +34,9 @@ from rituals.dashboard import (
     SignedIn,
     Viewer,
     days_value,
+    remind_value,
 )
-from rituals.model import Ritual
+from rituals.model import WEEKDAYS, Ritual, RitualKind
 from rituals.ports import Clock
 from rituals.reports import Reports
 
@@ -87,6 +89,8 @@ class DashboardSite:
         app.router.add_post("/signout", self._sign_out)
         app.router.add_get("/teams/{team_id}", self._team)
         app.router.add_post("/teams/{team_id}/rituals/{ritual_id}", self._change_ritual)
+        app.router.add_post("/teams/{team_id}/rituals/{ritual_id}/{action:pause|resume}", self._pause_ritual)
+        app.router.add_post("/teams/{team_id}/pulses/{ritual_id}", self._change_pulse)
         app.router.add_get("/me", self._me)
         ReportPages(dashboard=self._dashboard, reports=self._reports, catalog=self._catalog, clock=self._clock,
                     render=self._render, notice=self._notice).add_routes(app)
@@ -175,23 +179,41 @@ class DashboardSite:
         shown: dict[int, dict[str, Any]] = {}
         saved = ""
         saved_id = _number(request.query.get("saved", ""))
+        state_id = _number(request.query.get("state", ""))
         for line in overview.rituals:
             ritual = line.ritual
-            if ritual.kind.value != "standup":
-                continue
-            shown[ritual.id] = {"at": self._catalog.time(ritual.at), "days": days_value(ritual.days), "errors": {},
-                                "gap": _gap(ritual)}
-            if forms and ritual.id in forms:
-                shown[ritual.id].update(forms[ritual.id])
-            if ritual.id == saved_id:
-                saved = self._catalog.text(locale, "web.standup.saved", id=ritual.id,
+            if ritual.id == state_id and ritual.kind in PAUSABLE:
+                saved = self._catalog.text(locale, "web.ritual.paused" if ritual.paused else "web.ritual.resumed",
+                                           kind=line.kind, id=ritual.id)
+            if ritual.kind is RitualKind.PULSE:
+                shown[ritual.id] = {"day": WEEKDAYS[ritual.days[0]] if ritual.days else "",
+                                    "at": self._catalog.time(ritual.at), "errors": {}}
+                if ritual.id == saved_id:
+                    saved = self._catalog.text(locale, "web.pulse.saved", id=ritual.id,
+                                               day=self._catalog.days(locale, ritual.days),
+                                               at=self._catalog.time(ritual.at))
+            if ritual.kind is RitualKind.STANDUP:
+                settings = ritual.standup
+                shown[ritual.id] = {"at": self._catalog.time(ritual.at), "days": days_value(ritual.days),
+                                    "digest": self._catalog.time(settings.digest_at),
+                                    "remind": remind_value(settings.remind_after_minutes), "errors": {},
+                                    "gap": _gap(ritual)}
+                if ritual.id == saved_id:
+                    saved = " ".join((
+                        self._catalog.text(locale, "web.standup.saved", id=ritual.id,
                                            days=self._catalog.days(locale, ritual.days),
                                            at=self._catalog.time(ritual.at),
-                                           digest=self._catalog.time(ritual.standup.digest_at))
+                                           digest=self._catalog.time(settings.digest_at)),
+                        self._catalog.text(locale, "web.standup.saved_remind", remind=self._dashboard.remind_words(
+                            locale, settings.remind_after_minutes)),
+                    ))
+            if forms and ritual.id in forms and ritual.id in shown:
+                shown[ritual.id].update(forms[ritual.id])
         managers = self._catalog.names(locale, [m.display_name for m in overview.managers])
         members = self._catalog.names(locale, [m.display_name for m in overview.members])
         return self._render(request, "team.html", page="team", overview=overview, forms=shown, saved=saved,
-                            managers=managers, members=members, status=status)
+                            managers=managers, members=members, status=status,
+                            pausable={kind.value for kind in PAUSABLE})
 
     async def _change_ritual(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)
@@ -200,18 +222,60 @@ class DashboardSite:
         if team_id is None or ritual_id is None:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
         form = await request.post()
-        at, days = str(form.get("at", "")), str(form.get("days", ""))
+        at, days, digest = str(form.get("at", "")), str(form.get("days", "")), str(form.get("digest", ""))
+        # A form without the reminder field (an older page still open) leaves the reminder as it is.
+        remind = str(form["remind"]) if "remind" in form else None
         try:
-            await self._dashboard.change_standup_time(viewer, team_id, ritual_id, at=at, days=days)
+            await self._dashboard.change_standup(viewer, team_id, ritual_id, at=at, days=days, digest=digest,
+                                                 remind=remind)
         except NotAllowed:
             return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
         except NotFound:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
         except FormRefused as refused:
             errors = self._messages(viewer, refused.errors)
-            return await self._team(request, {ritual_id: {"at": at, "days": days, "errors": errors}}, status=400)
+            sent = {"at": at, "days": days, "digest": digest, "errors": errors}
+            if remind is not None:
+                sent["remind"] = remind
+            return await self._team(request, {ritual_id: sent}, status=400)
         return web.Response(status=303,
                             headers={"Location": f"/dashboard/teams/{team_id}?saved={ritual_id}#ritual-{ritual_id}"})
+
+    async def _change_pulse(self, request: web.Request) -> web.StreamResponse:
+        viewer = self._viewer(request)
+        team_id = _number(request.match_info["team_id"])
+        ritual_id = _number(request.match_info["ritual_id"])
+        if team_id is None or ritual_id is None:
+            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
+        form = await request.post()
+        day, at = str(form.get("day", "")), str(form.get("at", ""))
+        try:
+            await self._dashboard.change_pulse_time(viewer, team_id, ritual_id, day=day, at=at)
+        except NotAllowed:
+            return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
+        except NotFound:
+            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
+        except FormRefused as refused:
+            errors = self._messages(viewer, refused.errors)
+            return await self._team(request, {ritual_id: {"day": day, "at": at, "errors": errors}}, status=400)
+        return web.Response(status=303,
+                            headers={"Location": f"/dashboard/teams/{team_id}?saved={ritual_id}#ritual-{ritual_id}"})
+
+    async def _pause_ritual(self, request: web.Request) -> web.StreamResponse:
+        viewer = self._viewer(request)
+        team_id = _number(request.match_info["team_id"])
+        ritual_id = _number(request.match_info["ritual_id"])
+        if team_id is None or ritual_id is None:
+            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
+        try:
+            await self._dashboard.set_paused(viewer, team_id, ritual_id,
+                                             paused=request.match_info["action"] == "pause")
+        except NotAllowed:
+            return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
+        except NotFound:
+            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
+        return web.Response(status=303,
+                            headers={"Location": f"/dashboard/teams/{team_id}?state={ritual_id}#ritual-{ritual_id}"})
 
     async def _me(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)

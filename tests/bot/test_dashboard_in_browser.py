@@ -117,7 +117,11 @@ async def test_a_manager_changes_a_stand_up_time_and_sees_it_in_chat(page: Page,
     # With the keyboard only: fields, then the button.
     await page.get_by_label("Tijd (UU:MM").fill("10:15")
     await page.get_by_label("Dagen (bijvoorbeeld").fill("mon-thu")
-    await page.get_by_label("Dagen (bijvoorbeeld").press("Tab")  # the note is text, so the button is next
+    await page.get_by_label("Dagen (bijvoorbeeld").press("Tab")
+    await expect(page.get_by_label("Tijd van het overzicht")).to_be_focused()
+    await page.keyboard.press("Tab")  # the note is text, so the reminder is next, then the button
+    await expect(page.get_by_label("Herinnering: uit")).to_be_focused()
+    await page.keyboard.press("Tab")
     focused = await page.evaluate("document.activeElement.textContent")
     assert focused == "Stand-up 1 opslaan"
     outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

@@ -91,7 +91,8 @@ async def test_a_change_from_chat_and_one_from_the_page_both_appear_with_who_whe
     # Newest first; in Erin's zone and language; the page's change in words, in the words of who made it.
     assert (web.who, web.source, web.action) == ("Anna", "dashboard", "standup.time")
     assert (web.what, created.what) == ("Stand-up time changed", "Stand-up set up")
-    assert web.detail == f"Stand-up {ritual.id}: tijd 09:30 → 10:00, dagen ma-vr → ma-do"
+    # The digest moved along with the start, so the detail names it too.
+    assert web.detail == f"Stand-up {ritual.id}: tijd 09:30 → 10:00, dagen ma-vr → ma-do, overzicht 11:00 → 11:30"
     assert web.when == "Monday 23 November 2026, 04:15"
     assert (created.who, created.source, created.action) == ("Erin", "chat", "standup.create")
     assert created.detail == "/ritme standup create at 09:30 on mon-fri"
@@ -128,7 +129,8 @@ async def test_own_settings_refused_forms_and_saves_that_change_nothing_leave_no
 
     await rig.dashboard.change_standup_time(anna, team_id, ritual.id, at="09:45", days="mon-fri")
     [entry, *_] = await rig.log.recent(team_id, 10)
-    assert entry.source == "web" and entry.detail == f"Stand-up {ritual.id}: tijd 09:30 → 09:45, dagen ma-vr"
+    assert entry.source == "web" and entry.detail == (
+        f"Stand-up {ritual.id}: tijd 09:30 → 09:45, dagen ma-vr, overzicht 11:00 → 11:15")
 
 
 async def test_the_page_goes_back_a_page_at_a_time_and_names_an_erased_member_as_such(rig: AuditRig) -> None:
@@ -144,12 +146,13 @@ async def test_the_page_goes_back_a_page_at_a_time_and_names_an_erased_member_as
     ben = await rig.viewer(BEN)
     first = await rig.dashboard.audit_page(ben, team_id)
     assert len(first.lines) == AUDIT_PAGE and first.older is not None and first.first
-    assert first.lines[0].detail.endswith(f"10:{AUDIT_PAGE + 1:02d} → 10:{AUDIT_PAGE + 2:02d}, dagen ma-vr")
+    assert first.lines[0].detail.endswith(f"10:{AUDIT_PAGE + 1:02d} → 10:{AUDIT_PAGE + 2:02d}, dagen ma-vr, "
+                                         f"overzicht 11:{AUDIT_PAGE + 31:02d} → 11:{AUDIT_PAGE + 32:02d}")
     second = await rig.dashboard.audit_page(ben, team_id, first.older)
     assert not second.first and second.older is None
     assert [line.action for line in second.lines] == ["standup.time", "standup.time", "standup.time",
                                                       "manager.add", "standup.create"]
-    assert second.lines[0].detail.endswith(": tijd 10:01 → 10:02, dagen ma-vr")
+    assert second.lines[0].detail.endswith(": tijd 10:01 → 10:02, dagen ma-vr, overzicht 11:31 → 11:32")
 
     assert await rig.data.erase(anna.member.id)
     after = await rig.dashboard.audit_page(ben, team_id)
