@@ -2021,15 +2021,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "web.kind.coffee": ("Coffee pairing", "Koffiekoppels"),
     "web.kind.focus": ("No-meeting window", "Vergadervrij blok"),
     "web.kind.core_hours": ("Core hours", "Kernuren"),
-    "web.standup.change": ("Change stand-up {id}'s time", "Tijd van stand-up {id} wijzigen"),
     "web.standup.at": ("Time (HH:MM, for example 09:30)", "Tijd (UU:MM, bijvoorbeeld 09:30)"),
     "web.standup.days": (
         "Days (for example mon-fri or mon,wed,fri)",
         "Dagen (bijvoorbeeld mon-fri of mon,wed,fri)",
-    ),
-    "web.standup.note": (
-        "The digest moves along, {minutes} minutes after the start as now.",
-        "Het overzicht schuift mee, net als nu {minutes} minuten na het begin.",
     ),
     "web.standup.save": ("Save stand-up {id}", "Stand-up {id} opslaan"),
     "web.standup.saved": (
