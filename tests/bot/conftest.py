@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The dashboard's browser tests share their server and page; a module that needs more behind them overrides base_url.
+from tests.bot.dashboard_browser import base_url as base_url
+from tests.bot.dashboard_browser import page as page
+
 REPO_ROOT = str(Path(__file__).resolve().parents[2])
 
 
