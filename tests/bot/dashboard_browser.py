@@ -12,7 +12,6 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,9 @@ from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import Ritme, assemble, serving
 from tests.bot.chromium import launched
+from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM
 from tests.rituals.harness import FakeClock
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}  # the chat's own layout wants a wide screen

@@ -14,7 +14,8 @@ from playwright.async_api import Page, expect
 
 from bot.wiring import Ritme
 from tests.bot.chromium import needs_chromium
-from tests.bot.dashboard_browser import ARTIFACTS, MONDAY_0900_AMSTERDAM, demo_served, fits_the_phone, say, sign_in
+from tests.bot.dashboard_browser import ARTIFACTS, demo_served, fits_the_phone, say, sign_in
+from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM
 from tests.rituals.harness import FakeClock
 from tests.rituals.test_member_rights import dump_tables, traces
 
