@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 
 from bot.demo import seed_demo
 from bot.settings import Settings
@@ -25,8 +25,8 @@ from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM
 from tests.rituals.harness import FakeClock
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}  # the chat's own layout wants a wide screen
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}  # the chat's own layout wants a wide screen
 
 
 def _free_port() -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from multidict import CIMultiDictProxy
 
 from bot.dashboard import COOKIE
 from bot.demo import seed_demo
@@ -53,7 +54,7 @@ class Site:
                 return found.group(1)
         raise AssertionError(history)
 
-    async def get(self, path: str, cookie: str = "", **headers: str) -> tuple[int, aiohttp.typedefs.LooseHeaders, str]:
+    async def get(self, path: str, cookie: str = "", **headers: str) -> tuple[int, CIMultiDictProxy[str], str]:
         """GET a page, signed in with `cookie` if given; its status, headers and body, redirects not followed."""
         if cookie:
             headers["Cookie"] = f"{COOKIE}={cookie}"

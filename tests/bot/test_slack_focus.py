@@ -9,7 +9,6 @@ so), joins the channel; `/ritme focus calendar` gives a link that serves an iCal
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -19,17 +18,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
 
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from rituals.model import DeliveryStatus
-from storage.models import DeliveryRow
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
-from tests.bot.test_slack_borrel import _blocks, _buttons, _occurrence, _text
-from tests.bot.test_slack_pulse import SlackRig
-from tests.rituals.harness import FakeClock
+from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.harness import block_actions, member_joined
+from tests.bot.settled import settled
+from tests.bot.slack_rig import SlackRig, blocks_of, buttons_of, slack_rig, text_of
+from tests.bot.test_slack_borrel import _occurrence
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
@@ -45,19 +39,8 @@ FITS = "fits: no no-meeting window, not outside core hours, and inside everyone'
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
-                                     "profile": {"display_name": name}}
-                              for user, (name, tz, locale) in PROFILES.items()})
-        database = tmp_path / "ritme.db"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0, public_url=PUBLIC,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0900_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
+    async with slack_rig(tmp_path, PROFILES, MONDAY_0900_AMSTERDAM, public_url=PUBLIC) as rig:
+        yield rig
 
 
 def _ephemeral(rig: SlackRig, user: str) -> list[Call]:
@@ -76,19 +59,6 @@ async def _ask(rig: SlackRig, user: str, command: str, replies: int = 1) -> str:
 async def _join(rig: SlackRig, user: str, count: int) -> None:
     assert (await rig.slack.event(member_joined(f"Ev{user}", user_id=user))).status == 200
     await rig.until_members(count)
-
-
-async def settled(ritme: Ritme) -> None:
-    """Wait until no prompt is still being sent. A dispatch that follows an event runs after Slack's ack, and one
-    that claimed a prompt but has not yet recorded it as sent would, once the fake clock jumps past its lease, see
-    it claimed again and sent twice (in real time a send takes far less than the lease)."""
-    claimed = select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.CLAIMED)
-    for _ in range(250):
-        async with ritme.store.engine.connect() as connection:
-            if not await connection.scalar(claimed):
-                return
-        await asyncio.sleep(0.02)
-    raise AssertionError("a prompt stayed claimed: its sending never finished")
 
 
 async def _at(rig: SlackRig, moment: datetime) -> None:
@@ -148,7 +118,7 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     assert rig.posted("C1") == []
     await _at(rig, WINDOW_START)
     [reminder] = await rig.until(lambda: rig.posted("C1"))
-    assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in _text(reminder)
+    assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in text_of(reminder)
     await _at(rig, WINDOW_START.replace(minute=1))
     assert len(rig.posted("C1")) == 1
     assert rig.fake.calls_to("users.profile.set") == []  # nobody granted a user token: no status is tried
@@ -157,7 +127,7 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
 async def _rsvp(rig: SlackRig, user: str, invite: Call) -> None:
     """Press Join on the borrel invite in #team, as Slack sends it from the channel message."""
     ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
-    [button] = [b for b in _buttons(invite) if json.loads(b["value"])["value"].endswith(":join")]
+    [button] = [b for b in buttons_of(invite) if json.loads(b["value"])["value"].endswith(":join")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}
     payload["channel"] = {"id": "C1", "name": "team"}
@@ -171,14 +141,14 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_slack_dm(
     await _at(rig, FRIDAY_INVITE)
     [invite] = await rig.until(lambda: rig.posted("C1"))
     await _rsvp(rig, "U2", invite)
-    await rig.until(lambda: [c for c in rig.posted("U2") if "You're in" in _text(c)])
+    await rig.until(lambda: [c for c in rig.posted("U2") if "You're in" in text_of(c)])
     await _at(rig, FRIDAY_STANDUP)
-    [form] = await rig.until(lambda: [c for c in rig.posted("U2") if "ritme.answer" in json.dumps(_blocks(c))])
+    [form] = await rig.until(lambda: [c for c in rig.posted("U2") if "ritme.answer" in json.dumps(blocks_of(c))])
 
     before = len(rig.posted("U2"))
     await _at(rig, FRIDAY_REMIND)
     arrived = (await rig.until(lambda: rig.posted("U2"), before + 1))[before:]
-    assert len(arrived) == 1, [_text(call)[:100] for call in arrived]
+    assert len(arrived) == 1, [text_of(call)[:100] for call in arrived]
     [combined] = arrived
     text = str(combined.args["text"])
     assert text.startswith("*A few things from Ritme:*\n\n")  # its header in bold

@@ -21,8 +21,8 @@ from icalendar import Calendar
 
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
+from tests.bot.settled import settled
 from tests.bot.teams_rig import TeamsRig, teams_rig
-from tests.bot.test_slack_focus import settled
 from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
 from tests.bot.test_teams_pulse import CHRIS
 

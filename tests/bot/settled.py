@@ -1,0 +1,24 @@
+"""Waiting for prompts that are still being sent, before a whole-flow test moves its fake clock on."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.wiring import Ritme
+from rituals.model import DeliveryStatus
+from storage.models import DeliveryRow
+
+
+async def settled(ritme: Ritme) -> None:
+    """Wait until no prompt is still being sent. A dispatch that follows an event runs after the platform's ack, and
+    one that claimed a prompt but has not yet recorded it as sent would, once the fake clock jumps past its lease,
+    see it claimed again and sent twice (in real time a send takes far less than the lease)."""
+    claimed = select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.CLAIMED)
+    for _ in range(250):
+        async with ritme.store.engine.connect() as connection:
+            if not await connection.scalar(claimed):
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("a prompt stayed claimed: its sending never finished")
