@@ -2,7 +2,7 @@
 
 Members are who their Slack profile (users.info) says: a name, a zone and a locale. Events, commands and button
 presses come as Slack signs them; what Ritme sends is read back from the fake's calls, and Block Kit messages with
-`blocks_of`, `buttons_of` and `text_of`.
+`blocks_of`, `buttons_of`, `text_of` and `answered_id`.
 """
 
 from __future__ import annotations
@@ -110,3 +110,8 @@ def buttons_of(call: Call) -> list[dict[str, Any]]:
 def text_of(call: Call) -> str:
     """All the words of a message: its text and its blocks."""
     return str(call.args.get("text", "")) + json.dumps(blocks_of(call), ensure_ascii=False)
+
+
+def answered_id(call: Call) -> str:
+    """What a message's buttons answer for, an occurrence or a group (their value is `{id}:{answer}`)."""
+    return str(json.loads(buttons_of(call)[0]["value"])["value"]).split(":")[0]

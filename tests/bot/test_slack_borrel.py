@@ -16,7 +16,7 @@ import pytest
 
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import block_actions, member_joined
-from tests.bot.slack_rig import SlackRig, buttons_of, slack_rig, text_of
+from tests.bot.slack_rig import SlackRig, answered_id, buttons_of, slack_rig, text_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 # Friday 27 November in Amsterdam (UTC+1): the invite at 10:00, the reminder at 16:20 for a start at 16:30.
@@ -42,14 +42,9 @@ def _dms(rig: SlackRig, user: str, words: str) -> list[str]:
     return [text_of(call) for call in rig.posted(user) if words in text_of(call)]
 
 
-def _occurrence(invite: Call) -> str:
-    """The occurrence the invite's buttons answer for (their value is `{occurrence}:{answer}`)."""
-    return str(json.loads(buttons_of(invite)[0]["value"])["value"]).split(":")[0]
-
-
 async def _press(rig: SlackRig, user: str, invite: Call, answer: str) -> None:
     """Press a button on the invite in #team as Slack sends it, from the channel message; wait for its edit."""
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
     [button] = [b for b in buttons_of(invite) if json.loads(b["value"])["value"].endswith(f":{answer}")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}
@@ -88,7 +83,7 @@ async def test_a_borrel_over_slack(rig: SlackRig) -> None:
     # Presses in the channel edit the invite's own post, the count as it now stands.
     for user, answer in (("U1", "join"), ("U3", "join"), ("U2", "maybe"), ("U5", "join"), ("U5", "no")):
         await _press(rig, user, invite, answer)
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
     edits = rig.updates(ts)
     assert len(edits) == 5 and all(edit.args["channel"] == "C1" for edit in edits)
     assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada and Chitra" in text_of(edits[-1])
@@ -118,7 +113,7 @@ async def test_a_borrel_over_slack(rig: SlackRig) -> None:
     assert "Friday 4 December" in text_of(upcoming)
     await _press(rig, "U3", upcoming, "join")
     assert (await rig.slack.command("borrel cancel", user_id="U1")).status == 200
-    next_ts = await rig.ts(f"borrel-invite:{_occurrence(upcoming)}", "C1")
+    next_ts = await rig.ts(f"borrel-invite:{answered_id(upcoming)}", "C1")
     cancelled = (await rig.until(lambda: rig.updates(next_ts), 2))[-1]
     assert "This borrel is cancelled." in text_of(cancelled) and not buttons_of(cancelled)
     [told] = await rig.until(lambda: [c for c in rig.posted("U3") if "is cancelled" in text_of(c)])

@@ -18,7 +18,7 @@ import pytest
 
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import block_actions, member_joined
-from tests.bot.slack_rig import SlackRig, buttons_of, slack_rig, text_of
+from tests.bot.slack_rig import SlackRig, answered_id, buttons_of, slack_rig, text_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MACHINE_OPENS = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
@@ -67,7 +67,7 @@ def _dm_of(group: frozenset[str]) -> str:
 
 async def _press(rig: SlackRig, user: str, group: frozenset[str], question: Call, answer: str) -> str:
     """Press a button on the group DM's question as Slack sends it from there; the reply the member gets."""
-    ts = await rig.ts(f"coffee-follow-up:{_group_id(question)}", ",".join(sorted(group)))
+    ts = await rig.ts(f"coffee-follow-up:{answered_id(question)}", ",".join(sorted(group)))
     [button] = [b for b in buttons_of(question) if json.loads(b["value"])["value"].endswith(f":{answer}")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": _dm_of(group), "is_ephemeral": False}
@@ -76,10 +76,6 @@ async def _press(rig: SlackRig, user: str, group: frozenset[str], question: Call
     before = len(rig.posted(user))
     assert (await rig.slack.interaction(payload)).status == 200
     return text_of((await rig.until(lambda: rig.posted(user), before + 1))[-1])
-
-
-def _group_id(question: Call) -> str:
-    return str(json.loads(buttons_of(question)[0]["value"])["value"]).split(":")[0]
 
 
 async def test_coffee_over_slack(rig: SlackRig) -> None:

@@ -10,20 +10,17 @@ so), joins the channel; `/ritme focus calendar` gives a link that serves an iCal
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import pytest
-from icalendar import Calendar
 
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import block_actions, member_joined
+from tests.bot.focus_calendar import assert_serves_the_focus_calendar
 from tests.bot.settled import settled
-from tests.bot.slack_rig import SlackRig, blocks_of, buttons_of, slack_rig, text_of
-from tests.bot.test_slack_borrel import _occurrence
+from tests.bot.slack_rig import SlackRig, answered_id, blocks_of, buttons_of, slack_rig, text_of
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
@@ -101,17 +98,8 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     assert rig.posted("C1") == [] and rig.posted("U2") == []  # all of this was ephemeral, in #team
 
     # The calendar link, served over HTTP by the same server, parses as a calendar with both blocks in it.
-    found = re.search(re.escape(PUBLIC) + r"(/calendar/[A-Za-z0-9_-]+\.ics)", await _ask(rig, "U2", "focus calendar"))
-    assert found is not None
-    async with aiohttp.ClientSession() as session, session.get(rig.slack.url.removesuffix("/slack/events")
-                                                               + found.group(1)) as response:
-        assert response.status == 200 and response.content_type == "text/calendar"
-        calendar = Calendar.from_ical(await response.text())
-    events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
-    assert set(events) == {"No meetings: focus afternoon", "Core hours"}
-    start = events["No meetings: focus afternoon"].decoded("dtstart")
-    assert isinstance(start, datetime) and (start.weekday(), start.time()) == (2, time(13, 0))  # Wednesday 13:00
-    assert {event["dtstart"].params["TZID"] for event in events.values()} == {"Europe/Amsterdam"}
+    server = rig.slack.url.removesuffix("/slack/events")
+    await assert_serves_the_focus_calendar(await _ask(rig, "U2", "focus calendar"), PUBLIC, server)
 
     # Wednesday 13:00 in Amsterdam: one reminder in #team; the next tick adds nothing.
     await _at(rig, WINDOW_START.replace(hour=11, minute=59))
@@ -126,7 +114,7 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
 
 async def _rsvp(rig: SlackRig, user: str, invite: Call) -> None:
     """Press Join on the borrel invite in #team, as Slack sends it from the channel message."""
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
     [button] = [b for b in buttons_of(invite) if json.loads(b["value"])["value"].endswith(":join")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}

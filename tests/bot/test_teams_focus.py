@@ -12,15 +12,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import pytest
-from icalendar import Calendar
 
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
+from tests.bot.focus_calendar import assert_serves_the_focus_calendar
 from tests.bot.settled import settled
 from tests.bot.teams_rig import TeamsRig, teams_rig
 from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
@@ -112,17 +111,8 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_teams(rig: T
     assert _in_channel(rig) == [] and rig.to(BRAM) == []  # each answer stayed in its command's thread
 
     # The calendar link, served over HTTP by the same server, parses as a calendar with both blocks in it.
-    found = re.search(re.escape(PUBLIC) + r"(/calendar/[A-Za-z0-9_-]+\.ics)", await _ask(rig, BRAM, "focus calendar"))
-    assert found is not None
     base = rig.teams.url.removesuffix("/api/messages")
-    async with aiohttp.ClientSession() as session, session.get(base + found.group(1)) as response:
-        assert response.status == 200 and response.content_type == "text/calendar"
-        calendar = Calendar.from_ical(await response.text())
-    events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
-    assert set(events) == {"No meetings: focus afternoon", "Core hours"}
-    start = events["No meetings: focus afternoon"].decoded("dtstart")
-    assert isinstance(start, datetime) and (start.weekday(), start.time()) == (2, time(13, 0))  # Wednesday 13:00
-    assert {event["dtstart"].params["TZID"] for event in events.values()} == {"Europe/Amsterdam"}
+    await assert_serves_the_focus_calendar(await _ask(rig, BRAM, "focus calendar"), PUBLIC, base)
 
     # Wednesday 13:00 in Amsterdam: one reminder at the top of General; the next tick adds nothing.
     await _at(rig, WINDOW_START.replace(hour=11, minute=59))
