@@ -1,14 +1,24 @@
-"""Waiting for prompts that are still being sent, before a whole-flow test moves its fake clock on."""
+"""Moving a whole-flow test's fake clock on only once the prompts already being sent are sent."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 
 from bot.wiring import Ritme
 from rituals.model import DeliveryStatus
 from storage.models import DeliveryRow
+from tests.rituals.harness import FakeClock
+
+
+class Rig(Protocol):
+    """What the Slack and Teams rigs both have: the assembled server and its fake clock."""
+
+    ritme: Ritme
+    clock: FakeClock
 
 
 async def settled(ritme: Ritme) -> None:
@@ -22,3 +32,11 @@ async def settled(ritme: Ritme) -> None:
                 return
         await asyncio.sleep(0.02)
     raise AssertionError("a prompt stayed claimed: its sending never finished")
+
+
+async def wake_at(rig: Rig, moment: datetime) -> None:
+    """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
+    await settled(rig.ritme)
+    rig.clock.set(moment)
+    await rig.ritme.dispatcher.plan()
+    await rig.ritme.dispatcher.tick()

@@ -19,7 +19,7 @@ import pytest
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import block_actions, member_joined
 from tests.bot.focus_calendar import assert_serves_the_focus_calendar
-from tests.bot.settled import settled
+from tests.bot.settled import wake_at
 from tests.bot.slack_rig import SlackRig, answered_id, blocks_of, buttons_of, slack_rig, text_of
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -58,14 +58,6 @@ async def _join(rig: SlackRig, user: str, count: int) -> None:
     await rig.until_members(count)
 
 
-async def _at(rig: SlackRig, moment: datetime) -> None:
-    """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
-    await settled(rig.ritme)
-    rig.clock.set(moment)
-    await rig.ritme.dispatcher.plan()
-    await rig.ritme.dispatcher.tick()
-
-
 async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: SlackRig) -> None:
     await _join(rig, "U2", 1)
     added = await _ask(rig, "U1", 'focus add wed 13:00-17:00 "focus afternoon"', replies=2)
@@ -102,12 +94,12 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     await assert_serves_the_focus_calendar(await _ask(rig, "U2", "focus calendar"), PUBLIC, server)
 
     # Wednesday 13:00 in Amsterdam: one reminder in #team; the next tick adds nothing.
-    await _at(rig, WINDOW_START.replace(hour=11, minute=59))
+    await wake_at(rig, WINDOW_START.replace(hour=11, minute=59))
     assert rig.posted("C1") == []
-    await _at(rig, WINDOW_START)
+    await wake_at(rig, WINDOW_START)
     [reminder] = await rig.until(lambda: rig.posted("C1"))
     assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in text_of(reminder)
-    await _at(rig, WINDOW_START.replace(minute=1))
+    await wake_at(rig, WINDOW_START.replace(minute=1))
     assert len(rig.posted("C1")) == 1
     assert rig.fake.calls_to("users.profile.set") == []  # nobody granted a user token: no status is tried
 
@@ -126,15 +118,15 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_slack_dm(
     await _join(rig, "U2", 1)
     await _ask(rig, "U1", "standup create at 16:00 on fri digest 17:00 remind 20m", replies=2)
     await _ask(rig, "U1", f"borrel create fri 16:30 45m {LINK}")
-    await _at(rig, FRIDAY_INVITE)
+    await wake_at(rig, FRIDAY_INVITE)
     [invite] = await rig.until(lambda: rig.posted("C1"))
     await _rsvp(rig, "U2", invite)
     await rig.until(lambda: [c for c in rig.posted("U2") if "You're in" in text_of(c)])
-    await _at(rig, FRIDAY_STANDUP)
+    await wake_at(rig, FRIDAY_STANDUP)
     [form] = await rig.until(lambda: [c for c in rig.posted("U2") if "ritme.answer" in json.dumps(blocks_of(c))])
 
     before = len(rig.posted("U2"))
-    await _at(rig, FRIDAY_REMIND)
+    await wake_at(rig, FRIDAY_REMIND)
     arrived = (await rig.until(lambda: rig.posted("U2"), before + 1))[before:]
     assert len(arrived) == 1, [text_of(call)[:100] for call in arrived]
     [combined] = arrived
@@ -142,5 +134,5 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_slack_dm(
     assert text.startswith("*A few things from Ritme:*\n\n")  # its header in bold
     assert "the stand-up of #team closes at 17:00" in text
     assert "The borrel of #team starts in 10 minutes: 16:30 your time (Europe/Amsterdam)" in text and LINK in text
-    await _at(rig, FRIDAY_REMIND.replace(minute=21))
+    await wake_at(rig, FRIDAY_REMIND.replace(minute=21))
     assert len(rig.posted("U2")) == before + 1 and form in rig.posted("U2")

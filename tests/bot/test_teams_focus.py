@@ -20,7 +20,7 @@ import pytest
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
 from tests.bot.focus_calendar import assert_serves_the_focus_calendar
-from tests.bot.settled import settled
+from tests.bot.settled import wake_at
 from tests.bot.teams_rig import TeamsRig, teams_rig
 from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
 from tests.bot.test_teams_pulse import CHRIS
@@ -73,14 +73,6 @@ async def _tell(rig: TeamsRig, user: str, text: str) -> None:
     await rig.until(lambda: rig.to(user), before + 1)
 
 
-async def _at(rig: TeamsRig, moment: datetime) -> None:
-    """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
-    await settled(rig.ritme)
-    rig.clock.set(moment)
-    await rig.ritme.dispatcher.plan()
-    await rig.ritme.dispatcher.tick()
-
-
 async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_teams(rig: TeamsRig) -> None:
     added = await _ask(rig, ADA, 'focus add wed 13:00-17:00 "focus afternoon"', replies=2)
     assert "so you are now its manager" in added
@@ -115,30 +107,30 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_teams(rig: T
     await assert_serves_the_focus_calendar(await _ask(rig, BRAM, "focus calendar"), PUBLIC, base)
 
     # Wednesday 13:00 in Amsterdam: one reminder at the top of General; the next tick adds nothing.
-    await _at(rig, WINDOW_START.replace(hour=11, minute=59))
+    await wake_at(rig, WINDOW_START.replace(hour=11, minute=59))
     assert _in_channel(rig) == []
-    await _at(rig, WINDOW_START)
+    await wake_at(rig, WINDOW_START)
     [reminder] = await rig.until(lambda: _in_channel(rig))
     assert _texts(reminder) == "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet."
-    await _at(rig, WINDOW_START.replace(minute=1))
+    await wake_at(rig, WINDOW_START.replace(minute=1))
     assert len(_in_channel(rig)) == 1
 
 
 async def test_a_stand_up_reminder_and_a_borrel_reminder_reach_a_teams_member_as_one_message(rig: TeamsRig) -> None:
     await _ask(rig, ADA, "standup create at 16:00 on fri digest 17:00 remind 20m", replies=2)
     await _ask(rig, ADA, f"borrel create fri 16:30 45m {LINK}")
-    await _at(rig, FRIDAY_INVITE)
+    await wake_at(rig, FRIDAY_INVITE)
     [invite] = await rig.until(lambda: _in_channel(rig))
     await _click(rig, BRAM, invite, "join")
     await rig.until(lambda: [c for c in rig.to(BRAM) if "You're in" in _texts(c)])
-    await _at(rig, FRIDAY_STANDUP)
+    await wake_at(rig, FRIDAY_STANDUP)
     # The stand-up's form: a card whose submit carries the form's fields (the timer's tick or the dispatch that
     # follows a command may send it).
     [form] = await rig.until(lambda: [c for c in rig.to(BRAM) if c.body.get("attachments") and any(
         FIELD_COUNT in action.get("data", {}) for action in _card(c).get("actions", []))])
 
     before = len(rig.to(BRAM))
-    await _at(rig, FRIDAY_REMIND)
+    await wake_at(rig, FRIDAY_REMIND)
     arrived = (await rig.until(lambda: rig.to(BRAM), before + 1))[before:]
     assert len(arrived) == 1, [_texts(call)[:100] for call in arrived]
     [combined] = arrived
@@ -146,5 +138,5 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_reach_a_teams_member_as
     assert text.startswith("**A few things from Ritme:**")
     assert "the stand-up of #General closes at 17:00" in text
     assert "The borrel of #General starts in 10 minutes: 16:30 your time (Europe/Amsterdam)" in text and LINK in text
-    await _at(rig, FRIDAY_REMIND.replace(minute=21))
+    await wake_at(rig, FRIDAY_REMIND.replace(minute=21))
     assert len(rig.to(BRAM)) == before + 1 and form in rig.to(BRAM)
