@@ -56,6 +56,15 @@ class SlackRig:
             await asyncio.sleep(0.02)
         raise AssertionError("the members never joined #team")
 
+    async def until_member(self, channel_id: str, user_id: str) -> None:
+        """Wait until a member_joined_channel event, handled after its ack, has made the member part of the team."""
+        for _ in range(250):
+            team = await self.ritme.store.find_team("slack", "T1", channel_id)
+            if team and any(m.user_id == user_id for m in await self.ritme.store.team_members(team.id)):
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{user_id} never joined {channel_id}")
+
     def posted(self, channel: str) -> list[Call]:
         """The messages Ritme posted into a channel or (by user id) a member's DM."""
         return [c for c in self.fake.calls_to("chat.postMessage", ok=True) if c.args.get("channel") == channel]
@@ -69,6 +78,10 @@ class SlackRig:
     def updates(self, ts: str) -> list[Call]:
         """The edits (chat.update) of the message with this ts."""
         return [c for c in self.fake.calls_to("chat.update", ok=True) if c.args.get("ts") == ts]
+
+    async def tick(self) -> None:
+        """One beat of the timer at the fake clock's time: send what is due."""
+        await self.ritme.dispatcher.tick()
 
 
 def profile(user_id: str, name: str, tz: str, locale: str) -> dict[str, Any]:
