@@ -22,8 +22,7 @@ from bot.dashboard import COOKIE
 from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import LOCAL_TEAM_CHANNEL, Ritme, assemble, serving
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat, _forms
+from tests.bot.local_chat import PulseChat, pulse_forms, text_of
 from tests.rituals.harness import FakeClock
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -132,7 +131,7 @@ async def run_pulse_round(site: Site, answering: int) -> None:
         await site.ritme.dispatcher.plan()
         await site.ritme.dispatcher.tick()
     for score, user in enumerate(people[:answering], start=1):
-        [form] = await _forms(site.chat, user)
+        [form] = await pulse_forms(site.chat, user)
         await site.chat.answer(user, form["delivery_id"], [str(score)] * (len(form["fields"]) - 1) + [""])
     site.clock.set(MONDAY_0900_AMSTERDAM + timedelta(days=1, hours=1))
     await site.ritme.dispatcher.tick()

@@ -17,8 +17,7 @@ from bot.wiring import assemble, serving
 from rituals.model import RitualKind, Role, StandupSettings
 from rituals.ports import MemberDefaults, NewRitual
 from tests.bot.dashboard_http import CSRF, LINK, MONDAY_0900_AMSTERDAM, Site
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat
+from tests.bot.local_chat import PulseChat, text_of
 from tests.rituals.harness import FakeClock
 
 

@@ -17,7 +17,7 @@ from playwright.async_api import Page, expect
 from tests.bot.chromium import needs_chromium
 from tests.bot.dashboard_browser import ARTIFACTS, demo_served, fits_the_phone, sign_in
 from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM, Site, run_pulse_round, run_standups
-from tests.bot.test_local_pulse import PulseChat
+from tests.bot.local_chat import PulseChat
 from tests.rituals.harness import FakeClock
 
 pytestmark = needs_chromium
