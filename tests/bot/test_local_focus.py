@@ -6,24 +6,17 @@ and a borrel reminder due in the same minute reach a member as one message."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.wiring import Ritme
+from tests.bot.focus_flow import FRIDAY_INVITE, FRIDAY_REMIND, FRIDAY_STANDUP, LINK, MONDAY_0900_AMSTERDAM, WINDOW_START
 from tests.bot.local_chat import PulseChat, local_served, text_of
 from tests.rituals.harness import FakeClock
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-# Wednesday 25 November in Amsterdam (UTC+1): the focus afternoon starts at 13:00.
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-# Friday 27 November: the borrel invite at 10:00, the stand-up at 16:00, both reminders at 16:20.
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 FOCUS_ADD = '/ritme focus add wed 13:00-17:00 "focus afternoon"'
 REMINDER = "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet."
 

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import block_actions, member_joined
-from tests.bot.focus_calendar import assert_serves_the_focus_calendar
+from tests.bot.focus_flow import (
+    FRIDAY_INVITE,
+    FRIDAY_REMIND,
+    FRIDAY_STANDUP,
+    LINK,
+    MONDAY_0900_AMSTERDAM,
+    WINDOW_START,
+    assert_serves_the_focus_calendar,
+)
 from tests.bot.settled import wake_at
 from tests.bot.slack_rig import SlackRig, answered_id, blocks_of, buttons_of, slack_rig, text_of
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 PUBLIC = "https://ritme.example.com"
 PROFILES = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/Amsterdam", "en-GB"),
             "U3": ("Noah", "America/New_York", "en-US")}

@@ -12,24 +12,25 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
-from tests.bot.focus_calendar import assert_serves_the_focus_calendar
+from tests.bot.focus_flow import (
+    FRIDAY_INVITE,
+    FRIDAY_REMIND,
+    FRIDAY_STANDUP,
+    LINK,
+    MONDAY_0900_AMSTERDAM,
+    WINDOW_START,
+    assert_serves_the_focus_calendar,
+)
 from tests.bot.settled import wake_at
 from tests.bot.teams_rig import CHRIS, TeamsRig, card_of, teams_rig, texts_of
 from tests.bot.test_teams_borrel import _click
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 PUBLIC = "https://ritme.example.com"
 # The names test_teams_borrel's helpers give these members when they press a card.
 NAMES = {ADA: "Ada Lovelace", BRAM: "Bram de Vries", CHRIS: "Chris Jansen"}
