@@ -12,6 +12,12 @@ from pathlib import Path
 
 import pytest
 
+# The dashboard's tests share their server: `site` over HTTP, `base_url` and `page` in Chromium. A module that needs
+# more behind the pages overrides `site` or `base_url`.
+from tests.bot.dashboard_browser import base_url as base_url
+from tests.bot.dashboard_browser import page as page
+from tests.bot.dashboard_http import site as site
+
 REPO_ROOT = str(Path(__file__).resolve().parents[2])
 
 

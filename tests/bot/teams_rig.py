@@ -24,6 +24,10 @@ from tests.adapters.teams.harness import TeamsSender
 from tests.rituals.harness import FakeClock
 
 TENANT = installed_in_team()["channelData"]["tenant"]["id"]
+# Members beyond the activities' Ada and Bram, as Teams ids them.
+CHRIS = "29:1Xq7Lm2Np4Rs6Tu8Vw0Yz3Ab5Cd7Ef9Gh1Ij3Kl5Mn7Op9Qr1St3Uv5Wx7Yz9Ab1Cd3Ef5Gh7Ij9Kl1Mn3Op5Qr7St9"
+DANA = "29:1Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5Yz7Ab9Cd1Ef3Gh5Ij7Kl9Mn1Op3Qr5St7Uv9Wx1Yz3Ab5Cd7Ef9"
+EVA = "29:1Zy9Xw7Vu5Ts3Rq1Po9Nm7Lk5Ji3Hg1Fe9Dc7Ba5Zy3Xw1Vu9Ts7Rq5Po3Nm1Lk9Ji7Hg5Fe3Dc1Ba9Zy7Xw5Vu3"
 
 
 def chat_of(user_id: str) -> str:
@@ -68,12 +72,31 @@ class TeamsRig:
         chats = {chat_of(user_id), personal(user_id)["id"]}
         return [call for call in self.fake.posted() if call.conversation_id in chats]
 
+    def in_channel(self) -> list[Call]:
+        """Ritme's own posts in the General channel (not its replies in a command's thread)."""
+        return [call for call in self.fake.posted() if call.conversation_id == TEAM_ID]
+
     def updates(self, user_id: str, activity_id: str) -> list[Call]:
         """Updates of one activity in the member's personal chat."""
         return [
             call for call in self.fake.calls_to("update", ok=True)
             if call.conversation_id == chat_of(user_id) and call.activity_id == activity_id
         ]
+
+
+def card_of(call: Call) -> dict[str, Any]:
+    """The Adaptive Card a post carries (it carries exactly one)."""
+    [attachment] = call.body["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card: dict[str, Any] = attachment["content"]
+    return card
+
+
+def texts_of(call: Call) -> str:
+    """The words of a post: its text, or the texts of its card's body."""
+    if not call.body.get("attachments"):
+        return str(call.body.get("text", ""))
+    return " ".join(str(element.get("text") or "") for element in card_of(call)["body"])
 
 
 @asynccontextmanager

@@ -18,8 +18,7 @@ from bot.settings import Settings
 from bot.wiring import LOCAL_TEAM_CHANNEL, Ritme, assemble, serving
 from rituals.model import CoreHoursSettings, FocusSettings, RitualKind
 from rituals.ports import NewRitual
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat
+from tests.bot.local_chat import PulseChat, text_of
 from tests.rituals.harness import FakeClock
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

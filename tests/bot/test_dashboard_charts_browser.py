@@ -4,38 +4,28 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from bot.dashboard.charts import attendance_chart, participation_chart, svg, trend_chart
 from rituals.catalog import Catalog
 from rituals.model import QuestionCounts, RoundCounts
 from rituals.reports import BorrelAttendance, Turnout, by_week, pulse_trends
+from tests.bot.chromium import launched, needs_chromium
 
-REQUIRE_BROWSER = os.environ.get("RITME_REQUIRE_BROWSER") == "1"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
-)
+pytestmark = needs_chromium
 PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+    async with launched() as browser:
         page = await browser.new_page(viewport=PHONE)
         page.set_default_timeout(10_000)
         yield page
-        await browser.close()
 
 
 def charts(locale: str) -> str:

@@ -10,63 +10,33 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from tests.bot.test_dashboard_in_browser import (
-    ARTIFACTS,
-    DESKTOP,
-    MONDAY_0900_AMSTERDAM,
-    _fits_the_phone,
-    _free_port,
-    _say,
-    _sign_in,
-)
-from tests.bot.test_demo_in_browser import CHROMIUM, REQUIRE_BROWSER
+from bot.wiring import Ritme
+from tests.bot.chromium import needs_chromium
+from tests.bot.dashboard_browser import ARTIFACTS, demo_served, fits_the_phone, say, sign_in
+from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM
 from tests.rituals.harness import FakeClock
 from tests.rituals.test_member_rights import dump_tables, traces
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[Ritme, str]]:
-    port = _free_port()
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db",  # type: ignore[call-arg]
-                        port=port, public_url=f"http://127.0.0.1:{port}")
-    async with assemble(settings, FakeClock(MONDAY_0900_AMSTERDAM)) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        yield ritme, url
+    async with demo_served(tmp_path, FakeClock(MONDAY_0900_AMSTERDAM)) as served:
+        yield served
 
 
 @pytest.fixture
-async def page(served: tuple[Ritme, str]) -> AsyncIterator[Page]:
-    _, base_url = served
-    ARTIFACTS.mkdir(exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = await browser.new_context(viewport=DESKTOP, accept_downloads=True)
-        page = await context.new_page()
-        page.set_default_timeout(10_000)
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        yield page
-        outside = [url for url in requested if not url.startswith(base_url)]
-        assert outside == [], "the pages asked for something outside Ritme"
-        await browser.close()
+def base_url(served: tuple[Ritme, str]) -> str:
+    """The pages of the same server the test reaches into (it checks the tables after an erasure)."""
+    return served[1]
 
 
 async def _answer(page: Page, base_url: str, user: str, answers: list[str]) -> None:
     """Answer the stand-up's form in the member's direct conversation of the local chat."""
-    await _say(page, base_url, user, "/ritme help")  # opens the chat as the member
+    await say(page, base_url, user, "/ritme help")  # opens the chat as the member
     await page.get_by_test_id("conv-dm").click()
     fields = page.get_by_test_id("answer-field")
     await expect(fields).to_have_count(len(answers))
@@ -80,9 +50,9 @@ async def test_a_change_from_chat_and_one_from_the_page_show_on_the_audit_page(
     page: Page, served: tuple[Ritme, str]
 ) -> None:
     _, base_url = served
-    await _say(page, base_url, "anna", "/ritme standup pause 1")
+    await say(page, base_url, "anna", "/ritme standup pause 1")
     await expect(page.get_by_test_id("message").filter(has_text="gepauzeerd")).not_to_have_count(0)
-    await _sign_in(page, base_url, "anna")
+    await sign_in(page, base_url, "anna")
     await page.get_by_role("link", name=re.compile("#team")).click()
     await page.get_by_label("Tijd (UU:MM").fill("10:00")
     await page.get_by_role("button", name="Stand-up 1 opslaan").click()
@@ -99,23 +69,23 @@ async def test_a_change_from_chat_and_one_from_the_page_show_on_the_audit_page(
     await expect(entries.nth(1)).to_contain_text("chat")
     await expect(entries.nth(1)).to_contain_text("Stand-up gepauzeerd")
     await expect(entries.nth(1)).to_contain_text("/ritme standup pause 1")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-audit.png", full_page=True)
 
 
 async def test_a_member_downloads_their_data_and_erases_themselves(page: Page, served: tuple[Ritme, str]) -> None:
     ritme, base_url = served
-    await _say(page, base_url, "anna", "/ritme standup run 1")
+    await say(page, base_url, "anna", "/ritme standup run 1")
     await _answer(page, base_url, "anna", ["Goed", "De roadmap", "nee"])
     await _answer(page, base_url, "ben", ["Fine", "Writing the onboarding docs", "nothing"])
     [ben] = await ritme.store.find_members("local", ritme.local.workspace_id, "ben")
 
-    await _sign_in(page, base_url, "ben")
+    await sign_in(page, base_url, "ben")
     await page.get_by_role("link", name="My settings").click()
     await page.get_by_role("link", name=re.compile("^My data")).click()
     await expect(page.get_by_role("heading", name="My data", exact=True)).to_be_visible()
     await expect(page.get_by_test_id("kept")).to_contain_text("your stand-up answers, with their date and questions: 1")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-my-data.png", full_page=True)
 
     async with page.expect_download() as info:

@@ -6,38 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from http.cookies import SimpleCookie
-from pathlib import Path
-
-import aiohttp
-import pytest
 
 from bot.dashboard import COOKIE
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import assemble, serving
 from rituals.dashboard import AUDIT_PAGE
-from tests.bot.test_dashboard_http import CSRF, MONDAY_0900_AMSTERDAM, PUBLIC, Site
-from tests.bot.test_local_pulse import PulseChat
-from tests.rituals.harness import FakeClock
+from tests.bot.dashboard_http import CSRF, Site
 
 ENTRY = re.compile(r'data-testid="audit-entry"')
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    """The demo on the assembled server, a chat client, and a dashboard client that keeps no cookies itself."""
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,  # type: ignore[call-arg]
-                        public_url=PUBLIC)
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        async with aiohttp.ClientSession() as chat_session, aiohttp.ClientSession(
-            cookie_jar=aiohttp.DummyCookieJar()
-        ) as session:
-            yield Site(ritme, clock, PulseChat(chat_session, url), session)
 
 
 async def _answer_the_stand_up(site: Site, answers: dict[str, list[str]]) -> None:

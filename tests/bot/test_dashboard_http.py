@@ -4,94 +4,21 @@ CSRF tokens guard every page and form, managers alone see their team, and a chan
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
 
 import aiohttp
-import pytest
 
 from bot.dashboard import COOKIE
 from bot.demo import seed_demo
 from bot.settings import Settings
-from bot.wiring import LOCAL_TEAM_CHANNEL, Ritme, assemble, serving
+from bot.wiring import assemble, serving
 from rituals.model import RitualKind, Role, StandupSettings
 from rituals.ports import MemberDefaults, NewRitual
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat
+from tests.bot.dashboard_http import CSRF, LINK, MONDAY_0900_AMSTERDAM, Site
+from tests.bot.local_chat import PulseChat, text_of
 from tests.rituals.harness import FakeClock
-
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-PUBLIC = "https://ritme.example.com"
-LINK = re.compile(re.escape(PUBLIC) + r"(/dashboard/signin/[A-Za-z0-9_-]+)")
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-class Site:
-    """A browser of the dashboard that keeps its cookie itself, so each test sees exactly what was set."""
-
-    def __init__(self, ritme: Ritme, clock: FakeClock, chat: PulseChat, session: aiohttp.ClientSession) -> None:
-        self.ritme, self.clock, self.chat, self.session = ritme, clock, chat, session
-
-    async def link(self, user: str) -> str:
-        """The path of the sign-in link `/ritme dashboard` sends the member, asked in the team channel."""
-        await self.chat.say(user, "/ritme dashboard")
-        history = await self.chat.history(user)
-        for message in reversed(history):
-            found = LINK.search(text_of(message))
-            if found:
-                return found.group(1)
-        raise AssertionError(history)
-
-    async def get(self, path: str, cookie: str = "", **headers: str) -> tuple[int, aiohttp.typedefs.LooseHeaders, str]:
-        if cookie:
-            headers["Cookie"] = f"{COOKIE}={cookie}"
-        async with self.session.get(f"{self.chat.base}{path}", headers=headers, allow_redirects=False) as response:
-            return response.status, response.headers, await response.text()
-
-    async def post(self, path: str, data: dict[str, str], cookie: str = "") -> tuple[int, Any, str]:
-        headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
-        async with self.session.post(f"{self.chat.base}{path}", data=data, headers=headers,
-                                     allow_redirects=False) as response:
-            return response.status, response.headers, await response.text()
-
-    async def sign_in(self, user: str) -> str:
-        """Follow a fresh link; the session cookie's value."""
-        status, headers, _ = await self.get(await self.link(user))
-        assert status == 303 and headers["Location"] == "/dashboard"
-        cookie = SimpleCookie(headers["Set-Cookie"])
-        return cookie[COOKIE].value
-
-    async def csrf(self, path: str, cookie: str) -> str:
-        status, _, body = await self.get(path, cookie)
-        assert status == 200, body
-        found = CSRF.search(body)
-        assert found is not None
-        return found.group(1)
-
-    async def team_id(self) -> int:
-        team = await self.ritme.store.upsert_team("local", self.ritme.local.workspace_id, LOCAL_TEAM_CHANNEL,
-                                                  LOCAL_TEAM_CHANNEL)
-        return team.id
-
-    async def standup_list(self, user: str) -> str:
-        await self.chat.say(user, "/ritme standup list")
-        return text_of((await self.chat.history(user))[-1])
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,  # type: ignore[call-arg]
-                        public_url=PUBLIC)
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        async with aiohttp.ClientSession() as chat_session, aiohttp.ClientSession(
-            cookie_jar=aiohttp.DummyCookieJar()
-        ) as session:
-            yield Site(ritme, clock, PulseChat(chat_session, url), session)
 
 
 async def test_a_link_signs_in_once_with_a_guarded_cookie(site: Site) -> None:

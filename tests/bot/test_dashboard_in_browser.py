@@ -5,93 +5,17 @@ as a screenshot under tests/artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import assemble, serving
-from tests.bot.test_demo_in_browser import CHROMIUM, REQUIRE_BROWSER
-from tests.rituals.harness import FakeClock
+# The tests below call the shared helpers by the names they had when they lived here.
+from tests.bot.chromium import needs_chromium
+from tests.bot.dashboard_browser import ARTIFACTS
+from tests.bot.dashboard_browser import fits_the_phone as _fits_the_phone
+from tests.bot.dashboard_browser import say as _say
+from tests.bot.dashboard_browser import sign_in as _sign_in
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
-)
-
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}  # the chat's own layout wants a wide screen
-
-
-def _free_port() -> int:
-    # The links carry Ritme's public address, so the server must listen where that address says.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-async def base_url(tmp_path: Path) -> AsyncIterator[str]:
-    port = _free_port()
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db",  # type: ignore[call-arg]
-                        port=port, public_url=f"http://127.0.0.1:{port}")
-    async with assemble(settings, FakeClock(MONDAY_0900_AMSTERDAM)) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        yield url
-
-
-@pytest.fixture
-async def page(base_url: str) -> AsyncIterator[Page]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        page = await browser.new_page(viewport=DESKTOP)
-        page.set_default_timeout(10_000)
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        yield page
-        outside = [url for url in requested if not url.startswith(base_url)]
-        assert outside == [], "the pages asked for something outside Ritme"
-        await browser.close()
-
-
-async def _say(page: Page, base_url: str, user: str, text: str) -> None:
-    """Type a command in the team channel of the local chat as `user`."""
-    await page.set_viewport_size(DESKTOP)
-    if not page.url.startswith(base_url + "/") or "/dashboard" in page.url:
-        await page.goto(base_url)
-    await page.get_by_test_id(f"member-{user}").click()
-    await page.get_by_test_id("conv-team").click()
-    await page.get_by_test_id("composer").fill(text)
-    await page.get_by_test_id("composer").press("Enter")
-
-
-async def _sign_in(page: Page, base_url: str, user: str) -> None:
-    """Ask for a link in the chat, find it in the direct conversation, and follow it."""
-    await _say(page, base_url, user, "/ritme dashboard")
-    await page.get_by_test_id("conv-dm").click()
-    link = page.get_by_test_id("message").filter(has_text="/dashboard/signin/").last
-    await expect(link).to_be_visible()
-    found = re.search(r"http://\S+/dashboard/signin/[A-Za-z0-9_-]+", await link.inner_text())
-    assert found is not None
-    await page.set_viewport_size(PHONE)
-    await page.goto(found.group(0))
-    await expect(page).to_have_url(base_url + "/dashboard")
-
-
-async def _fits_the_phone(page: Page) -> None:
-    """Nothing wider than the screen: one column, no sideways scrolling."""
-    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+pytestmark = needs_chromium
 
 
 async def test_a_manager_changes_a_stand_up_time_and_sees_it_in_chat(page: Page, base_url: str) -> None:

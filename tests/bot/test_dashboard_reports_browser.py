@@ -12,21 +12,15 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import assemble, serving
-from tests.bot.test_dashboard_http import MONDAY_0900_AMSTERDAM, Site
-from tests.bot.test_dashboard_in_browser import ARTIFACTS, DESKTOP, _fits_the_phone, _free_port, _sign_in
-from tests.bot.test_dashboard_reports_http import run_pulse_round, run_standups
-from tests.bot.test_demo_in_browser import CHROMIUM, REQUIRE_BROWSER
-from tests.bot.test_local_pulse import PulseChat
+from tests.bot.chromium import needs_chromium
+from tests.bot.dashboard_browser import ARTIFACTS, demo_served, fits_the_phone, sign_in
+from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM, Site, run_pulse_round, run_standups
+from tests.bot.local_chat import PulseChat
 from tests.rituals.harness import FakeClock
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
-)
+pytestmark = needs_chromium
 
 WEDNESDAY = MONDAY_0900_AMSTERDAM + timedelta(days=2)
 
@@ -34,12 +28,8 @@ WEDNESDAY = MONDAY_0900_AMSTERDAM + timedelta(days=2)
 @pytest.fixture
 async def base_url(tmp_path: Path) -> AsyncIterator[str]:
     """The assembled server with a closed pulse round (five answers) and stand-ups on Wednesday to Friday."""
-    port = _free_port()
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db",  # type: ignore[call-arg]
-                        port=port, public_url=f"http://127.0.0.1:{port}")
     clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
+    async with demo_served(tmp_path, clock) as (ritme, url):
         async with aiohttp.ClientSession() as session:
             site = Site(ritme, clock, PulseChat(session, url), session)
             await run_pulse_round(site, answering=5)
@@ -47,38 +37,19 @@ async def base_url(tmp_path: Path) -> AsyncIterator[str]:
         yield url
 
 
-@pytest.fixture
-async def page(base_url: str) -> AsyncIterator[Page]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        page = await browser.new_page(viewport=DESKTOP)
-        page.set_default_timeout(10_000)
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        yield page
-        outside = [url for url in requested if not url.startswith(base_url)]
-        assert outside == [], "the pages asked for something outside Ritme"
-        await browser.close()
-
-
 async def test_a_manager_filters_stand_ups_and_sees_the_pulse_chart(page: Page, base_url: str) -> None:
-    await _sign_in(page, base_url, "anna")
+    await sign_in(page, base_url, "anna")
     await page.get_by_role("link", name=re.compile("#team")).click()
     await expect(page.get_by_role("heading", name="Team #team")).to_be_visible()
     subnav = page.get_by_role("navigation", name="Teampagina's")
     await expect(subnav.get_by_role("link", name="Overzicht")).to_have_attribute("aria-current", "page")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
 
     await subnav.get_by_role("link", name="Stand-ups").click()
     await expect(page.get_by_role("heading", name="Stand-ups van #team")).to_be_visible()
     # Wednesday to Friday run from chat; Monday's and Tuesday's ran by the timer while the pulse was open.
     await expect(page.locator("[data-testid^=standup-]")).to_have_count(5)
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-standups.png", full_page=True)
 
     # The search box, the two dates, then Tab reaches the button and Enter sends the form.
@@ -103,7 +74,7 @@ async def test_a_manager_filters_stand_ups_and_sees_the_pulse_chart(page: Page, 
     await expect(friday.locator("mark")).to_have_text(["Staging"])
     await expect(friday.locator(".blocker-tag")).to_have_text("Blokkade")
     await expect(friday.locator(".line.blocker dd")).to_have_text("Blokkade VPN is down")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-standups-filtered.png", full_page=True)
 
     await subnav.get_by_role("link", name="Welzijn").click()
@@ -118,16 +89,16 @@ async def test_a_manager_filters_stand_ups_and_sees_the_pulse_chart(page: Page, 
     await page.get_by_text("Dezelfde cijfers als tabel").first.click()
     await expect(page.locator("table").first.locator("tbody tr")).to_have_count(1)
     await expect(page.locator("table").first).to_contain_text("gemiddeld 3,0 uit 5 antwoorden")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-pulse.png", full_page=True)
 
     await subnav.get_by_role("link", name="Deelname").click()
     await expect(page.locator("svg[role=img].chart-bar")).to_have_count(2)  # stand-ups and the pulse
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-participation.png", full_page=True)
 
     await subnav.get_by_role("link", name="Borrels & koffie").click()
     await expect(page.get_by_text("Er is nog geen borrel aangekondigd")).to_be_visible()
     await expect(subnav.get_by_role("link", name="Borrels & koffie")).to_have_attribute("aria-current", "page")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-social.png", full_page=True)

@@ -5,56 +5,14 @@ shows an average only from k answers."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import aiohttp
-import pytest
 
 from adapters.local import LocalUser
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import assemble, serving
 from rituals.model import Role
 from rituals.ports import MemberDefaults
-from tests.bot.test_dashboard_http import MONDAY_0900_AMSTERDAM, PUBLIC, Site
-from tests.bot.test_local_pulse import PulseChat, _forms
-from tests.rituals.harness import FakeClock
+from tests.bot.dashboard_http import MONDAY_0900_AMSTERDAM, Site, run_pulse_round, run_standups
 
 PAGES = ("standups", "participation", "pulse", "social")
-# Three stand-ups, Monday to Wednesday; each member's answers to "how are you", "today", "blockers".
-STANDUPS = {
-    0: {"anna": ["Goed", "Release afronden", "nee"], "ben": ["Fine", "Staging deploy", "Waiting for the API key"]},
-    1: {"anna": ["Goed", "Billing", "nee"], "ben": ["Fine", "Docs", "nope"]},
-    2: {"anna": ["Moe", "Staging fix", "VPN is down"], "ben": ["Fine", "Review", "none"]},
-}
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,  # type: ignore[call-arg]
-                        public_url=PUBLIC)
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        async with aiohttp.ClientSession() as chat_session, aiohttp.ClientSession(
-            cookie_jar=aiohttp.DummyCookieJar()
-        ) as session:
-            yield Site(ritme, clock, PulseChat(chat_session, url), session)
-
-
-async def run_standups(site: Site, first: datetime = MONDAY_0900_AMSTERDAM) -> None:
-    """The demo's stand-up run in chat on three days from `first`: answers, then the digest."""
-    for offset, answers in STANDUPS.items():
-        site.clock.set(first + timedelta(days=offset, minutes=45))
-        await site.chat.say("anna", "/ritme standup run 1")
-        for user, values in answers.items():
-            # The stand-up's form: a pulse's has scales (choices) instead.
-            forms = [m["form"] for m in await site.chat.history(user)
-                     if m.get("form") and not any(field.get("choices") for field in m["form"]["fields"])]
-            await site.chat.answer(user, forms[-1]["delivery_id"], values)
-        await site.chat.say("anna", "/ritme standup digest 1")
 
 
 def days_shown(body: str) -> list[str]:
@@ -151,22 +109,6 @@ async def test_a_refused_filter_says_why_and_shows_everything(site: Site) -> Non
     ben_cookie = await site.sign_in("ben")
     status, _, body = await site.get(path + "?to=tomorrow", ben_cookie)
     assert status == 400 and "<code>tomorrow</code> is not a date; write it as year-month-day" in body
-
-
-async def run_pulse_round(site: Site, answering: int) -> None:
-    """A pulse with k 5 for the demo team and Dana (five people) runs one round in chat; `answering` of them answer
-    (scores 1, 2, 3 ...), and the round closes."""
-    people = ["anna", "ben", "lucas", "priya", await site.chat.add("Dana Smit")]
-    await site.chat.say("anna", "/ritme pulse create weekly mon 10:00 open 1d k 5")
-    for hours in range(0, 24):
-        site.clock.set(MONDAY_0900_AMSTERDAM + timedelta(hours=hours))
-        await site.ritme.dispatcher.plan()
-        await site.ritme.dispatcher.tick()
-    for score, user in enumerate(people[:answering], start=1):
-        [form] = await _forms(site.chat, user)
-        await site.chat.answer(user, form["delivery_id"], [str(score)] * (len(form["fields"]) - 1) + [""])
-    site.clock.set(MONDAY_0900_AMSTERDAM + timedelta(days=1, hours=1))
-    await site.ritme.dispatcher.tick()
 
 
 async def test_the_pulse_page_withholds_a_round_of_k_minus_one_and_says_why(site: Site) -> None:

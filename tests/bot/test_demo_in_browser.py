@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-REQUIRE_BROWSER = os.environ.get("RITME_REQUIRE_BROWSER") == "1"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRE_BROWSER, reason="no Chromium: apt-get install chromium to run browser tests"
-)
+from tests.bot.chromium import launched, needs_chromium
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 async def page(demo_url: str) -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+    async with launched() as browser:
         page = await browser.new_page()
         page.set_default_timeout(10_000)
         await page.goto(demo_url)
         yield page
-        await browser.close()
 
 
 async def _as(page: Page, user: str, conversation: str) -> None:

@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import re
-import uuid
-from typing import Any
 
 import aiohttp
 
-
-class Chat:
-    """What a person does in the browser chat, as the page's own requests."""
-
-    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
-        self.session = session
-        self.base = base
-
-    async def say(self, user: str, text: str, conversation: str = "channel:team") -> None:
-        body = {"user": user, "conversation": conversation, "text": text, "event_id": str(uuid.uuid4())}
-        async with self.session.post(f"{self.base}/api/command", json=body) as response:
-            assert response.status == 202, await response.text()
-
-    async def history(self, user: str) -> list[dict[str, Any]]:
-        async with self.session.get(f"{self.base}/api/history", params={"user": user}) as response:
-            assert response.status == 200
-            return list((await response.json())["messages"])
-
-    async def answer(self, user: str, delivery_id: int, values: list[str]) -> None:
-        body = {"user": user, "delivery_id": delivery_id, "values": values, "event_id": str(uuid.uuid4())}
-        async with self.session.post(f"{self.base}/api/answer", json=body) as response:
-            assert response.status == 202, await response.text()
-
-
-def text_of(message: dict[str, Any]) -> str:
-    return "\n".join("".join(span["text"] for span in line) for line in message["lines"])
+from tests.bot.local_chat import Chat, text_of
 
 
 async def test_demo_stand_up_end_to_end(demo_url: str) -> None:

@@ -11,14 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat
+from bot.wiring import Ritme
+from tests.bot.local_chat import PulseChat, local_served, text_of
 from tests.rituals.harness import FakeClock
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -30,12 +26,8 @@ LINK = "https://meet.example/koffie"
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[Ritme, FakeClock, PulseChat]]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0)  # type: ignore[call-arg]
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        async with aiohttp.ClientSession() as session:
-            yield ritme, clock, PulseChat(session, url)
+    async with local_served(tmp_path, MONDAY_0900_AMSTERDAM) as served:
+        yield served
 
 
 async def _at(ritme: Ritme, clock: FakeClock, moment: datetime) -> None:

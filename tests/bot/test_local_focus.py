@@ -6,38 +6,25 @@ and a borrel reminder due in the same minute reach a member as one message."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from tests.bot.test_demo_over_http import text_of
-from tests.bot.test_local_pulse import PulseChat
+from bot.wiring import Ritme
+from tests.bot.focus_flow import FRIDAY_INVITE, FRIDAY_REMIND, FRIDAY_STANDUP, LINK, MONDAY_0900_AMSTERDAM, WINDOW_START
+from tests.bot.local_chat import PulseChat, local_served, text_of
 from tests.rituals.harness import FakeClock
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-# Wednesday 25 November in Amsterdam (UTC+1): the focus afternoon starts at 13:00.
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-# Friday 27 November: the borrel invite at 10:00, the stand-up at 16:00, both reminders at 16:20.
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 FOCUS_ADD = '/ritme focus add wed 13:00-17:00 "focus afternoon"'
 REMINDER = "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet."
 
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[Ritme, FakeClock, PulseChat]]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0)  # type: ignore[call-arg]
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        async with aiohttp.ClientSession() as session:
-            yield ritme, clock, PulseChat(session, url)
+    async with local_served(tmp_path, MONDAY_0900_AMSTERDAM, demo=False) as served:
+        yield served
 
 
 async def _ask(chat: PulseChat, user: str, command: str) -> str:

@@ -3,53 +3,23 @@ scale, one asks for a talk, and the round's results reach the channel without an
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.demo import seed_demo
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from tests.bot.test_demo_over_http import Chat, text_of
+from bot.wiring import Ritme
+from tests.bot.local_chat import PulseChat, local_served, pulse_forms, text_of
 from tests.rituals.harness import FakeClock
 
 MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-class PulseChat(Chat):
-    """The browser chat's requests, with the button press and a new member."""
-
-    async def press(self, user: str, action: str, value: str) -> None:
-        body = {"user": user, "action": action, "value": value, "event_id": str(uuid.uuid4())}
-        async with self.session.post(f"{self.base}/api/button", json=body) as response:
-            assert response.status == 202, await response.text()
-
-    async def add(self, name: str) -> str:
-        body = {"display_name": name, "timezone": "Europe/Amsterdam", "locale": "en"}
-        async with self.session.post(f"{self.base}/api/users", json=body) as response:
-            assert response.status == 201, await response.text()
-            return str((await response.json())["user"]["user_id"])
-
-
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[Ritme, FakeClock, PulseChat]]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0)  # type: ignore[call-arg]
-    clock = FakeClock(MONDAY_0900_AMSTERDAM)
-    async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-        await seed_demo(ritme)
-        async with aiohttp.ClientSession() as session:
-            yield ritme, clock, PulseChat(session, url)
-
-
-async def _forms(chat: Chat, user: str) -> list[dict[str, Any]]:
-    """The member's pulse forms (the demo's stand-up asks in forms of its own, without scales)."""
-    forms = [m["form"] for m in await chat.history(user) if m.get("form")]
-    return [form for form in forms if any(field.get("choices") for field in form["fields"])]
+    async with local_served(tmp_path, MONDAY_0900_AMSTERDAM) as served:
+        yield served
 
 
 async def test_a_pulse_round_in_the_local_chat(served: tuple[Ritme, FakeClock, PulseChat]) -> None:
@@ -63,7 +33,7 @@ async def test_a_pulse_round_in_the_local_chat(served: tuple[Ritme, FakeClock, P
         clock.set(MONDAY_0900_AMSTERDAM + timedelta(hours=hours))
         await ritme.dispatcher.plan()
         await ritme.dispatcher.tick()
-    forms = {user: await _forms(chat, user) for user in people}
+    forms = {user: await pulse_forms(chat, user) for user in people}
     assert all(len(found) == 1 for found in forms.values()), {u: len(f) for u, f in forms.items()}
     scale = forms["ben"][0]["fields"][0]
     assert [choice["value"] for choice in scale["choices"]] == ["1", "2", "3", "4", "5"]

@@ -11,17 +11,12 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.settings import Settings
-from bot.wiring import assemble, serving
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
-from tests.bot.test_slack_pulse import SlackRig
-from tests.rituals.harness import FakeClock
+from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.harness import block_actions, member_joined
+from tests.bot.slack_rig import SlackRig, answered_id, buttons_of, slack_rig, text_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 # Friday 27 November in Amsterdam (UTC+1): the invite at 10:00, the reminder at 16:20 for a start at 16:30.
@@ -38,48 +33,19 @@ PROFILES = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/A
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
-                                     "profile": {"display_name": name}}
-                              for user, (name, tz, locale) in PROFILES.items()})
-        database = tmp_path / "ritme.db"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
-
-
-def _blocks(call: Call) -> list[dict[str, Any]]:
-    blocks = call.args.get("blocks") or []
-    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
-
-
-def _buttons(call: Call) -> list[dict[str, Any]]:
-    return [element for block in _blocks(call) if block["type"] == "actions" for element in block["elements"]]
-
-
-def _text(call: Call) -> str:
-    return str(call.args.get("text", "")) + json.dumps(_blocks(call), ensure_ascii=False)
+    async with slack_rig(tmp_path, PROFILES, MONDAY_0800_AMSTERDAM) as rig:
+        yield rig
 
 
 def _dms(rig: SlackRig, user: str, words: str) -> list[str]:
     """The texts of the DMs Ritme sent the member that hold `words`."""
-    return [_text(call) for call in rig.posted(user) if words in _text(call)]
-
-
-def _occurrence(invite: Call) -> str:
-    """The occurrence the invite's buttons answer for (their value is `{occurrence}:{answer}`)."""
-    return str(json.loads(_buttons(invite)[0]["value"])["value"]).split(":")[0]
+    return [text_of(call) for call in rig.posted(user) if words in text_of(call)]
 
 
 async def _press(rig: SlackRig, user: str, invite: Call, answer: str) -> None:
     """Press a button on the invite in #team as Slack sends it, from the channel message; wait for its edit."""
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
-    [button] = [b for b in _buttons(invite) if json.loads(b["value"])["value"].endswith(f":{answer}")]
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
+    [button] = [b for b in buttons_of(invite) if json.loads(b["value"])["value"].endswith(f":{answer}")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}
     payload["channel"] = {"id": "C1", "name": "team"}
@@ -106,27 +72,27 @@ async def test_a_borrel_over_slack(rig: SlackRig) -> None:
     rig.clock.set(INVITE)
     await rig.ritme.dispatcher.tick()
     [invite] = rig.posted("C1")
-    text = _text(invite)
+    text = text_of(invite)
     assert "Virtual borrel of #team" in text and "Friday 27 November, 16:30–17:15 (Europe/Amsterdam)" in text
     assert LINK in text and "Joining: 0 · maybe: 0 · not this time: 0" in text
-    assert [(b["type"], b["text"]["text"]) for b in _buttons(invite)] == [
+    assert [(b["type"], b["text"]["text"]) for b in buttons_of(invite)] == [
         ("button", "Join"), ("button", "Maybe"), ("button", "Not this time"),
     ]
-    assert {json.loads(b["value"])["action"] for b in _buttons(invite)} == {"borrel.rsvp"}
+    assert {json.loads(b["value"])["action"] for b in buttons_of(invite)} == {"borrel.rsvp"}
 
     # Presses in the channel edit the invite's own post, the count as it now stands.
     for user, answer in (("U1", "join"), ("U3", "join"), ("U2", "maybe"), ("U5", "join"), ("U5", "no")):
         await _press(rig, user, invite, answer)
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
     edits = rig.updates(ts)
     assert len(edits) == 5 and all(edit.args["channel"] == "C1" for edit in edits)
-    assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada and Chitra" in _text(edits[-1])
-    assert "Eva" not in _text(edits[-1])  # a "not this time" is counted, never named
+    assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada and Chitra" in text_of(edits[-1])
+    assert "Eva" not in text_of(edits[-1])  # a "not this time" is counted, never named
     assert len(rig.posted("C1")) == 1  # no second invite
-    [chitra] = await rig.until(lambda: [c for c in rig.posted("U3") if "your time" in _text(c)])
-    assert "Friday 27 November at 21:00 your time (Asia/Kolkata)" in _text(chitra)  # her zone, from users.info
-    [bram] = await rig.until(lambda: [c for c in rig.posted("U2") if "jouw tijd" in _text(c)])
-    assert "Misschien dus, voor de borrel van #team" in _text(bram)  # Bram's Slack speaks Dutch
+    [chitra] = await rig.until(lambda: [c for c in rig.posted("U3") if "your time" in text_of(c)])
+    assert "Friday 27 November at 21:00 your time (Asia/Kolkata)" in text_of(chitra)  # her zone, from users.info
+    [bram] = await rig.until(lambda: [c for c in rig.posted("U2") if "jouw tijd" in text_of(c)])
+    assert "Misschien dus, voor de borrel van #team" in text_of(bram)  # Bram's Slack speaks Dutch
 
     # 16:20 in Amsterdam: a DM to each who said join or maybe, in their own zone and language.
     rig.clock.set(REMIND)
@@ -144,14 +110,14 @@ async def test_a_borrel_over_slack(rig: SlackRig) -> None:
     rig.clock.set(NEXT_INVITE)
     await rig.ritme.dispatcher.tick()
     [_, upcoming] = rig.posted("C1")
-    assert "Friday 4 December" in _text(upcoming)
+    assert "Friday 4 December" in text_of(upcoming)
     await _press(rig, "U3", upcoming, "join")
     assert (await rig.slack.command("borrel cancel", user_id="U1")).status == 200
-    next_ts = await rig.ts(f"borrel-invite:{_occurrence(upcoming)}", "C1")
+    next_ts = await rig.ts(f"borrel-invite:{answered_id(upcoming)}", "C1")
     cancelled = (await rig.until(lambda: rig.updates(next_ts), 2))[-1]
-    assert "This borrel is cancelled." in _text(cancelled) and not _buttons(cancelled)
-    [told] = await rig.until(lambda: [c for c in rig.posted("U3") if "is cancelled" in _text(c)])
-    assert "Friday 4 December at 21:00 your time is cancelled" in _text(told)
+    assert "This borrel is cancelled." in text_of(cancelled) and not buttons_of(cancelled)
+    [told] = await rig.until(lambda: [c for c in rig.posted("U3") if "is cancelled" in text_of(c)])
+    assert "Friday 4 December at 21:00 your time is cancelled" in text_of(told)
 
     rig.clock.set(NEXT_REMIND)
     await rig.ritme.dispatcher.tick()

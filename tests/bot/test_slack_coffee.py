@@ -14,16 +14,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from bot.settings import Settings
-from bot.wiring import assemble, serving
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
-from tests.bot.test_slack_borrel import _buttons, _text
-from tests.bot.test_slack_pulse import SlackRig
-from tests.rituals.harness import FakeClock
+from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.harness import block_actions, member_joined
+from tests.bot.slack_rig import SlackRig, answered_id, buttons_of, slack_rig, text_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MACHINE_OPENS = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
@@ -43,19 +38,8 @@ DESIGN = {"U1", "U2"}  # also in #design (C2), so another team than the rest
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
-                                     "profile": {"display_name": name}}
-                              for user, (name, tz, locale) in PROFILES.items()})
-        database = tmp_path / "ritme.db"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
+    async with slack_rig(tmp_path, PROFILES, MONDAY_0800_AMSTERDAM) as rig:
+        yield rig
 
 
 async def _answer(rig: SlackRig, user: str, command: str, replies: int = 1) -> str:
@@ -83,19 +67,15 @@ def _dm_of(group: frozenset[str]) -> str:
 
 async def _press(rig: SlackRig, user: str, group: frozenset[str], question: Call, answer: str) -> str:
     """Press a button on the group DM's question as Slack sends it from there; the reply the member gets."""
-    ts = await rig.ts(f"coffee-follow-up:{_group_id(question)}", ",".join(sorted(group)))
-    [button] = [b for b in _buttons(question) if json.loads(b["value"])["value"].endswith(f":{answer}")]
+    ts = await rig.ts(f"coffee-follow-up:{answered_id(question)}", ",".join(sorted(group)))
+    [button] = [b for b in buttons_of(question) if json.loads(b["value"])["value"].endswith(f":{answer}")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": _dm_of(group), "is_ephemeral": False}
     payload["channel"] = {"id": _dm_of(group), "name": "mpdm"}
     payload["message"] = {"type": "message", "ts": ts, "text": question.args["text"]}
     before = len(rig.posted(user))
     assert (await rig.slack.interaction(payload)).status == 200
-    return _text((await rig.until(lambda: rig.posted(user), before + 1))[-1])
-
-
-def _group_id(question: Call) -> str:
-    return str(json.loads(_buttons(question)[0]["value"])["value"]).split(":")[0]
+    return text_of((await rig.until(lambda: rig.posted(user), before + 1))[-1])
 
 
 async def test_coffee_over_slack(rig: SlackRig) -> None:
@@ -113,7 +93,7 @@ async def test_coffee_over_slack(rig: SlackRig) -> None:
     await _at(rig, MACHINE_OPENS)
     await _at(rig, MACHINE_OPENS + timedelta(minutes=20))  # the timer wakes again: still one post today
     [opened] = rig.posted("C1")
-    assert "The coffee machine is open until 10:30. Drop in for a chat:" in _text(opened) and LINK in _text(opened)
+    assert "The coffee machine is open until 10:30. Drop in for a chat:" in text_of(opened) and LINK in text_of(opened)
 
     created = await _answer(rig, "U1", "coffee create weekly on mon at 10:00 enrol all")
     assert "Coffee pairing for #team: every week on Mon at 10:00 (Europe/Amsterdam)" in created
@@ -128,7 +108,7 @@ async def test_coffee_over_slack(rig: SlackRig) -> None:
     assert sorted(len(group) for group in groups) == [2, 3] and frozenset().union(*groups) == PAIRED
     for group in groups:
         [intro] = rig.posted(_dm_of(group))
-        text = _text(intro)
+        text = text_of(intro)
         assert text.startswith("☕ Coffee time in #team!") and "Icebreaker: " in text  # mixed: the team's English
         assert all(PROFILES[user][0] in text for user in group)
     assert not any(rig.posted(user) for user in ("U6", "U7"))  # Finn skips; 22:00 is not Kiri's time
@@ -146,7 +126,7 @@ async def test_coffee_over_slack(rig: SlackRig) -> None:
     assert rig.posted("U7") == []
     await _at(rig, KIRI_MORNING)
     [note] = rig.posted("U7")
-    assert _text(note).startswith("No coffee match for you in #team this round, because nobody else this round "
+    assert text_of(note).startswith("No coffee match for you in #team this round, because nobody else this round "
                                   "shares at least 1 h of working time with you.")
     assert "nobody else this round shares at least 1 h" in await _answer(rig, "U7", "coffee why")
 
@@ -157,11 +137,11 @@ async def test_coffee_over_slack(rig: SlackRig) -> None:
     assert sorted(_opened(rig)[2:], key=sorted) == sorted(groups, key=sorted)  # the same group DMs again
     questions = {group: rig.posted(_dm_of(group))[-1] for group in groups}
     for question in questions.values():
-        assert _text(question).startswith("☕ Did you meet for your coffee from #team")
-        assert [(b["type"], b["text"]["text"]) for b in _buttons(question)] == [
+        assert text_of(question).startswith("☕ Did you meet for your coffee from #team")
+        assert [(b["type"], b["text"]["text"]) for b in buttons_of(question)] == [
             ("button", "Yes, we met"), ("button", "Not this time"),
         ]
-        assert {json.loads(b["value"])["action"] for b in _buttons(question)} == {"coffee.met"}
+        assert {json.loads(b["value"])["action"] for b in buttons_of(question)} == {"coffee.met"}
 
     # Bram's group met (he says so, and hears it in Dutch); the other group did not.
     assert "Genoteerd: jullie hebben elkaar gesproken." in await _press(rig, "U2", bram_group, questions[bram_group],

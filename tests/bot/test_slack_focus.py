@@ -9,34 +9,26 @@ so), joins the channel; `/ritme focus calendar` gives a link that serves an iCal
 
 from __future__ import annotations
 
-import asyncio
 import json
-import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
 from pathlib import Path
 
-import aiohttp
 import pytest
-from icalendar import Calendar
-from sqlalchemy import func, select
 
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from rituals.model import DeliveryStatus
-from storage.models import DeliveryRow
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined
-from tests.bot.test_slack_borrel import _blocks, _buttons, _occurrence, _text
-from tests.bot.test_slack_pulse import SlackRig
-from tests.rituals.harness import FakeClock
+from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.harness import block_actions, member_joined
+from tests.bot.focus_flow import (
+    FRIDAY_INVITE,
+    FRIDAY_REMIND,
+    FRIDAY_STANDUP,
+    LINK,
+    MONDAY_0900_AMSTERDAM,
+    WINDOW_START,
+    assert_serves_the_focus_calendar,
+)
+from tests.bot.settled import wake_at
+from tests.bot.slack_rig import SlackRig, answered_id, blocks_of, buttons_of, slack_rig, text_of
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 PUBLIC = "https://ritme.example.com"
 PROFILES = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/Amsterdam", "en-GB"),
             "U3": ("Noah", "America/New_York", "en-US")}
@@ -45,19 +37,8 @@ FITS = "fits: no no-meeting window, not outside core hours, and inside everyone'
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update({user: {"id": user, "name": name.lower(), "tz": tz, "locale": locale,
-                                     "profile": {"display_name": name}}
-                              for user, (name, tz, locale) in PROFILES.items()})
-        database = tmp_path / "ritme.db"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0, public_url=PUBLIC,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0900_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
+    async with slack_rig(tmp_path, PROFILES, MONDAY_0900_AMSTERDAM, public_url=PUBLIC) as rig:
+        yield rig
 
 
 def _ephemeral(rig: SlackRig, user: str) -> list[Call]:
@@ -76,27 +57,6 @@ async def _ask(rig: SlackRig, user: str, command: str, replies: int = 1) -> str:
 async def _join(rig: SlackRig, user: str, count: int) -> None:
     assert (await rig.slack.event(member_joined(f"Ev{user}", user_id=user))).status == 200
     await rig.until_members(count)
-
-
-async def settled(ritme: Ritme) -> None:
-    """Wait until no prompt is still being sent. A dispatch that follows an event runs after Slack's ack, and one
-    that claimed a prompt but has not yet recorded it as sent would, once the fake clock jumps past its lease, see
-    it claimed again and sent twice (in real time a send takes far less than the lease)."""
-    claimed = select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.CLAIMED)
-    for _ in range(250):
-        async with ritme.store.engine.connect() as connection:
-            if not await connection.scalar(claimed):
-                return
-        await asyncio.sleep(0.02)
-    raise AssertionError("a prompt stayed claimed: its sending never finished")
-
-
-async def _at(rig: SlackRig, moment: datetime) -> None:
-    """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
-    await settled(rig.ritme)
-    rig.clock.set(moment)
-    await rig.ritme.dispatcher.plan()
-    await rig.ritme.dispatcher.tick()
 
 
 async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: SlackRig) -> None:
@@ -131,33 +91,24 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_slack(rig: S
     assert rig.posted("C1") == [] and rig.posted("U2") == []  # all of this was ephemeral, in #team
 
     # The calendar link, served over HTTP by the same server, parses as a calendar with both blocks in it.
-    found = re.search(re.escape(PUBLIC) + r"(/calendar/[A-Za-z0-9_-]+\.ics)", await _ask(rig, "U2", "focus calendar"))
-    assert found is not None
-    async with aiohttp.ClientSession() as session, session.get(rig.slack.url.removesuffix("/slack/events")
-                                                               + found.group(1)) as response:
-        assert response.status == 200 and response.content_type == "text/calendar"
-        calendar = Calendar.from_ical(await response.text())
-    events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
-    assert set(events) == {"No meetings: focus afternoon", "Core hours"}
-    start = events["No meetings: focus afternoon"].decoded("dtstart")
-    assert isinstance(start, datetime) and (start.weekday(), start.time()) == (2, time(13, 0))  # Wednesday 13:00
-    assert {event["dtstart"].params["TZID"] for event in events.values()} == {"Europe/Amsterdam"}
+    server = rig.slack.url.removesuffix("/slack/events")
+    await assert_serves_the_focus_calendar(await _ask(rig, "U2", "focus calendar"), PUBLIC, server)
 
     # Wednesday 13:00 in Amsterdam: one reminder in #team; the next tick adds nothing.
-    await _at(rig, WINDOW_START.replace(hour=11, minute=59))
+    await wake_at(rig, WINDOW_START.replace(hour=11, minute=59))
     assert rig.posted("C1") == []
-    await _at(rig, WINDOW_START)
+    await wake_at(rig, WINDOW_START)
     [reminder] = await rig.until(lambda: rig.posted("C1"))
-    assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in _text(reminder)
-    await _at(rig, WINDOW_START.replace(minute=1))
+    assert "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet." in text_of(reminder)
+    await wake_at(rig, WINDOW_START.replace(minute=1))
     assert len(rig.posted("C1")) == 1
     assert rig.fake.calls_to("users.profile.set") == []  # nobody granted a user token: no status is tried
 
 
 async def _rsvp(rig: SlackRig, user: str, invite: Call) -> None:
     """Press Join on the borrel invite in #team, as Slack sends it from the channel message."""
-    ts = await rig.ts(f"borrel-invite:{_occurrence(invite)}", "C1")
-    [button] = [b for b in _buttons(invite) if json.loads(b["value"])["value"].endswith(":join")]
+    ts = await rig.ts(f"borrel-invite:{answered_id(invite)}", "C1")
+    [button] = [b for b in buttons_of(invite) if json.loads(b["value"])["value"].endswith(":join")]
     payload = block_actions(button["action_id"], button["value"], user_id=user, trigger_id=rig.slack.trigger_id())
     payload["container"] = {"type": "message", "message_ts": ts, "channel_id": "C1", "is_ephemeral": False}
     payload["channel"] = {"id": "C1", "name": "team"}
@@ -168,21 +119,21 @@ async def test_a_stand_up_reminder_and_a_borrel_reminder_arrive_as_one_slack_dm(
     await _join(rig, "U2", 1)
     await _ask(rig, "U1", "standup create at 16:00 on fri digest 17:00 remind 20m", replies=2)
     await _ask(rig, "U1", f"borrel create fri 16:30 45m {LINK}")
-    await _at(rig, FRIDAY_INVITE)
+    await wake_at(rig, FRIDAY_INVITE)
     [invite] = await rig.until(lambda: rig.posted("C1"))
     await _rsvp(rig, "U2", invite)
-    await rig.until(lambda: [c for c in rig.posted("U2") if "You're in" in _text(c)])
-    await _at(rig, FRIDAY_STANDUP)
-    [form] = await rig.until(lambda: [c for c in rig.posted("U2") if "ritme.answer" in json.dumps(_blocks(c))])
+    await rig.until(lambda: [c for c in rig.posted("U2") if "You're in" in text_of(c)])
+    await wake_at(rig, FRIDAY_STANDUP)
+    [form] = await rig.until(lambda: [c for c in rig.posted("U2") if "ritme.answer" in json.dumps(blocks_of(c))])
 
     before = len(rig.posted("U2"))
-    await _at(rig, FRIDAY_REMIND)
+    await wake_at(rig, FRIDAY_REMIND)
     arrived = (await rig.until(lambda: rig.posted("U2"), before + 1))[before:]
-    assert len(arrived) == 1, [_text(call)[:100] for call in arrived]
+    assert len(arrived) == 1, [text_of(call)[:100] for call in arrived]
     [combined] = arrived
     text = str(combined.args["text"])
     assert text.startswith("*A few things from Ritme:*\n\n")  # its header in bold
     assert "the stand-up of #team closes at 17:00" in text
     assert "The borrel of #team starts in 10 minutes: 16:30 your time (Europe/Amsterdam)" in text and LINK in text
-    await _at(rig, FRIDAY_REMIND.replace(minute=21))
+    await wake_at(rig, FRIDAY_REMIND.replace(minute=21))
     assert len(rig.posted("U2")) == before + 1 and form in rig.posted("U2")

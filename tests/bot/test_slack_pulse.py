@@ -7,24 +7,18 @@ of the database ties a member to what they answered.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
-from storage.messages import SqlMessageLog
-from tests.adapters.slack.fake_slack import Call, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender, block_actions, member_joined, view_submission
+from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.harness import block_actions, member_joined, view_submission
 from tests.bot.pulse_dump import assert_no_member_answer_link
-from tests.rituals.harness import FakeClock
+from tests.bot.slack_rig import SlackRig, buttons_of, slack_rig, text_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MONDAY_1000_AMSTERDAM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -35,75 +29,11 @@ SCORES = {"U1": ("4", "3"), "U2": ("5", "4"), "U3": ("2", "4"), "U4": ("4", "5")
 COMMENTS = {user: f"note 7f3a-{index}" for index, user in enumerate(NAMES)}
 
 
-def _user(user_id: str, name: str) -> dict[str, Any]:
-    return {"id": user_id, "name": name.lower(), "tz": "Europe/Amsterdam", "locale": "en-GB",
-            "profile": {"display_name": name}}
-
-
-@dataclass
-class SlackRig:
-    ritme: Ritme
-    fake: FakeSlack
-    clock: FakeClock
-    slack: SlackSender
-    database: Path
-
-    async def until(self, found: Callable[[], list[Call]], count: int = 1) -> list[Call]:
-        """Wait (a few seconds at most) for work that runs after Slack's ack to reach the Web API."""
-        for _ in range(250):
-            calls = found()
-            if len(calls) >= count:
-                return calls
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"expected {count} calls, saw {[c.method for c in self.fake.calls]}")
-
-    async def until_members(self, count: int) -> None:
-        for _ in range(250):
-            team = await self.ritme.store.find_team("slack", "T1", "C1")
-            if team and len(await self.ritme.store.team_members(team.id)) >= count:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("the members never joined #team")
-
-    def posted(self, channel: str) -> list[Call]:
-        return [c for c in self.fake.calls_to("chat.postMessage", ok=True) if c.args.get("channel") == channel]
-
-    async def ts(self, key: str, user: str) -> str:
-        """The ts of the DM Ritme posted to `user` under `key`, as its message log knows it."""
-        posted = await SqlMessageLog(self.ritme.store._engine).find("slack", "T1", key, user)
-        assert posted is not None, key
-        return posted.message_id
-
-    def updates(self, ts: str) -> list[Call]:
-        return [c for c in self.fake.calls_to("chat.update", ok=True) if c.args.get("ts") == ts]
-
-
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update({user: _user(user, name) for user, name in NAMES.items()})
-        database = tmp_path / "ritme.db"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", port=0,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"), database)
-
-
-def _blocks(call: Call) -> list[dict[str, Any]]:
-    blocks = call.args.get("blocks") or []
-    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
-
-
-def _buttons(call: Call) -> list[dict[str, Any]]:
-    return [element for block in _blocks(call) if block["type"] == "actions" for element in block["elements"]]
-
-
-def _text(call: Call) -> str:
-    return str(call.args.get("text", "")) + json.dumps(_blocks(call), ensure_ascii=False)
+    profiles = {user: (name, "Europe/Amsterdam", "en-GB") for user, name in NAMES.items()}
+    async with slack_rig(tmp_path, profiles, MONDAY_0800_AMSTERDAM) as rig:
+        yield rig
 
 
 async def _open_form(rig: SlackRig, user: str, delivery_id: str) -> dict[str, Any]:
@@ -143,14 +73,14 @@ async def test_a_pulse_round_over_slack(rig: SlackRig) -> None:
     for user in NAMES:
         # The dispatch that follows the command may have claimed these prompts first and still be sending them.
         dms = await rig.until(lambda: rig.posted(user), 2)  # noqa: B023
-        [form] = [c for c in dms if any(b["action_id"] == "ritme.answer" for b in _buttons(c))]
+        [form] = [c for c in dms if any(b["action_id"] == "ritme.answer" for b in buttons_of(c))]
         [talk] = [c for c in dms if c is not form]
-        assert "I'd like a chat with my manager" in [b["text"]["text"] for b in _buttons(talk)]
+        assert "I'd like a chat with my manager" in [b["text"]["text"] for b in buttons_of(talk)]
         forms[user], talks[user] = form, talk
 
     # Each answers in the modal: a radio button per question, then the comment.
     for user in NAMES:
-        [answer] = [b for b in _buttons(forms[user]) if b["action_id"] == "ritme.answer"]
+        [answer] = [b for b in buttons_of(forms[user]) if b["action_id"] == "ritme.answer"]
         view = await _open_form(rig, user, answer["value"])
         inputs = [block for block in view["blocks"] if block["type"] == "input"]
         assert [block["element"]["type"] for block in inputs] == ["radio_buttons", "radio_buttons", "plain_text_input"]
@@ -158,41 +88,41 @@ async def test_a_pulse_round_over_slack(rig: SlackRig) -> None:
         await _submit(rig, user, view, [*SCORES[user], COMMENTS[user]])
         ts = await rig.ts(f"pulse-form:{answer['value']}", user)
         [saved] = await rig.until(lambda: rig.updates(ts))  # noqa: B023 (awaited before the loop goes on)
-        assert "saved without your name" in _text(saved)
-        assert not _buttons(saved)
+        assert "saved without your name" in text_of(saved)
+        assert not buttons_of(saved)
 
     # Chris asks for a talk: first told what is shared, then, confirmed, Ada gets a DM naming him, with no score.
-    [talk_button] = _buttons(talks["U3"])
+    [talk_button] = buttons_of(talks["U3"])
     talk_ts = await rig.ts(f"pulse-talk:{json.loads(talk_button['value'])['value']}", "U3")
     await _press(rig, "U3", talk_button)
     [explained] = await rig.until(lambda: rig.updates(talk_ts))
-    assert "nothing of your pulse answers" in _text(explained)
+    assert "nothing of your pulse answers" in text_of(explained)
     ada_dms = len(rig.posted("U1"))
-    await _press(rig, "U3", _buttons(explained)[0])
+    await _press(rig, "U3", buttons_of(explained)[0])
     [request] = (await rig.until(lambda: rig.posted("U1"), ada_dms + 1))[ada_dms:]
-    text = _text(request)
+    text = text_of(request)
     assert "Chris" in text and "would like a chat" in text
     assert COMMENTS["U3"] not in text and not any(f'"{score}"' in text for score in SCORES["U3"])
     [_, sent] = await rig.until(lambda: rig.updates(talk_ts), 2)
-    assert "none of your answers" in _text(sent)
+    assert "none of your answers" in text_of(sent)
 
     # Tuesday 10:00: the round closes, and #team gets the results.
     rig.clock.set(TUESDAY_1000_AMSTERDAM)
     await rig.ritme.dispatcher.tick()
     [results] = rig.posted("C1")
-    text = _text(results)
+    text = text_of(results)
     assert "5 of 5" in text and "4.0" in text  # the first question's scores 4, 5, 2, 4, 5 average 4.0
     # Five comments reach k = 5, so they are shown too, without a name to any of them.
     assert all(comment in text for comment in COMMENTS.values())
     assert not any(name in text for name in NAMES.values())
 
     # An answer after the close is refused, and changes nothing.
-    [answer] = [b for b in _buttons(forms["U2"]) if b["action_id"] == "ritme.answer"]
+    [answer] = [b for b in buttons_of(forms["U2"]) if b["action_id"] == "ritme.answer"]
     bram_dms = len(rig.posted("U2"))
     press = block_actions("ritme.answer", answer["value"], user_id="U2", trigger_id=rig.slack.trigger_id())
     assert (await rig.slack.interaction(press)).status == 200
     [refused] = (await rig.until(lambda: rig.posted("U2"), bram_dms + 1))[bram_dms:]
-    assert "closed" in _text(refused)
+    assert "closed" in text_of(refused)
 
     await assert_no_member_answer_link(
         rig.ritme.store._engine,

@@ -8,83 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 
 from adapters.slack import SlackRefused
-from bot.settings import Settings
-from bot.wiring import Ritme, assemble, serving
 from storage.messages import SqlMessageLog
-from tests.adapters.slack.fake_slack import Call, FakeSlack, Scripted
+from tests.adapters.slack.fake_slack import Call, Scripted
 from tests.adapters.slack.harness import (
-    SIGNING_SECRET,
-    SlackSender,
     block_actions,
     home_opened_event,
     member_joined,
     view_submission,
 )
-from tests.rituals.harness import FakeClock
+from tests.bot.slack_rig import SlackRig, slack_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
-def _user(user_id: str, name: str, tz: str, locale: str) -> dict[str, Any]:
-    return {"id": user_id, "name": name.lower(), "tz": tz, "locale": locale, "profile": {"display_name": name}}
-
-
-@dataclass
-class SlackRig:
-    ritme: Ritme
-    fake: FakeSlack
-    clock: FakeClock
-    slack: SlackSender
-
-    async def until(self, found: Callable[[], list[Call]], count: int = 1) -> list[Call]:
-        """Wait (a few seconds at most) for work that runs after Slack's ack to reach the Web API."""
-        for _ in range(200):
-            calls = found()
-            if len(calls) >= count:
-                return calls
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"expected {count} calls, saw {[c.method for c in self.fake.calls]}")
-
-    async def until_member(self, channel_id: str, user_id: str) -> None:
-        """Wait until a member_joined_channel event, handled after its ack, has made the member part of the team."""
-        for _ in range(200):
-            team = await self.ritme.store.find_team("slack", "T1", channel_id)
-            if team and any(m.user_id == user_id for m in await self.ritme.store.team_members(team.id)):
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"{user_id} never joined {channel_id}")
-
-    def posted(self, channel: str) -> list[Call]:
-        return [c for c in self.fake.calls_to("chat.postMessage", ok=True) if c.args.get("channel") == channel]
-
-    async def tick(self) -> None:
-        await self.ritme.dispatcher.tick()
-
-
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with FakeSlack() as fake:
-        fake.profiles.update(
-            U1=_user("U1", "Ada", "Europe/Amsterdam", "nl-NL"), U2=_user("U2", "Bram", "Europe/Amsterdam", "en-GB")
-        )
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,
-            slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.url,
-        )
-        clock = FakeClock(MONDAY_0800_AMSTERDAM)
-        async with assemble(settings, clock) as ritme, serving(ritme, with_timer=False) as url:
-            async with aiohttp.ClientSession() as session:
-                yield SlackRig(ritme, fake, clock, SlackSender(session, f"{url}/slack/events"))
+    profiles = {"U1": ("Ada", "Europe/Amsterdam", "nl-NL"), "U2": ("Bram", "Europe/Amsterdam", "en-GB")}
+    async with slack_rig(tmp_path, profiles, MONDAY_0800_AMSTERDAM) as rig:
+        yield rig
 
 
 async def _answer(rig: SlackRig, user: str, delivery_id: int, values: list[str]) -> None:

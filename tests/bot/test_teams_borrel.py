@@ -30,8 +30,7 @@ from tests.adapters.teams.activities import (
     team_data,
 )
 from tests.adapters.teams.fake_connector import Call
-from tests.bot.teams_rig import TeamsRig, teams_rig
-from tests.bot.test_teams_pulse import CHRIS, DANA, EVA
+from tests.bot.teams_rig import CHRIS, DANA, EVA, TeamsRig, card_of, teams_rig, texts_of
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 # Friday 27 November in Amsterdam (UTC+1): the invite at 10:00, the reminder at 16:20 for a start at 16:30.
@@ -52,24 +51,6 @@ async def rig(tmp_path: Path) -> AsyncIterator[TeamsRig]:
         yield running
 
 
-def _card(call: Call) -> dict[str, Any]:
-    [attachment] = call.body["attachments"]
-    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    card: dict[str, Any] = attachment["content"]
-    return card
-
-
-def _texts(call: Call) -> str:
-    if not call.body.get("attachments"):
-        return str(call.body.get("text", ""))
-    return " ".join(str(element.get("text") or "") for element in _card(call)["body"])
-
-
-def _in_channel(rig: TeamsRig) -> list[Call]:
-    """Ritme's own posts in the General channel (not its replies in a command's thread)."""
-    return [call for call in rig.fake.posted() if call.conversation_id == TEAM_ID]
-
-
 def _edits(rig: TeamsRig, invite: Call) -> list[Call]:
     """Updates of the invite's own activity in the channel."""
     return [call for call in rig.fake.calls_to("update", ok=True)
@@ -78,7 +59,7 @@ def _edits(rig: TeamsRig, invite: Call) -> list[Call]:
 
 def _said(rig: TeamsRig, user: str, words: str) -> list[str]:
     """What Ritme posted in the member's personal chat that holds `words`."""
-    return [_texts(call) for call in rig.to(user) if words in _texts(call)]
+    return [texts_of(call) for call in rig.to(user) if words in texts_of(call)]
 
 
 async def _tell(rig: TeamsRig, user: str, text: str) -> None:
@@ -91,7 +72,7 @@ async def _tell(rig: TeamsRig, user: str, text: str) -> None:
 def _submit(user: str, invite: Call, answer: str) -> dict[str, Any]:
     """The member presses a button on the invite's card in the channel: Teams sends a message in the post's thread
     with the Action.Submit's data as its value."""
-    [button] = [action for action in _card(invite)["actions"] if action["data"]["value"].endswith(f":{answer}")]
+    [button] = [action for action in card_of(invite)["actions"] if action["data"]["value"].endswith(f":{answer}")]
     activity = _base("message", next(ACTIVITY_IDS), conversation=channel(TEAM_ID, thread=invite.answer["id"]),
                      user=user, name=NAMES[user], locale="en-GB")
     activity.update(replyToId=invite.answer["id"], value=button["data"], channelData=team_data(TEAM_ID, "General"))
@@ -118,18 +99,18 @@ async def test_a_borrel_over_teams(rig: TeamsRig) -> None:
     await rig.post(channel_mention(create, channel_id=TEAM_ID, channel_name="General", locale="en-GB"))
     thread = f"{TEAM_ID};messageid=1732348872999"
     replies = await rig.until(lambda: [c for c in rig.fake.posted() if c.conversation_id == thread], 2)
-    assert "Borrel 1 for #General" in _texts(replies[-1])
+    assert "Borrel 1 for #General" in texts_of(replies[-1])
 
     rig.clock.set(INVITE.replace(hour=8, minute=59))  # 09:59 in Amsterdam: not yet
     await rig.ritme.dispatcher.tick()
-    assert _in_channel(rig) == []
+    assert rig.in_channel() == []
     rig.clock.set(INVITE)
     await rig.ritme.dispatcher.tick()
-    [invite] = _in_channel(rig)
-    text = _texts(invite)
+    [invite] = rig.in_channel()
+    text = texts_of(invite)
     assert "Virtual borrel of #General" in text and "Friday 27 November, 16:30–17:15 (Europe/Amsterdam)" in text
     assert LINK in text and "Joining: 0 · maybe: 0 · not this time: 0" in text
-    actions = _card(invite)["actions"]
+    actions = card_of(invite)["actions"]
     assert [(a["type"], a["title"]) for a in actions] == [
         ("Action.Submit", "Join"), ("Action.Submit", "Maybe"), ("Action.Submit", "Not this time"),
     ]
@@ -140,11 +121,11 @@ async def test_a_borrel_over_teams(rig: TeamsRig) -> None:
         await _click(rig, user, invite, answer)
     edits = _edits(rig, invite)
     assert len(edits) == 5
-    assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada Lovelace and Chris Jansen" in _texts(edits[-1])
-    assert "Eva" not in _texts(edits[-1])  # a "not this time" is counted, never named
-    assert len(_in_channel(rig)) == 1
-    [chris] = await rig.until(lambda: [c for c in rig.to(CHRIS) if "You're in" in _texts(c)])
-    assert "Friday 27 November at 21:00 your time (Asia/Kolkata)" in _texts(chris)  # his setting, not his client's
+    assert "Joining: 2 · maybe: 1 · not this time: 1 — Ada Lovelace and Chris Jansen" in texts_of(edits[-1])
+    assert "Eva" not in texts_of(edits[-1])  # a "not this time" is counted, never named
+    assert len(rig.in_channel()) == 1
+    [chris] = await rig.until(lambda: [c for c in rig.to(CHRIS) if "You're in" in texts_of(c)])
+    assert "Friday 27 November at 21:00 your time (Asia/Kolkata)" in texts_of(chris)  # his setting, not his client's
     assert _said(rig, BRAM, "Misschien dus, voor de borrel van #General")
 
     # 16:20 in Amsterdam: those who said join or maybe are reminded privately, in their own zone and language.
@@ -162,23 +143,23 @@ async def test_a_borrel_over_teams(rig: TeamsRig) -> None:
     # The next Friday's invite; Chris joins, then Ada cancels it: the card says so, and keeps no buttons.
     rig.clock.set(NEXT_INVITE)
     await rig.ritme.dispatcher.tick()
-    [_, upcoming] = _in_channel(rig)
-    assert "Friday 4 December" in _texts(upcoming)
+    [_, upcoming] = rig.in_channel()
+    assert "Friday 4 December" in texts_of(upcoming)
     await _click(rig, CHRIS, upcoming, "join")
     await rig.post(channel_mention("borrel cancel", next(ACTIVITY_IDS), channel_id=TEAM_ID, channel_name="General",
                                    locale="en-GB"))
     cancelled = (await rig.until(lambda: _edits(rig, upcoming), 2))[-1]
-    assert "This borrel is cancelled." in _texts(cancelled) and "actions" not in _card(cancelled)
-    [told] = await rig.until(lambda: [c for c in rig.to(CHRIS) if "is cancelled" in _texts(c)])
-    assert "Friday 4 December at 21:00 your time is cancelled" in _texts(told)
+    assert "This borrel is cancelled." in texts_of(cancelled) and "actions" not in card_of(cancelled)
+    [told] = await rig.until(lambda: [c for c in rig.to(CHRIS) if "is cancelled" in texts_of(c)])
+    assert "Friday 4 December at 21:00 your time is cancelled" in texts_of(told)
 
     # Dana's Teams still shows the card with its buttons: her click is answered privately and changes nothing.
     await rig.post(_submit(DANA, upcoming, "join"))
     [refused] = await rig.until(lambda: rig.to(DANA))
-    assert "is cancelled, so there is nothing to answer" in _texts(refused)
+    assert "is cancelled, so there is nothing to answer" in texts_of(refused)
     assert len(_edits(rig, upcoming)) == 2
 
     rig.clock.set(NEXT_REMIND)
     await rig.ritme.dispatcher.tick()
     assert len(_said(rig, CHRIS, "starts in")) == 1  # only last week's
-    assert len(_in_channel(rig)) == 2
+    assert len(rig.in_channel()) == 2

@@ -21,9 +21,8 @@ import pytest
 from adapters.teams.protocol import BUTTON, DATA_KEY
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, card_submit, channel_mention, installed_in_team
 from tests.adapters.teams.fake_connector import Call
-from tests.bot.teams_rig import TeamsRig, teams_rig
-from tests.bot.test_teams_borrel import _card, _in_channel, _tell, _texts
-from tests.bot.test_teams_pulse import CHRIS, DANA, EVA
+from tests.bot.teams_rig import CHRIS, DANA, EVA, TeamsRig, card_of, teams_rig, texts_of
+from tests.bot.test_teams_borrel import _tell
 
 FINN = "29:1Fn2Bq4Cr6Ds8Et0Fu2Gv4Hw6Ix8Jy0Kz2La4Mb6Nc8Od0Pe2Qf4Rg6Sh8Ti0Uj2Vk4Wl6Xm8Yn0Zo2Ap4Bq6Cr8Ds0"
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -52,7 +51,7 @@ async def _mention(rig: TeamsRig, user: str, command: str, replies: int = 1) -> 
     await rig.post(channel_mention(command, activity_id, channel_id=TEAM_ID, channel_name="General", user=user,
                                    name=NAMES[user], locale="en-GB"))
     answers = await rig.until(lambda: [c for c in rig.fake.posted() if c.conversation_id == thread], replies)
-    return "\n".join(_texts(call) for call in answers)
+    return "\n".join(texts_of(call) for call in answers)
 
 
 async def _at(rig: TeamsRig, moment: datetime) -> None:
@@ -62,16 +61,16 @@ async def _at(rig: TeamsRig, moment: datetime) -> None:
 
 def _keyed(rig: TeamsRig, user: str, words: str) -> list[Call]:
     """What Ritme posted in the member's personal chat that holds `words`."""
-    return [call for call in rig.to(user) if words in _texts(call)]
+    return [call for call in rig.to(user) if words in texts_of(call)]
 
 
 async def _answer(rig: TeamsRig, user: str, question: Call, answer: str) -> str:
     """The member presses a button on the question's card in their personal chat; what Ritme answers there."""
-    [action] = [a for a in _card(question)["actions"] if a["data"]["value"].endswith(f":{answer}")]
+    [action] = [a for a in card_of(question)["actions"] if a["data"]["value"].endswith(f":{answer}")]
     before = len(rig.to(user))
     await rig.post(card_submit(action["data"], next(ACTIVITY_IDS), reply_to=question.answer["id"], user=user,
                                name=NAMES[user], locale="en-GB"))
-    return _texts((await rig.until(lambda: rig.to(user), before + 1))[-1])
+    return texts_of((await rig.until(lambda: rig.to(user), before + 1))[-1])
 
 
 async def test_coffee_over_teams(rig: TeamsRig) -> None:
@@ -85,11 +84,12 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
     machine = await _mention(rig, ADA, f"coffee machine {LINK} at 09:30 until 10:30 on mon-fri", replies=2)
     assert "The coffee machine of #General opens Mon-Fri at 09:30 until 10:30 (Europe/Amsterdam)" in machine
     await _at(rig, MACHINE_OPENS - timedelta(minutes=1))
-    assert _in_channel(rig) == []
+    assert rig.in_channel() == []
     await _at(rig, MACHINE_OPENS)
     await _at(rig, MACHINE_OPENS + timedelta(minutes=30))  # the timer wakes again: still one post today
-    [opened] = _in_channel(rig)
-    assert "The coffee machine is open until 10:30. Drop in for a chat:" in _texts(opened) and LINK in _texts(opened)
+    [opened] = rig.in_channel()
+    assert ("The coffee machine is open until 10:30. Drop in for a chat:" in texts_of(opened)
+            and LINK in texts_of(opened))
 
     created = await _mention(rig, ADA, "coffee create weekly on mon at 10:00 enrol optin follow-up 2d")
     assert "Coffee pairing for #General: every week on Mon at 10:00 (Europe/Amsterdam)" in created
@@ -106,7 +106,7 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
     assert intros[DANA] == [] and all(len(intros[user]) == 1 for user in PAIRED)
     groups: dict[str, set[str]] = {}
     for user in PAIRED:
-        groups.setdefault(_texts(intros[user][0]), set()).add(user)  # a group's members get the same card
+        groups.setdefault(texts_of(intros[user][0]), set()).add(user)  # a group's members get the same card
     assert sorted(len(group) for group in groups.values()) == [2, 3]
     for text, group in groups.items():
         assert all(NAMES[user] in text for user in group) and not any(NAMES[u] in text for u in set(NAMES) - group)
@@ -127,7 +127,7 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
     questions = {user: _keyed(rig, user, "Did you meet for your coffee from #General") for user in NAMES}
     assert questions[DANA] == [] and all(len(questions[user]) == 1 for user in PAIRED)
     for user in PAIRED:
-        actions = _card(questions[user][0])["actions"]
+        actions = card_of(questions[user][0])["actions"]
         assert [(a["type"], a["title"]) for a in actions] == [
             ("Action.Submit", "Yes, we met"), ("Action.Submit", "Not this time"),
         ]
@@ -147,7 +147,7 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
     assert "Cross-team connections: 0 (0 of them met)." in stats  # all of them are in General only
     assert "Gesproken: 1 van de 2 gevraagde groepjes (50%)." in await _mention(rig, BRAM, "coffee stats")
     # The channel saw Monday's and Wednesday's machine (its days, as the timer woke), and nothing of the groups.
-    assert [_texts(call).startswith("☕ The coffee machine is open until 10:30.") for call in _in_channel(rig)] == [
+    assert [texts_of(call).startswith("☕ The coffee machine is open until 10:30.") for call in rig.in_channel()] == [
         True, True]
 
 
@@ -175,7 +175,7 @@ async def test_one_member_is_told_in_her_personal_chat_in_her_hours_and_a_round_
     news = rig.fake.calls[calls:]
     # One post, into the personal chat she wrote from: no chat opened for anyone, nothing in the channel.
     assert [call.operation for call in news] == ["send"] and news[0] in rig.to(EVA)
-    assert _texts(news[0]) == (
+    assert texts_of(news[0]) == (
         "No coffee match for you in #General this round, because you were the only one taking part this round. "
         "Nothing to do: you're in again next round.")
     assert "you were the only one taking part this round" in await _mention(rig, EVA, "coffee why")

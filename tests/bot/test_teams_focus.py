@@ -12,26 +12,25 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
 from pathlib import Path
 
-import aiohttp
 import pytest
-from icalendar import Calendar
 
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, channel_mention, installed_in_team, personal_message
-from tests.bot.teams_rig import TeamsRig, teams_rig
-from tests.bot.test_slack_focus import settled
-from tests.bot.test_teams_borrel import _card, _click, _in_channel, _texts
-from tests.bot.test_teams_pulse import CHRIS
+from tests.bot.focus_flow import (
+    FRIDAY_INVITE,
+    FRIDAY_REMIND,
+    FRIDAY_STANDUP,
+    LINK,
+    MONDAY_0900_AMSTERDAM,
+    WINDOW_START,
+    assert_serves_the_focus_calendar,
+)
+from tests.bot.settled import wake_at
+from tests.bot.teams_rig import CHRIS, TeamsRig, card_of, teams_rig, texts_of
+from tests.bot.test_teams_borrel import _click
 
-MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-WINDOW_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Amsterdam (UTC+1)
-FRIDAY_INVITE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-FRIDAY_STANDUP = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FRIDAY_REMIND = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)
-LINK = "https://meet.example/borrel"
 PUBLIC = "https://ritme.example.com"
 # The names test_teams_borrel's helpers give these members when they press a card.
 NAMES = {ADA: "Ada Lovelace", BRAM: "Bram de Vries", CHRIS: "Chris Jansen"}
@@ -59,7 +58,7 @@ async def _ask(rig: TeamsRig, user: str, command: str, replies: int = 1) -> str:
                                    name=NAMES[user], locale="en-GB"))
     thread = f"{TEAM_ID};messageid={activity_id}"
     calls = await rig.until(lambda: [c for c in rig.fake.posted() if c.conversation_id == thread], replies)
-    return "\n\n".join(_shown(_texts(call)) for call in calls)
+    return "\n\n".join(_shown(texts_of(call)) for call in calls)
 
 
 def _shown(markdown: str) -> str:
@@ -72,14 +71,6 @@ async def _tell(rig: TeamsRig, user: str, text: str) -> None:
     before = len(rig.to(user))
     await rig.post(personal_message(text, next(ACTIVITY_IDS), user=user, name=NAMES[user], locale="en-GB"))
     await rig.until(lambda: rig.to(user), before + 1)
-
-
-async def _at(rig: TeamsRig, moment: datetime) -> None:
-    """The timer wakes at `moment`: it plans the day's prompts and sends what is due."""
-    await settled(rig.ritme)
-    rig.clock.set(moment)
-    await rig.ritme.dispatcher.plan()
-    await rig.ritme.dispatcher.tick()
 
 
 async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_teams(rig: TeamsRig) -> None:
@@ -109,52 +100,43 @@ async def test_a_focus_afternoon_core_hours_and_meeting_checks_over_teams(rig: T
     assert "Thursday 26 November, 15:00-15:30" in late
     assert await _ask(rig, CHRIS, "meet-check thu 09:00 30m") == (  # his own clock
         f"Thursday 26 November, 09:00-09:30 (America/New_York, 30 min) {FITS}")
-    assert _in_channel(rig) == [] and rig.to(BRAM) == []  # each answer stayed in its command's thread
+    assert rig.in_channel() == [] and rig.to(BRAM) == []  # each answer stayed in its command's thread
 
     # The calendar link, served over HTTP by the same server, parses as a calendar with both blocks in it.
-    found = re.search(re.escape(PUBLIC) + r"(/calendar/[A-Za-z0-9_-]+\.ics)", await _ask(rig, BRAM, "focus calendar"))
-    assert found is not None
     base = rig.teams.url.removesuffix("/api/messages")
-    async with aiohttp.ClientSession() as session, session.get(base + found.group(1)) as response:
-        assert response.status == 200 and response.content_type == "text/calendar"
-        calendar = Calendar.from_ical(await response.text())
-    events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
-    assert set(events) == {"No meetings: focus afternoon", "Core hours"}
-    start = events["No meetings: focus afternoon"].decoded("dtstart")
-    assert isinstance(start, datetime) and (start.weekday(), start.time()) == (2, time(13, 0))  # Wednesday 13:00
-    assert {event["dtstart"].params["TZID"] for event in events.values()} == {"Europe/Amsterdam"}
+    await assert_serves_the_focus_calendar(await _ask(rig, BRAM, "focus calendar"), PUBLIC, base)
 
     # Wednesday 13:00 in Amsterdam: one reminder at the top of General; the next tick adds nothing.
-    await _at(rig, WINDOW_START.replace(hour=11, minute=59))
-    assert _in_channel(rig) == []
-    await _at(rig, WINDOW_START)
-    [reminder] = await rig.until(lambda: _in_channel(rig))
-    assert _texts(reminder) == "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet."
-    await _at(rig, WINDOW_START.replace(minute=1))
-    assert len(_in_channel(rig)) == 1
+    await wake_at(rig, WINDOW_START.replace(hour=11, minute=59))
+    assert rig.in_channel() == []
+    await wake_at(rig, WINDOW_START)
+    [reminder] = await rig.until(rig.in_channel)
+    assert texts_of(reminder) == "Focus afternoon starts now, until 17:00: no meetings. Enjoy the quiet."
+    await wake_at(rig, WINDOW_START.replace(minute=1))
+    assert len(rig.in_channel()) == 1
 
 
 async def test_a_stand_up_reminder_and_a_borrel_reminder_reach_a_teams_member_as_one_message(rig: TeamsRig) -> None:
     await _ask(rig, ADA, "standup create at 16:00 on fri digest 17:00 remind 20m", replies=2)
     await _ask(rig, ADA, f"borrel create fri 16:30 45m {LINK}")
-    await _at(rig, FRIDAY_INVITE)
-    [invite] = await rig.until(lambda: _in_channel(rig))
+    await wake_at(rig, FRIDAY_INVITE)
+    [invite] = await rig.until(rig.in_channel)
     await _click(rig, BRAM, invite, "join")
-    await rig.until(lambda: [c for c in rig.to(BRAM) if "You're in" in _texts(c)])
-    await _at(rig, FRIDAY_STANDUP)
+    await rig.until(lambda: [c for c in rig.to(BRAM) if "You're in" in texts_of(c)])
+    await wake_at(rig, FRIDAY_STANDUP)
     # The stand-up's form: a card whose submit carries the form's fields (the timer's tick or the dispatch that
     # follows a command may send it).
     [form] = await rig.until(lambda: [c for c in rig.to(BRAM) if c.body.get("attachments") and any(
-        FIELD_COUNT in action.get("data", {}) for action in _card(c).get("actions", []))])
+        FIELD_COUNT in action.get("data", {}) for action in card_of(c).get("actions", []))])
 
     before = len(rig.to(BRAM))
-    await _at(rig, FRIDAY_REMIND)
+    await wake_at(rig, FRIDAY_REMIND)
     arrived = (await rig.until(lambda: rig.to(BRAM), before + 1))[before:]
-    assert len(arrived) == 1, [_texts(call)[:100] for call in arrived]
+    assert len(arrived) == 1, [texts_of(call)[:100] for call in arrived]
     [combined] = arrived
-    text = _texts(combined)
+    text = texts_of(combined)
     assert text.startswith("**A few things from Ritme:**")
     assert "the stand-up of #General closes at 17:00" in text
     assert "The borrel of #General starts in 10 minutes: 16:30 your time (Europe/Amsterdam)" in text and LINK in text
-    await _at(rig, FRIDAY_REMIND.replace(minute=21))
+    await wake_at(rig, FRIDAY_REMIND.replace(minute=21))
     assert len(rig.to(BRAM)) == before + 1 and form in rig.to(BRAM)

@@ -25,14 +25,11 @@ from tests.adapters.teams.activities import (
 )
 from tests.adapters.teams.fake_connector import Call
 from tests.bot.pulse_dump import assert_no_member_answer_link
-from tests.bot.teams_rig import TeamsRig, teams_rig
+from tests.bot.teams_rig import CHRIS, DANA, EVA, TeamsRig, card_of, teams_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MONDAY_1000_AMSTERDAM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TUESDAY_1000_AMSTERDAM = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-CHRIS = "29:1Xq7Lm2Np4Rs6Tu8Vw0Yz3Ab5Cd7Ef9Gh1Ij3Kl5Mn7Op9Qr1St3Uv5Wx7Yz9Ab1Cd3Ef5Gh7Ij9Kl1Mn3Op5Qr7St9"
-DANA = "29:1Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5Yz7Ab9Cd1Ef3Gh5Ij7Kl9Mn1Op3Qr5St7Uv9Wx1Yz3Ab5Cd7Ef9"
-EVA = "29:1Zy9Xw7Vu5Ts3Rq1Po9Nm7Lk5Ji3Hg1Fe9Dc7Ba5Zy3Xw1Vu9Ts7Rq5Po3Nm1Lk9Ji7Hg5Fe3Dc1Ba9Zy7Xw5Vu3"
 NAMES = {ADA: "Ada Lovelace", BRAM: "Bram de Vries", CHRIS: "Chris Jansen", DANA: "Dana Bakker", EVA: "Eva Visser"}
 AAD = {user: f"{index}d1a9b4e-2c7f-4e8a-b3d5-0f9c8e7a6b5{index}" for index, user in enumerate(NAMES)}
 ROSTER = [{"id": user, "name": name, "aadObjectId": AAD[user]} for user, name in NAMES.items()]
@@ -46,17 +43,10 @@ async def rig(tmp_path: Path) -> AsyncIterator[TeamsRig]:
         yield running
 
 
-def _card(call: Call) -> dict[str, Any]:
-    [attachment] = call.body["attachments"]
-    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    card: dict[str, Any] = attachment["content"]
-    return card
-
-
 def _texts(call: Call) -> str:
     if not call.body.get("attachments"):
         return str(call.body.get("text", ""))
-    return " ".join(str(element.get("text") or element.get("label") or "") for element in _card(call)["body"])
+    return " ".join(str(element.get("text") or element.get("label") or "") for element in card_of(call)["body"])
 
 
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,30 +83,30 @@ async def test_a_pulse_round_over_teams(rig: TeamsRig) -> None:
         # The dispatch that follows the command may have claimed these prompts first and still be sending them.
         [form, talk] = await rig.until(lambda: rig.to(user), 2)  # noqa: B023
         forms[user], talks[user] = form, talk
-        inputs = _inputs(_card(form))
+        inputs = _inputs(card_of(form))
         assert [element["type"] for element in inputs] == ["Input.ChoiceSet", "Input.ChoiceSet", "Input.Text"]
         assert [choice["value"] for choice in inputs[0]["choices"]] == ["1", "2", "3", "4", "5"]
         assert inputs[0]["style"] == "expanded"
-        [talk_button] = _card(talk)["actions"]
+        [talk_button] = card_of(talk)["actions"]
         assert talk_button["title"] == "I'd like a chat with my manager"
 
     # Each picks a point on both scales and writes a comment; the card is replaced by "saved".
     for index, user in enumerate(NAMES):
         prompt = forms[user]
-        value = _answer(_card(prompt), [*SCORES[user], COMMENTS[user]])
+        value = _answer(card_of(prompt), [*SCORES[user], COMMENTS[user]])
         await rig.post(_submit(user, value, f"17323488731{index:02d}", prompt.answer["id"]))
         [saved] = await rig.until(lambda: rig.updates(user, prompt.answer["id"]))  # noqa: B023
         assert "saved without your name" in _texts(saved)
-        assert "actions" not in _card(saved)
+        assert "actions" not in card_of(saved)
 
     # Chris asks for a talk: told what is shared, then, confirmed, Ada hears it, with no score and no comment.
     talk = talks[CHRIS]
-    [talk_button] = _card(talk)["actions"]
+    [talk_button] = card_of(talk)["actions"]
     await rig.post(_submit(CHRIS, talk_button["data"], "1732348874001", talk.answer["id"]))
     [explained] = await rig.until(lambda: rig.updates(CHRIS, talk.answer["id"]))
     assert "nothing of your pulse answers" in _texts(explained)
     to_ada = len(rig.to(ADA))
-    [confirm] = _card(explained)["actions"]
+    [confirm] = card_of(explained)["actions"]
     await rig.post(_submit(CHRIS, confirm["data"], "1732348874002", talk.answer["id"]))
     [request] = (await rig.until(lambda: rig.to(ADA), to_ada + 1))[to_ada:]
     text = str(request.body)
@@ -138,7 +128,7 @@ async def test_a_pulse_round_over_teams(rig: TeamsRig) -> None:
     # Bram's answer again, after the close: refused, and his card is not touched.
     bram = forms[BRAM]
     to_bram = len(rig.to(BRAM))
-    again = _answer(_card(bram), ["1", "1", "too late"])
+    again = _answer(card_of(bram), ["1", "1", "too late"])
     await rig.post(_submit(BRAM, again, "1732348875001", bram.answer["id"]))
     [refused] = (await rig.until(lambda: rig.to(BRAM), to_bram + 1))[to_bram:]
     assert "closed" in _texts(refused)

@@ -19,8 +19,7 @@ import pytest
 
 from adapters.teams.protocol import FIELD_COUNT
 from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, card_submit, channel_mention, installed_in_team
-from tests.adapters.teams.fake_connector import Call
-from tests.bot.teams_rig import TeamsRig, teams_rig
+from tests.bot.teams_rig import TeamsRig, card_of, teams_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 ROSTER = [
@@ -33,13 +32,6 @@ ROSTER = [
 async def rig(tmp_path: Path) -> AsyncIterator[TeamsRig]:
     async with teams_rig(tmp_path, ROSTER, MONDAY_0800_AMSTERDAM) as running:
         yield running
-
-
-def _card(call: Call) -> dict[str, Any]:
-    [attachment] = call.body["attachments"]
-    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    card: dict[str, Any] = attachment["content"]
-    return card
 
 
 def _texts(card: dict[str, Any]) -> str:
@@ -71,7 +63,7 @@ async def test_a_stand_up_over_teams(rig: TeamsRig) -> None:
     [bram_prompt] = await rig.until(lambda: rig.to(BRAM))
     # Neither has written to Ritme personally: both chats were opened on the fly, then the cards posted.
     assert len(rig.fake.calls_to("create", ok=True)) == 2
-    ada_card, bram_card = _card(ada_prompt), _card(bram_prompt)
+    ada_card, bram_card = card_of(ada_prompt), card_of(bram_prompt)
     assert "waar richt je je vandaag op?" in _texts(ada_card).lower()  # Dutch for Ada
     assert "what is your focus today?" in _texts(bram_card).lower()  # English for Bram
     assert ada_card["actions"][0]["data"][FIELD_COUNT] == 3
