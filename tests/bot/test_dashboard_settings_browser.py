@@ -8,27 +8,21 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.bot.test_dashboard_in_browser import (  # noqa: F401  (base_url and page are fixtures)
-    ARTIFACTS,
-    PHONE,
-    _fits_the_phone,
-    _say,
-    _sign_in,
-    base_url,
-    page,
-    pytestmark,
-)
+from tests.bot.chromium import needs_chromium
+from tests.bot.dashboard_browser import ARTIFACTS, PHONE, fits_the_phone, say, sign_in
+
+pytestmark = needs_chromium
 
 
-async def _open_team(page: Page, base_url: str) -> None:  # noqa: F811
+async def _open_team(page: Page, base_url: str) -> None:
     await page.set_viewport_size(PHONE)
     await page.goto(base_url + "/dashboard")
     await page.get_by_role("link", name=re.compile("#team")).click()
     await expect(page.get_by_role("heading", name="Team #team")).to_be_visible()
 
 
-async def test_a_manager_pauses_a_stand_up_and_changes_its_digest_on_the_page(page: Page, base_url: str) -> None:  # noqa: F811
-    await _sign_in(page, base_url, "anna")
+async def test_a_manager_pauses_a_stand_up_and_changes_its_digest_on_the_page(page: Page, base_url: str) -> None:
+    await sign_in(page, base_url, "anna")
     await _open_team(page, base_url)
     ritual = page.get_by_test_id("ritual-1")
     await expect(ritual.locator(".state")).to_have_text("Actief")
@@ -38,10 +32,10 @@ async def test_a_manager_pauses_a_stand_up_and_changes_its_digest_on_the_page(pa
         "Stand-up 1 is gepauzeerd: niemand wordt gevraagd of uitgenodigd tot je het hervat.")
     await expect(ritual.locator(".state")).to_have_text("Gepauzeerd")
     await expect(ritual).to_contain_text("Geen volgende keer zolang het gepauzeerd is")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-ritual-paused.png", full_page=True)
 
-    await _say(page, base_url, "anna", "/ritme standup list")
+    await say(page, base_url, "anna", "/ritme standup list")
     await expect(page.get_by_test_id("message").filter(has_text="overzicht 11:00").filter(
         has_text="gepauzeerd")).to_have_count(1)
 
@@ -66,10 +60,10 @@ async def test_a_manager_pauses_a_stand_up_and_changes_its_digest_on_the_page(pa
     await expect(page.get_by_role("status")).to_contain_text("Herinnering: 30 min.")
     await expect(page.get_by_label("Tijd van het overzicht")).to_have_value("11:30")
     await expect(page.get_by_label("Herinnering: uit")).to_have_value("30m")
-    await _fits_the_phone(page)
+    await fits_the_phone(page)
     await page.screenshot(path=ARTIFACTS / "dashboard-digest-saved.png", full_page=True)
 
-    await _say(page, base_url, "anna", "/ritme standup list")
+    await say(page, base_url, "anna", "/ritme standup list")
     listed = page.get_by_test_id("message").filter(has_text="om 09:30, overzicht 11:30")
     await expect(listed).to_have_count(1)
     await expect(listed).not_to_contain_text("gepauzeerd")

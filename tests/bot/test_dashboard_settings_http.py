@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from tests.bot.test_dashboard_http import CSRF, Site, site  # noqa: F401  (the fixture)
-from tests.bot.test_demo_over_http import text_of
+from tests.bot.dashboard_http import CSRF, Site
+from tests.bot.local_chat import text_of
 
 
 async def _pulse_id(browser: Site) -> int:
@@ -17,7 +17,7 @@ async def _pulse_id(browser: Site) -> int:
     return pulse.id
 
 
-async def test_a_pause_without_the_csrf_token_or_by_a_member_changes_nothing(site: Site) -> None:  # noqa: F811
+async def test_a_pause_without_the_csrf_token_or_by_a_member_changes_nothing(site: Site) -> None:
     team_id = await site.team_id()
     [ritual] = await site.ritme.store.rituals(team_id)
     anna = await site.sign_in("anna")
@@ -42,7 +42,7 @@ async def test_a_pause_without_the_csrf_token_or_by_a_member_changes_nothing(sit
     assert "gepauzeerd" not in await site.standup_list("anna")
 
 
-async def test_a_manager_pauses_and_resumes_with_one_button_and_chat_agrees(site: Site) -> None:  # noqa: F811
+async def test_a_manager_pauses_and_resumes_with_one_button_and_chat_agrees(site: Site) -> None:
     team_id = await site.team_id()
     [ritual] = await site.ritme.store.rituals(team_id)
     anna = await site.sign_in("anna")
@@ -67,7 +67,7 @@ async def test_a_manager_pauses_and_resumes_with_one_button_and_chat_agrees(site
     assert "Stand-up 1 gepauzeerd" in audit and "Stand-up 1 hervat" in audit
 
 
-async def test_the_stand_up_form_changes_digest_and_reminder_or_names_what_is_wrong(site: Site) -> None:  # noqa: F811
+async def test_the_stand_up_form_changes_digest_and_reminder_or_names_what_is_wrong(site: Site) -> None:
     team_id = await site.team_id()
     [ritual] = await site.ritme.store.rituals(team_id)
     anna = await site.sign_in("anna")
@@ -94,7 +94,7 @@ async def test_the_stand_up_form_changes_digest_and_reminder_or_names_what_is_wr
     assert (changed.standup.digest_at, changed.standup.remind_after_minutes) == (time(11, 30), None)
 
 
-async def test_the_pulse_form_moves_its_day_and_time_as_chat_would(site: Site) -> None:  # noqa: F811
+async def test_the_pulse_form_moves_its_day_and_time_as_chat_would(site: Site) -> None:
     team_id = await site.team_id()
     pulse_id = await _pulse_id(site)
     anna = await site.sign_in("anna")
