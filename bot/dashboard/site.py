@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
+from multidict import MultiDictProxy
 
 from bot.dashboard.data_pages import DataPages
 from bot.dashboard.report_pages import ReportPages
@@ -56,6 +57,8 @@ VIEWER: web.RequestKey[Viewer | None] = web.RequestKey("viewer")
 _CODE = re.compile(r"`([^`]+)`")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
+RitualChange = Callable[[Viewer, int, int, Form], Awaitable[None]]
 
 
 def _code(text: str) -> Markup:
@@ -216,66 +219,48 @@ class DashboardSite:
                             pausable={kind.value for kind in PAUSABLE})
 
     async def _change_ritual(self, request: web.Request) -> web.StreamResponse:
-        viewer = self._viewer(request)
-        team_id = _number(request.match_info["team_id"])
-        ritual_id = _number(request.match_info["ritual_id"])
-        if team_id is None or ritual_id is None:
-            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
-        form = await request.post()
-        at, days, digest = str(form.get("at", "")), str(form.get("days", "")), str(form.get("digest", ""))
-        # A form without the reminder field (an older page still open) leaves the reminder as it is.
-        remind = str(form["remind"]) if "remind" in form else None
-        try:
-            await self._dashboard.change_standup(viewer, team_id, ritual_id, at=at, days=days, digest=digest,
-                                                 remind=remind)
-        except NotAllowed:
-            return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
-        except NotFound:
-            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
-        except FormRefused as refused:
-            errors = self._messages(viewer, refused.errors)
-            sent = {"at": at, "days": days, "digest": digest, "errors": errors}
-            if remind is not None:
-                sent["remind"] = remind
-            return await self._team(request, {ritual_id: sent}, status=400)
-        return web.Response(status=303,
-                            headers={"Location": f"/dashboard/teams/{team_id}?saved={ritual_id}#ritual-{ritual_id}"})
+        async def change(viewer: Viewer, team_id: int, ritual_id: int, form: Form) -> None:
+            sent = _standup_form(form)
+            await self._dashboard.change_standup(viewer, team_id, ritual_id, at=sent["at"], days=sent["days"],
+                                                 digest=sent["digest"], remind=sent.get("remind"))
+
+        return await self._ritual_form(request, change, shown=_standup_form)
 
     async def _change_pulse(self, request: web.Request) -> web.StreamResponse:
+        async def change(viewer: Viewer, team_id: int, ritual_id: int, form: Form) -> None:
+            sent = _pulse_form(form)
+            await self._dashboard.change_pulse_time(viewer, team_id, ritual_id, day=sent["day"], at=sent["at"])
+
+        return await self._ritual_form(request, change, shown=_pulse_form)
+
+    async def _pause_ritual(self, request: web.Request) -> web.StreamResponse:
+        async def change(viewer: Viewer, team_id: int, ritual_id: int, _form: Form) -> None:
+            await self._dashboard.set_paused(viewer, team_id, ritual_id,
+                                             paused=request.match_info["action"] == "pause")
+
+        return await self._ritual_form(request, change, shown=lambda _form: {}, query="state")
+
+    async def _ritual_form(self, request: web.Request, change: RitualChange, *,
+                           shown: Callable[[Form], dict[str, str]], query: str = "saved") -> web.StreamResponse:
+        """What every ritual form on a team's overview shares: the ids from the path, the change, then back to the
+        ritual on the overview; a refused form shows the page again with what was typed and why."""
         viewer = self._viewer(request)
         team_id = _number(request.match_info["team_id"])
         ritual_id = _number(request.match_info["ritual_id"])
         if team_id is None or ritual_id is None:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
         form = await request.post()
-        day, at = str(form.get("day", "")), str(form.get("at", ""))
         try:
-            await self._dashboard.change_pulse_time(viewer, team_id, ritual_id, day=day, at=at)
+            await change(viewer, team_id, ritual_id, form)
         except NotAllowed:
             return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
         except NotFound:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
         except FormRefused as refused:
-            errors = self._messages(viewer, refused.errors)
-            return await self._team(request, {ritual_id: {"day": day, "at": at, "errors": errors}}, status=400)
-        return web.Response(status=303,
-                            headers={"Location": f"/dashboard/teams/{team_id}?saved={ritual_id}#ritual-{ritual_id}"})
-
-    async def _pause_ritual(self, request: web.Request) -> web.StreamResponse:
-        viewer = self._viewer(request)
-        team_id = _number(request.match_info["team_id"])
-        ritual_id = _number(request.match_info["ritual_id"])
-        if team_id is None or ritual_id is None:
-            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
-        try:
-            await self._dashboard.set_paused(viewer, team_id, ritual_id,
-                                             paused=request.match_info["action"] == "pause")
-        except NotAllowed:
-            return self._notice(request, "web.forbidden_title", ["web.forbidden"], 403)
-        except NotFound:
-            return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
-        return web.Response(status=303,
-                            headers={"Location": f"/dashboard/teams/{team_id}?state={ritual_id}#ritual-{ritual_id}"})
+            sent: dict[str, Any] = {**shown(form), "errors": self._messages(viewer, refused.errors)}
+            return await self._team(request, {ritual_id: sent}, status=400)
+        return web.Response(status=303, headers={
+            "Location": f"/dashboard/teams/{team_id}?{query}={ritual_id}#ritual-{ritual_id}"})
 
     async def _me(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)
@@ -341,6 +326,19 @@ class DashboardSite:
                  else self._catalog.text(lang, key) for key in keys]
         return self._render(request, "notice.html", status=status, locale=lang, page="notice", title_key=title_key,
                             lines=lines)
+
+
+def _standup_form(form: Form) -> dict[str, str]:
+    """A stand-up form's fields as typed."""
+    sent = {name: str(form.get(name, "")) for name in ("at", "days", "digest")}
+    if "remind" in form:  # a form without it (an older page still open) leaves the reminder as it is
+        sent["remind"] = str(form["remind"])
+    return sent
+
+
+def _pulse_form(form: Form) -> dict[str, str]:
+    """A pulse form's fields as typed."""
+    return {name: str(form.get(name, "")) for name in ("day", "at")}
 
 
 def _number(text: str) -> int | None:
