@@ -1959,6 +1959,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "This link has expired: a sign-in link works for {minutes} minutes.",
         "Deze link is verlopen: een inloglink werkt {minutes} minuten.",
     ),
+    "web.signin.confirm_title": ("Sign in to Ritme", "Inloggen bij Ritme"),
+    "web.signin.confirm": (
+        "This link signs you in as {name}, once. Not you? Close this page.",
+        "Met deze link log je één keer in als {name}. Ben jij dat niet? Sluit deze pagina dan.",
+    ),
+    "web.signin.button": ("Sign in", "Inloggen"),
     "web.signin.how": (
         "For a new link, type `/ritme dashboard` in Slack, Teams or the Ritme chat; Ritme sends it to you privately.",
         "Voor een nieuwe link typ je `/ritme dashboard` in Slack, Teams of de Ritme-chat; Ritme stuurt hem je "

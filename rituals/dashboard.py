@@ -354,6 +354,21 @@ class Dashboard:
 
     # Signing in and out -------------------------------------------------------------------------------------
 
+    async def link_owner(self, token: str) -> Member | Refusal:
+        """Whose link this is while it still works, or why it does not; spends nothing, so a link preview or a
+        mail scanner that fetches it leaves it for its owner."""
+        if not token or len(token) > MAX_SECRET_LENGTH:
+            return Refusal.UNKNOWN
+        link = await self._sign_ins.link(secret_hash(token))
+        if link is None:
+            return Refusal.UNKNOWN
+        if link.used_at is not None:
+            return Refusal.USED
+        if link.expires_at <= self._clock.now():
+            return Refusal.EXPIRED
+        member = await self._sign_ins.member(link.member_id)
+        return member if member is not None else Refusal.UNKNOWN
+
     async def sign_in(self, token: str) -> SignedIn | Refusal:
         """Use a link and start a session, or say why the link was refused."""
         if not token or len(token) > MAX_SECRET_LENGTH:

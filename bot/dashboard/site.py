@@ -35,6 +35,7 @@ from rituals.dashboard import (
     SignedIn,
     Viewer,
     days_value,
+    new_secret,
     remind_value,
 )
 from rituals.model import WEEKDAYS, Ritual, RitualKind
@@ -42,6 +43,7 @@ from rituals.ports import Clock
 from rituals.reports import Reports
 
 COOKIE = "ritme_session"
+SIGN_IN_CHECK = "ritme_signin"
 HERE = Path(__file__).parent
 # The sign-in URL holds a token, so no page may leak it onward (Referer) or be kept in a cache or a frame.
 SECURITY_HEADERS = {
@@ -51,7 +53,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
 }
-PUBLIC_ROUTES = frozenset({"signin", "static"})
+PUBLIC_ROUTES = frozenset({"signin", "signin_confirmed", "static"})
 # The signed-in member of a request, or None: set by the middleware before any page runs.
 VIEWER: web.RequestKey[Viewer | None] = web.RequestKey("viewer")
 _CODE = re.compile(r"`([^`]+)`")
@@ -87,8 +89,10 @@ class DashboardSite:
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("", self._home, name="home")
         app.router.add_get("/", self._home)
-        # No HEAD: a link checker's HEAD request must not spend the link before its owner clicks it.
-        app.router.add_get("/signin/{token}", self._sign_in, name="signin", allow_head=False)
+        # Following the link only shows a button: link previews and mail scanners fetch links, and must not spend
+        # them. The button's POST signs in.
+        app.router.add_get("/signin/{token}", self._sign_in_page, name="signin", allow_head=False)
+        app.router.add_post("/signin/{token}", self._sign_in, name="signin_confirmed")
         app.router.add_post("/signout", self._sign_out)
         app.router.add_get("/teams/{team_id}", self._team)
         app.router.add_post("/teams/{team_id}/rituals/{ritual_id}", self._change_ritual)
@@ -134,20 +138,41 @@ class DashboardSite:
 
     # Signing in and out -------------------------------------------------------------------------------------
 
+    async def _sign_in_page(self, request: web.Request) -> web.StreamResponse:
+        owner = await self._dashboard.link_owner(request.match_info["token"])
+        if isinstance(owner, Refusal):
+            return self._refused_link(request, owner)
+        # The button's form carries a secret that this browser also holds as a SameSite=Strict cookie: another
+        # site's form posting someone's link cannot have both, so it cannot sign this browser in (login CSRF).
+        check = new_secret()
+        response = self._render(request, "signin.html", page="signin", name=owner.display_name,
+                                locale=owner.locale, check=check)
+        response.set_cookie(SIGN_IN_CHECK, check, max_age=int(LINK_LIFETIME.total_seconds()),
+                            path="/dashboard/signin", httponly=True, samesite="Strict", secure=self._secure)
+        return response
+
     async def _sign_in(self, request: web.Request) -> web.StreamResponse:
+        sent = (await request.post()).get("check")
+        kept = request.cookies.get(SIGN_IN_CHECK, "")
+        if not isinstance(sent, str) or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+            return self._notice(request, "web.csrf_title", ["web.csrf"], 403)
         result = await self._dashboard.sign_in(request.match_info["token"])
         if not isinstance(result, SignedIn):
-            reason = {Refusal.UNKNOWN: "web.signin.unknown", Refusal.USED: "web.signin.used",
-                      Refusal.EXPIRED: "web.signin.expired"}[result]
-            # 410 for a link that was real but is spent; 403 for one Ritme never gave out.
-            status = 403 if result is Refusal.UNKNOWN else 410
-            return self._notice(request, "web.signin.refused_title", [reason, "web.signin.how"], status)
+            return self._refused_link(request, result)
         response = web.Response(status=303, headers={"Location": "/dashboard"})
+        response.del_cookie(SIGN_IN_CHECK, path="/dashboard/signin")
         response.set_cookie(
             COOKIE, result.session_token, max_age=int(self._dashboard.session_lifetime.total_seconds()),
             path="/dashboard", httponly=True, samesite="Lax", secure=self._secure,
         )
         return response
+
+    def _refused_link(self, request: web.Request, refusal: Refusal) -> web.Response:
+        reason = {Refusal.UNKNOWN: "web.signin.unknown", Refusal.USED: "web.signin.used",
+                  Refusal.EXPIRED: "web.signin.expired"}[refusal]
+        # 410 for a link that was real but is spent; 403 for one Ritme never gave out.
+        status = 403 if refusal is Refusal.UNKNOWN else 410
+        return self._notice(request, "web.signin.refused_title", [reason, "web.signin.how"], status)
 
     async def _sign_out(self, request: web.Request) -> web.StreamResponse:
         viewer = self._viewer(request)

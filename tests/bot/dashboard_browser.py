@@ -90,6 +90,7 @@ async def sign_in(page: Page, base_url: str, user: str) -> None:
     assert found is not None
     await page.set_viewport_size(PHONE)
     await page.goto(found.group(0))
+    await page.get_by_test_id("sign-in").click()
     await expect(page).to_have_url(base_url + "/dashboard")
 
 

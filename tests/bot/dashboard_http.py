@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from http.cookies import SimpleCookie
+from http.cookies import Morsel, SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from multidict import CIMultiDictProxy
 
-from bot.dashboard import COOKIE
+from bot.dashboard.site import COOKIE, SIGN_IN_CHECK
 from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import LOCAL_TEAM_CHANNEL, Ritme, assemble, serving
@@ -29,6 +29,7 @@ MONDAY_0900_AMSTERDAM = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PUBLIC = "https://ritme.example.com"
 LINK = re.compile(re.escape(PUBLIC) + r"(/dashboard/signin/[A-Za-z0-9_-]+)")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+CHECK = re.compile(r'name="check" value="([^"]+)"')
 # Three stand-ups, Monday to Wednesday; each member's answers to "how are you", "today", "blockers".
 STANDUPS = {
     0: {"anna": ["Goed", "Release afronden", "nee"], "ben": ["Fine", "Staging deploy", "Waiting for the API key"]},
@@ -67,12 +68,15 @@ class Site:
                                      allow_redirects=False) as response:
             return response.status, response.headers, await response.text()
 
+    async def press_sign_in(self, path: str) -> tuple[int, CIMultiDictProxy[str], str]:
+        """Open a link's page and press its button, as a browser does; the button's response."""
+        return await press_sign_in(self.session, f"{self.chat.base}{path}")
+
     async def sign_in(self, user: str) -> str:
-        """Follow a fresh link; the session cookie's value."""
-        status, headers, _ = await self.get(await self.link(user))
+        """Follow a fresh link and press its button; the session cookie's value."""
+        status, headers, _ = await self.press_sign_in(await self.link(user))
         assert status == 303 and headers["Location"] == "/dashboard"
-        cookie = SimpleCookie(headers["Set-Cookie"])
-        return cookie[COOKIE].value
+        return session_cookie(headers).value
 
     async def csrf(self, path: str, cookie: str) -> str:
         """The CSRF token in the form of the page at `path`."""
@@ -92,6 +96,30 @@ class Site:
         """What `/ritme standup list` answers the member in chat."""
         await self.chat.say(user, "/ritme standup list")
         return text_of((await self.chat.history(user))[-1])
+
+
+async def press_sign_in(session: aiohttp.ClientSession, url: str) -> tuple[int, CIMultiDictProxy[str], str]:
+    """Open the sign-in link `url` and press its button, as a browser does (its check cookie included); the
+    button's response: status, headers and body."""
+    async with session.get(url, allow_redirects=False) as page:
+        body = await page.text()
+        assert page.status == 200 and 'data-testid="sign-in"' in body, body
+        kept = SimpleCookie(page.headers["Set-Cookie"])[SIGN_IN_CHECK]
+    assert kept["httponly"] and kept["samesite"] == "Strict" and kept["path"] == "/dashboard/signin"
+    check = CHECK.search(body)
+    assert check is not None
+    async with session.post(url, data={"check": check.group(1)}, headers={"Cookie": f"{SIGN_IN_CHECK}={kept.value}"},
+                            allow_redirects=False) as response:
+        return response.status, response.headers, await response.text()
+
+
+def session_cookie(headers: CIMultiDictProxy[str]) -> Morsel[str]:
+    """The session cookie among a response's cookies."""
+    for set_cookie in headers.getall("Set-Cookie", []):
+        found = SimpleCookie(set_cookie)
+        if COOKIE in found:
+            return found[COOKIE]
+    raise AssertionError(f"no {COOKIE} cookie in {headers}")
 
 
 @pytest.fixture

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import aiohttp
 
-from bot.dashboard import COOKIE
+from bot.dashboard.site import COOKIE
 from bot.demo import seed_demo
 from bot.settings import Settings
 from bot.wiring import assemble, serving
 from rituals.model import RitualKind, Role, StandupSettings
 from rituals.ports import MemberDefaults, NewRitual
-from tests.bot.dashboard_http import CSRF, LINK, MONDAY_0900_AMSTERDAM, Site
+from tests.bot.dashboard_http import CSRF, LINK, MONDAY_0900_AMSTERDAM, Site, press_sign_in, session_cookie
 from tests.bot.local_chat import PulseChat, text_of
 from tests.rituals.harness import FakeClock
 
@@ -29,16 +28,25 @@ async def test_a_link_signs_in_once_with_a_guarded_cookie(site: Site) -> None:
     assert link_message["conversation"] == "dm:ben"
     assert any("direct message" in text_of(m) and m["only_for"] == "ben" for m in messages)
 
-    # A link checker's HEAD request does not spend the link.
+    # A link checker's HEAD request, or a preview's or scanner's GET, does not spend the link: only its button does.
     async with site.session.head(f"{site.chat.base}{path}", allow_redirects=False) as response:
         assert response.status == 405 and "Set-Cookie" not in response.headers
+    for _ in range(2):
+        status, headers, body = await site.get(path)
+        assert status == 200 and COOKIE not in headers["Set-Cookie"]
+        assert "This link signs you in as Ben Carter, once." in body and 'data-testid="sign-in"' in body
+    # Another site's form posting the link, without the page's check, would sign this browser in as Ben: refused,
+    # and the link is kept for him.
+    for form in ({}, {"check": "guessed"}):
+        status, headers, _ = await site.post(path, form)
+        assert status == 403 and "Set-Cookie" not in headers
 
-    status, headers, _ = await site.get(path)
+    status, headers, _ = await site.press_sign_in(path)
     assert status == 303 and headers["Location"] == "/dashboard"
-    set_cookie = headers["Set-Cookie"]
-    for attribute in ("HttpOnly", "SameSite=Lax", "Path=/dashboard", "Secure", "Max-Age=28800"):
-        assert attribute in set_cookie, set_cookie
-    cookie = SimpleCookie(set_cookie)[COOKIE].value
+    session = session_cookie(headers)
+    assert session["httponly"] and session["samesite"] == "Lax" and session["path"] == "/dashboard"
+    assert session["secure"] and session["max-age"] == "28800"
+    cookie = session.value
     for name, value in (("Content-Security-Policy", "default-src 'self'"), ("X-Frame-Options", "DENY"),
                         ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store")):
         assert value in headers[name]
@@ -48,8 +56,8 @@ async def test_a_link_signs_in_once_with_a_guarded_cookie(site: Site) -> None:
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert "<script" not in body and "style=" not in body  # nothing inline the policy would have to allow
 
-    status, _, body = await site.get(path)  # the same link again
-    assert status == 410
+    status, headers, body = await site.get(path)  # the same link again
+    assert status == 410 and "Set-Cookie" not in headers
     assert "This link was used already" in body and "<code>/ritme dashboard</code>" in body
 
 
@@ -198,7 +206,7 @@ async def test_signing_out_ends_the_session(site: Site) -> None:
     csrf = await site.csrf("/dashboard", ben)
     status, headers, body = await site.post("/dashboard/signout", {"csrf": csrf}, ben)
     assert status == 200 and "You are signed out" in body
-    assert f"{COOKIE}=" in headers["Set-Cookie"] and "Path=/dashboard" in headers["Set-Cookie"]
+    assert session_cookie(headers)["path"] == "/dashboard" and session_cookie(headers).value == ""
     status, _, _ = await site.get("/dashboard", ben)
     assert status == 401
 
@@ -218,7 +226,7 @@ async def test_a_http_public_url_leaves_the_cookie_without_secure(tmp_path: Path
             await chat.say("ben", "/ritme dashboard")
             found = re.search(r"(/dashboard/signin/[A-Za-z0-9_-]+)", text_of((await chat.history("ben"))[-2]))
             assert found is not None
-            async with session.get(url + found.group(1), allow_redirects=False) as response:
-                assert response.status == 303
-                assert "Secure" not in response.headers["Set-Cookie"]
-                assert "HttpOnly" in response.headers["Set-Cookie"]
+            status, headers, _ = await press_sign_in(session, url + found.group(1))
+            assert status == 303
+            kept = session_cookie(headers)
+            assert kept["httponly"] and not kept["secure"]

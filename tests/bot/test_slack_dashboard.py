@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.wiring import assemble, serving
 from tests.adapters.slack.fake_slack import Call, FakeSlack
 from tests.adapters.slack.harness import SIGNING_SECRET, SlackSender
+from tests.bot.dashboard_http import press_sign_in, session_cookie
 from tests.rituals.harness import FakeClock
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -68,8 +69,8 @@ async def test_the_link_goes_to_direct_messages_and_signs_in(served: tuple[FakeS
 
     found = LINK.search(sent.args["text"])
     assert found is not None
-    async with slack.session.get(url + found.group(1), allow_redirects=False) as response:
-        assert response.status == 303
-        cookie = response.cookies[COOKIE].value
+    status, headers, _ = await press_sign_in(slack.session, url + found.group(1))
+    assert status == 303
+    cookie = session_cookie(headers).value
     async with slack.session.get(url + "/dashboard", headers={"Cookie": f"{COOKIE}={cookie}"}) as response:
         assert response.status == 200 and "Signed in as Bram" in await response.text()
