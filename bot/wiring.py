@@ -94,10 +94,10 @@ class Ritme:
     local: LocalPlatform
     inbound: InboundPipeline
     app: web.Application
-    retention: Retention | None = None
+    retention: Retention
     # The back-end of the dashboard's audit and "my data" pages (rituals/audit.py, rituals/member_data.py).
-    audit: AuditLog | None = None
-    member_data: MemberData | None = None
+    audit: AuditLog
+    member_data: MemberData
 
 
 @asynccontextmanager

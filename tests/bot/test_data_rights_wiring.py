@@ -27,7 +27,6 @@ async def test_the_assembled_app_logs_prunes_exports_and_erases(tmp_path: Path) 
     settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db",  # type: ignore[call-arg]
                         retention_days=60)
     async with assemble(settings, clock) as ritme:
-        assert ritme.audit is not None and ritme.member_data is not None and ritme.retention is not None
         await ritme.engine.handle(CommandInvoked(event_id="e1", actor=ANNA, received_at=NOW, channel_id="team",
                                                  channel_name="team", text="/ritme standup create at 09:30"))
         team = await ritme.store.find_team("local", "local", "team")
