@@ -186,13 +186,9 @@ def standup_day(stored: StoredStandup, *, search: str, catalog: Catalog, locale:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Turnout:
-    """How many were prompted and answered in one stand-up (kind "standup") or one closed pulse round ("pulse")."""
+class _Answered:
+    """How many were prompted, and how many of them answered."""
 
-    kind: str
-    occurrence_id: int
-    ritual_id: int
-    local_date: date
     prompted: int
     answered: int
 
@@ -203,20 +199,23 @@ class Turnout:
 
 
 @dataclass(frozen=True, kw_only=True)
-class WeekTurnout:
+class Turnout(_Answered):
+    """How many were prompted and answered in one stand-up (kind "standup") or one closed pulse round ("pulse")."""
+
+    kind: str
+    occurrence_id: int
+    ritual_id: int
+    local_date: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeekTurnout(_Answered):
     """Participation of one kind of ritual in one ISO week, summed over its occurrences."""
 
     kind: str
     monday: date  # the week's Monday names it; `week` is its ISO number
     week: int
     occurrences: int
-    prompted: int
-    answered: int
-
-    @property
-    def rate(self) -> float | None:
-        """The share that answered over the week, 0 to 1; None when nobody was prompted."""
-        return self.answered / self.prompted if self.prompted else None
 
 
 @dataclass(frozen=True, kw_only=True)
