@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -60,7 +61,7 @@ from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
-from storage.database import create_engine, is_sqlite, migrate, pending_migrations
+from storage.database import create_engine, is_sqlite, lacking_migrations, migrate, pending_migrations
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
@@ -77,6 +78,8 @@ from storage.teams_references import SqlConversationReferences
 log = logging.getLogger(__name__)
 
 LOCAL_TEAM_CHANNEL = "team"
+# How long /readyz waits for the database before it answers "not ready".
+READY_TIMEOUT = timedelta(seconds=2)
 
 
 class SchemaNotCurrent(RuntimeError):
@@ -213,6 +216,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             inbound.resume_with(outbox.platform, teams_app.resume)
             app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
+        app.router.add_get("/readyz", readyz(database))
         mount_calendar(app, calendar)
         member_data = MemberData(store=SqlMemberData(database), catalog=catalog, clock=clock)
         mount_dashboard(app, Dashboard(store=store, sign_ins=sign_ins, planner=engine, catalog=catalog, clock=clock,
@@ -316,6 +320,24 @@ def _releasing(inbound: InboundPipeline) -> Callable[[web.Application], Awaitabl
 
 async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
+
+
+def readyz(database: AsyncEngine) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """/readyz: 200 when the database answers within READY_TIMEOUT and its schema is current, else 503 and why; a
+    load balancer sends no traffic to a replica that cannot do its work."""
+
+    async def readyz(_request: web.Request) -> web.Response:
+        try:
+            lacking = await asyncio.wait_for(lacking_migrations(database), READY_TIMEOUT.total_seconds())
+        except Exception as error:  # any failure to reach the database means: not ready
+            log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+            return web.json_response({"ok": False, "problem": "the database did not answer"}, status=503)
+        if lacking:
+            problem = f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate`"
+            return web.json_response({"ok": False, "problem": problem}, status=503)
+        return web.json_response({"ok": True})
+
+    return readyz
 
 
 async def _load_local_users(store: SqlStore, local: LocalPlatform) -> None:

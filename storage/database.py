@@ -94,13 +94,18 @@ async def migrate(database_url: str, revision: str = "head") -> None:
 
 async def pending_migrations(database_url: str) -> list[str]:
     """The revisions the database still lacks, oldest first; empty when its schema is current."""
-    script = ScriptDirectory.from_config(alembic_config(database_url))
     engine = create_engine(database_url)
     try:
-        async with engine.connect() as connection:
-            current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+        return await lacking_migrations(engine)
     finally:
         await engine.dispose()
+
+
+async def lacking_migrations(engine: AsyncEngine) -> list[str]:
+    """The revisions the database behind `engine` still lacks, oldest first; empty when its schema is current."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    async with engine.connect() as connection:
+        current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
     lacking = script.iterate_revisions(tuple(script.get_heads()), current or None)
     return [revision.revision for revision in reversed(list(lacking))]
 
