@@ -6,7 +6,6 @@ from datetime import date, time
 
 import pytest
 
-from rituals.catalog import Catalog
 from rituals.coffee_commands import (
     CoffeeAction,
     CoffeeCreate,
@@ -14,7 +13,8 @@ from rituals.coffee_commands import (
     CoffeeMachineOff,
     CoffeeMember,
 )
-from rituals.commands import CommandError, Help, parse
+from rituals.commands import Help, parse
+from tests.rituals.refusals import assert_refused_with_working_examples
 
 TODAY = date(2026, 11, 23)
 
@@ -84,13 +84,4 @@ def test_member_and_manager_verbs(text: str, expected: object) -> None:
     ("coffee dance", "error.unknown_subcommand"),
 ])
 def test_malformed_coffee_commands_are_refused_with_an_example_that_works(text: str, key: str) -> None:
-    with pytest.raises(CommandError) as caught:
-        parse(text, TODAY)
-    assert caught.value.key == key
-    catalog = Catalog()
-    for locale in ("en", "nl"):
-        message = catalog.text(locale, key, **caught.value.params)
-        examples = [part for part in message.split("`")[1::2] if part.startswith("/ritme coffee")]
-        assert examples, message
-        for example in examples:
-            parse(example, TODAY)  # the example in the message works as typed
+    assert_refused_with_working_examples(text, key, TODAY, ("/ritme coffee",))

@@ -7,8 +7,7 @@ from datetime import date, time
 import pytest
 
 from rituals.calendar_commands import CalendarRevoke, CalendarShow
-from rituals.catalog import Catalog
-from rituals.commands import CommandError, Help, parse
+from rituals.commands import Help, parse
 from rituals.focus_commands import (
     CoreOff,
     CoreSet,
@@ -18,6 +17,7 @@ from rituals.focus_commands import (
     FocusRemove,
     MeetCheck,
 )
+from tests.rituals.refusals import assert_refused_with_working_examples
 
 TODAY = date(2026, 11, 23)
 
@@ -101,14 +101,4 @@ def test_the_word_calendar_goes_to_the_calendar_feed() -> None:
     ("meet-check tue 12:30 2m", "error.meet_duration"),
 ])
 def test_malformed_commands_are_refused_with_an_example_that_works(text: str, key: str) -> None:
-    with pytest.raises(CommandError) as caught:
-        parse(text, TODAY)
-    assert caught.value.key == key
-    catalog = Catalog()
-    for locale in ("en", "nl"):
-        message = catalog.text(locale, key, **caught.value.params)
-        examples = [part for part in message.split("`")[1::2]
-                    if part.startswith(("/ritme focus", "/ritme core", "/ritme meet-check"))]
-        assert examples, message
-        for example in examples:
-            parse(example, TODAY)  # the example in the message works as typed
+    assert_refused_with_working_examples(text, key, TODAY, ("/ritme focus", "/ritme core", "/ritme meet-check"))
