@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -12,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -22,6 +25,12 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # An arbitrary constant naming Ritme's migration lock among PostgreSQL advisory locks.
 MIGRATION_LOCK = 0x52_49_54_4D_45
+# Waits before each retry of a write after a lost connection: about 6 s in all, long enough for a restarting
+# server or a failover, short enough that a dispatch tick is not held up for long.
+RETRY_WAITS = (0.1, 0.4, 1.5, 4.0)
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def normalize_url(database_url: str) -> URL:
@@ -39,6 +48,9 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for the URL; SQLite gets WAL, a busy timeout, foreign keys and serialised writers."""
     url = normalize_url(database_url)
     if url.get_backend_name() != "sqlite":
+        # A pooled connection the server closed (a restart, a failover, pg_terminate_backend) is noticed and
+        # replaced when it is taken from the pool, instead of failing the first statement run on it.
+        options.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **options)
     if not url.database or url.database == ":memory:":
         # Every new connection to :memory: is a new, empty database; share one connection instead.
@@ -108,6 +120,27 @@ async def lacking_migrations(engine: AsyncEngine) -> list[str]:
         current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
     lacking = script.iterate_revisions(tuple(script.get_heads()), current or None)
     return [revision.revision for revision in reversed(list(lacking))]
+
+
+def lost_connection(error: BaseException) -> bool:
+    """True when a database error means the connection was lost or refused, so the same work may succeed again."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError | ConnectionError | OSError)
+
+
+async def retrying(operation: Callable[[], Awaitable[_T]], what: str) -> _T:
+    """Run an idempotent database operation, again with backoff while the connection is lost (RETRY_WAITS)."""
+    for wait in RETRY_WAITS:
+        try:
+            return await operation()
+        except Exception as error:
+            if not lost_connection(error):
+                raise
+            log.warning("lost the database connection while %s (%s); trying again in %.1f s", what,
+                        type(error).__name__, wait)
+        await asyncio.sleep(wait)
+    return await operation()
 
 
 def is_sqlite(database_url: str) -> bool:

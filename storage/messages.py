@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import cast
 
 from sqlalchemy import Table, select
@@ -9,9 +10,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rituals.ports import MessageLog, PostedMessage
+from storage.database import retrying
 from storage.models import PostedMessageRow
 
 _posted = cast(Table, PostedMessageRow.__table__)
+# Well under SQLite's and asyncpg's limits on bound parameters.
+_KEYS_PER_QUERY = 900
 
 
 class SqlMessageLog:
@@ -35,8 +39,25 @@ class SqlMessageLog:
             index_elements=["platform", "workspace_id", "key", "recipient"],
             set_={"conversation_id": insert.excluded.conversation_id, "message_id": insert.excluded.message_id},
         )
-        async with self._engine.begin() as connection:
-            await connection.execute(statement)
+
+        async def write() -> None:
+            async with self._engine.begin() as connection:
+                await connection.execute(statement)
+
+        # Right after the platform accepted the message: while this is not written, a replica taking the prompt
+        # over would send it again, so a lost connection is worth a few seconds of retrying.
+        await retrying(write, "remembering a posted message")
+
+    async def posted_keys(self, keys: Collection[str]) -> set[tuple[str, str]]:
+        """Which of `keys` were posted, as (key, recipient) pairs, on any platform: keys name what they are for."""
+        found: set[tuple[str, str]] = set()
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), _KEYS_PER_QUERY):
+            chunk = ordered[start:start + _KEYS_PER_QUERY]
+            statement = select(_posted.c.key, _posted.c.recipient).where(_posted.c.key.in_(chunk))
+            async with self._engine.connect() as connection:
+                found.update((row.key, row.recipient) for row in await connection.execute(statement))
+        return found
 
     async def find(self, platform: str, workspace_id: str, key: str, recipient: str) -> PostedMessage | None:
         """Where the keyed message for that recipient was posted, if it was."""

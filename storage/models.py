@@ -284,7 +284,11 @@ class PostedMessageRow(Base):
     """Where a platform put a keyed message (Slack's channel and ts), so it can be updated or replied under."""
 
     __tablename__ = "posted_messages"
-    __table_args__ = (UniqueConstraint("platform", "workspace_id", "key", "recipient"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace_id", "key", "recipient"),
+        # A replica taking prompts over asks which of their keys went out already, whatever the workspace.
+        Index("ix_posted_messages_key", "key"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))

@@ -42,6 +42,7 @@ from rituals.ports import (
     Store,
     SystemClock,
 )
+from storage.database import retrying
 from storage.models import (
     AnswerRow,
     DeliveryRow,
@@ -976,8 +977,6 @@ class SqlStore:
 
         A prompt marked missed after its lease ran out is still recorded as sent when it was: the member got it.
         """
-        claimed = DeliveryStatus.CLAIMED.value
-        finishable = or_(_deliveries.c.status == claimed, _deliveries.c.status == DeliveryStatus.MISSED.value)
         sent_now = {"status": DeliveryStatus.SENT.value, "sent_at": now, "lease_until": None}
         # A batch's prompts mostly share a few reminder times (due time + the ritual's delay): one IN-list UPDATE
         # per shared time, and one executemany for the prompts whose time is their own.
@@ -985,6 +984,19 @@ class SqlStore:
         for prompt in sent:
             by_remind_at.setdefault(prompt.remind_at, []).append(prompt.delivery_id)
         alone = [{"b_id": ids[0], "b_remind_at": at} for at, ids in by_remind_at.items() if len(ids) == 1]
+        # Idempotent (only claimed or missed rows change), so a lost connection is simply tried again: these
+        # prompts went out, and until this is written another replica could take them over after the lease.
+        await retrying(lambda: self._finish(by_remind_at, alone, skipped, sent_now), "recording sent prompts")
+
+    async def _finish(
+        self,
+        by_remind_at: dict[datetime | None, list[int]],
+        alone: list[dict[str, Any]],
+        skipped: Sequence[int],
+        sent_now: dict[str, Any],
+    ) -> None:
+        claimed = DeliveryStatus.CLAIMED.value
+        finishable = or_(_deliveries.c.status == claimed, _deliveries.c.status == DeliveryStatus.MISSED.value)
         async with self._begin() as conn:
             for remind_at, ids in by_remind_at.items():
                 if len(ids) == 1:
@@ -1009,6 +1021,23 @@ class SqlStore:
                     .where(_deliveries.c.id.in_(chunk), _deliveries.c.status == claimed)
                     .values(status=DeliveryStatus.SKIPPED.value, lease_until=None)
                 )
+
+    async def release_prompts(self, delivery_ids: Sequence[int], at: datetime) -> None:
+        """Hand claimed prompts that were not sent back, to be claimed again (by any replica) from `at` on."""
+        if not delivery_ids:
+            return
+
+        async def release() -> None:
+            async with self._begin() as conn:
+                for chunk in _chunks(list(delivery_ids), IN_CHUNK):
+                    # Still claimed, with the lease cut to `at`: the due time (and so the grace) stays the prompt's own.
+                    await conn.execute(
+                        update(_deliveries)
+                        .where(_deliveries.c.id.in_(chunk), _deliveries.c.status == DeliveryStatus.CLAIMED.value)
+                        .values(lease_until=at)
+                    )
+
+        await retrying(release, "handing unsent prompts back")
 
     async def defer_prompts(self, deferred: Sequence[tuple[int, datetime]]) -> None:
         """Put claimed prompts back as pending, each due at its new time (the member's next working window)."""

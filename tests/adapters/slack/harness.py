@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,6 +50,9 @@ class MemoryMessageLog:
 
     async def find(self, platform: str, workspace_id: str, key: str, recipient: str) -> PostedMessage | None:
         return self.posted.get((platform, workspace_id, key, recipient))
+
+    async def posted_keys(self, keys: Collection[str]) -> set[tuple[str, str]]:
+        return {(key, recipient) for (_, _, key, recipient) in self.posted if key in keys}
 
 
 Reply = Callable[[InboundEvent], Sequence[Message]]
