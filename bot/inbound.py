@@ -116,6 +116,9 @@ class InboundPipeline:
         self._finish = GroupCommit(self._ledger.finish)
         # Events handled while a dispatch runs share the next one: a burst of commands costs a few dispatches.
         self._dispatch = GroupCommit(self._dispatch_once)
+        self._processing = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def resume_with(self, platform: str, resume: Resume) -> None:
         """How a recovered event of `platform` is handled (Slack looks the member's profile up first); the default
@@ -141,8 +144,22 @@ class InboundPipeline:
     async def _record_many(self, events: list[InboundEvent]) -> set[EventKey]:
         return await self._ledger.record(events, self._clock.now() + HOLD)
 
+    async def idle(self) -> None:
+        """Return once no event is being handled, its replies and the dispatch after it included."""
+        await self._idle.wait()
+
     async def process(self, event: InboundEvent) -> None:
         """Handle an accepted event, finish it, deliver the replies, then send whatever it made due."""
+        self._processing += 1
+        self._idle.clear()
+        try:
+            await self._process(event)
+        finally:
+            self._processing -= 1
+            if not self._processing:
+                self._idle.set()
+
+    async def _process(self, event: InboundEvent) -> None:
         key = key_of(event)
         if self._acks_first:
             # One writer (SQLite): handling waits while acknowledgements are being recorded, so a burst of work

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import enum
+import logging
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -82,18 +84,22 @@ from rituals.outbound import (
     Text,
     ThreadReply,
     Update,
+    recipient_of,
 )
 from rituals.ports import (
     AnswerContext,
+    BatchResult,
     Clock,
     DeliveryFailure,
     FailureLog,
     MemberChanges,
     MemberDefaults,
     MessageCounts,
+    MessageLog,
     NewRitual,
     PlannedDelivery,
     PlannedOccurrence,
+    PromptTally,
     PulseStore,
     SentPrompt,
     Store,
@@ -101,6 +107,7 @@ from rituals.ports import (
 from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class EngineSettings:
@@ -110,6 +117,8 @@ class EngineSettings:
     default_locale: str = "en"
     grace: timedelta = timedelta(hours=2)
     lease: timedelta = timedelta(minutes=2)
+    # How soon prompts a platform could not take are tried again (still within their grace).
+    retry_after: timedelta = timedelta(seconds=15)
     batch_size: int = 1000
     plan_days_ahead: int = 1
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
@@ -150,8 +159,13 @@ class Engine:
         message_counts: MessageCounts | None = None,
         audit: audit.AuditLog | None = None,
         dashboard: SignInLinks | None = None,
+        messages: MessageLog | None = None,
+        observe: Callable[[PromptTally], None] | None = None,
     ) -> None:
         self._store = store
+        self._observe = observe  # the admin's metrics (bot/metrics.py), told of every batch of prompts
+        # Where adapters record each message a platform accepted; a prompt found there is never sent again.
+        self._messages = messages
         self._dashboard = dashboard  # `/ritme dashboard`'s sign-in links (rituals/dashboard.py)
         # Who changed a team's configuration from chat, and when (rituals/audit.py); without one, nothing is kept.
         self._audit = audit
@@ -885,10 +899,25 @@ class Engine:
         if self._failures is not None and reason is not None:
             await self._failures.record(failures.skipped(member, key, reason, now))
 
-    async def due(self, now: datetime) -> AsyncIterator[list[Message]]:
-        """Everything that has come due by `now`, in batches to hand to the outbox as they are ready."""
-        async for batch, _ in self._send_due_prompts(now):
-            yield batch
+    async def due(
+        self, now: datetime, stopping: Callable[[], bool] = lambda: False
+    ) -> AsyncGenerator[list[Message], BatchResult | None]:
+        """Everything that has come due by `now`, in batches to hand to the outbox as they are ready.
+
+        Whoever sends a batch may answer with what became of it (`asend(BatchResult(...))`): prompts it did not
+        deliver are handed back to be sent later, refused ones are not tried again. Plain iteration (`async for`)
+        means everything went out. Once `stopping()` is true (a graceful shutdown), nothing more is claimed.
+        """
+        prompts = self._send_due_prompts(now, stopping)
+        delivery: BatchResult | None = None
+        while True:
+            try:
+                batch = await prompts.asend(delivery)
+            except StopAsyncIteration:
+                break
+            delivery = yield batch
+        if stopping():
+            return
         # Everything else of the tick is gathered first, so one member's notes from different rituals can become
         # one message and be counted once (rituals/pacing.py); each was claimed before it came here.
         rest: list[Message] = list(await self._reminders(now))
@@ -906,7 +935,11 @@ class Engine:
         if rest:
             paced = await self._pace(rest, now)
             if paced:
-                yield paced
+                result = yield paced
+                if result is not None and result.undelivered:
+                    # Each of these was claimed once, when it came due; the platform's outage is in the log above.
+                    log.error("%d messages (digests, reminders, invitations) were not delivered: %s",
+                              len(result.undelivered), ", ".join(message.key for message in result.undelivered))
 
     async def _pace(self, messages: list[Message], now: datetime) -> list[Message]:
         """The tick's messages combined and within each member's daily cap; what the cap kept back is recorded."""
@@ -925,16 +958,17 @@ class Engine:
             await self._record_skip(refusal.member, refusal.message.key, now, pacing.CAPPED)
         return paced
 
-    async def _send_due_prompts(self, now: datetime) -> AsyncIterator[tuple[list[Message], list[DuePrompt]]]:
-        """Prompts in batches; each batch is recorded as sent once the consumer has taken it."""
-        while True:
+    async def _send_due_prompts(
+        self, now: datetime, stopping: Callable[[], bool]
+    ) -> AsyncGenerator[list[Message], BatchResult | None]:
+        """Prompts in batches; each batch is recorded once the consumer has taken it and said what was delivered."""
+        while not stopping():
             batch = await self._store.claim_due_prompts(
                 now, self._settings.grace, self._settings.lease, self._settings.batch_size
             )
             if not batch:
                 return
-            messages: list[Message] = []
-            sent: list[DuePrompt] = []
+            prompts: list[tuple[DuePrompt, list[Message]]] = []
             skipped: list[int] = []
             deferred: list[tuple[int, datetime]] = []
             for due in batch:
@@ -958,15 +992,47 @@ class Engine:
                         await self._record_skip(due.member, self._prompt_key(due), now, pacing.CAPPED)
                     continue
                 if due.ritual.kind is RitualKind.PULSE:
-                    messages.extend(await self._pulse_prompt(due))
+                    prompts.append((due, await self._pulse_prompt(due)))
                 else:
-                    messages.append(self._form(due.ritual, due.member, due.team, due.delivery.id, due.digest_due_at))
-                sent.append(due)
+                    prompts.append((due, [self._form(due.ritual, due.member, due.team, due.delivery.id,
+                                                     due.digest_due_at)]))
             await self._store.defer_prompts(deferred)
-            yield messages, sent
+            unsent = await self._not_posted_yet([message for _, messages in prompts for message in messages])
+            outcome_of = _outcomes((yield unsent))
+            sent: list[DuePrompt] = []
+            retry: list[int] = []
+            for due, messages in prompts:
+                outcome = outcome_of(messages)
+                if outcome is _Outcome.UNDELIVERED:
+                    retry.append(due.delivery.id)
+                elif outcome is _Outcome.REFUSED:
+                    skipped.append(due.delivery.id)
+                else:
+                    sent.append(due)
             await self._store.finish_prompts([self._sent(due, now) for due in sent], skipped, now)
-            if len(batch) < self._settings.batch_size:
+            # Claimed still, until a short while from now: the platform may be back by then, and the due time (so
+            # the grace) stays the prompt's own. On a shutdown they are free at once, for another replica.
+            sent_at = self._clock.now()
+            await self._store.release_prompts(retry, sent_at if stopping() else sent_at + self._settings.retry_after)
+            if self._observe is not None:
+                self._observe(PromptTally(
+                    claimed=len(batch), sent=len(sent), deferred=len(deferred), retried=len(retry),
+                    skipped=len(skipped),
+                    lag_seconds=tuple(max(0.0, (sent_at - due.delivery.due_at).total_seconds()) for due in sent),
+                ))
+            if len(batch) < self._settings.batch_size or retry:
+                # A platform that could not take this batch will not take the next one now either.
                 return
+
+    async def _not_posted_yet(self, messages: list[Message]) -> list[Message]:
+        """The messages the log has no post of: a prompt taken over from a replica that stopped after sending it,
+        but before recording it as sent, is not sent twice."""
+        if self._messages is None or not messages:
+            return messages
+        posted = await self._messages.posted_keys({message.key for message in messages})
+        if not posted:
+            return messages
+        return [message for message in messages if (message.key, _recipient_id(message)) not in posted]
 
     @staticmethod
     def _next_day(member: Member, now: datetime) -> datetime:
@@ -1161,3 +1227,31 @@ class Engine:
             entries=context.entries,
         )
         return [ChannelPost(key=standup.digest_key(occurrence_id), to=channel_of(context.team), text=text)]
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    UNDELIVERED = "undelivered"
+    REFUSED = "refused"
+
+
+def _outcomes(delivery: BatchResult | None) -> Callable[[Sequence[Message]], _Outcome]:
+    """What became of one prompt's messages: any not delivered means the prompt is tried again (its messages that
+    did go out are then found in the message log and not sent twice). Keys name a prompt's messages uniquely."""
+    undelivered = {message.key for message in delivery.undelivered} if delivery else set()
+    refused = {message.key for message in delivery.refused} if delivery else set()
+
+    def outcome(messages: Sequence[Message]) -> _Outcome:
+        if any(message.key in undelivered for message in messages):
+            return _Outcome.UNDELIVERED
+        if any(message.key in refused for message in messages):
+            return _Outcome.REFUSED
+        return _Outcome.SENT
+
+    return outcome
+
+
+def _recipient_id(message: Message) -> str:
+    """Whom a message went to, as the message log records it: a member's user id or a channel's id."""
+    address = recipient_of(message)
+    return address.user_id if isinstance(address, MemberAddress) else address.channel_id

@@ -47,8 +47,41 @@ class Outbox(Protocol):
     platform: str
 
     async def send(self, messages: Sequence[Message]) -> None:
-        """Deliver the messages in order; raise on a failure the caller should record and retry."""
+        """Deliver the messages in order; on the first that fails, raise PlatformUnavailable when the platform may
+        take it later, PlatformRefused when it never will (recording why)."""
         ...
+
+
+class PlatformUnavailable(Exception):
+    """A platform kept failing (5xx, timeouts, rate limits) after the adapter's retries; later may work."""
+
+
+class PlatformRefused(Exception):
+    """A platform refused a message (or cannot show it); sending it again would not help."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What became of a batch of messages handed to the outbox: everything else in it went out.
+
+    `undelivered` were not sent (the platform was unavailable, or the sender ran out of time) and may be sent
+    later; `refused` were refused by the platform for good, and the adapter recorded why.
+    """
+
+    undelivered: tuple[Message, ...] = ()
+    refused: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromptTally:
+    """One batch of due prompts as an admin's metrics count it."""
+
+    claimed: int
+    sent: int
+    deferred: int  # held for the member's working hours or next day
+    retried: int  # handed back because the platform could not take them
+    skipped: int
+    lag_seconds: tuple[float, ...]  # how late each sent prompt went out after its due time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +105,10 @@ class MessageLog(Protocol):
 
     async def find(self, platform: str, workspace_id: str, key: str, recipient: str) -> PostedMessage | None:
         """Where the keyed message for that recipient was posted, if it was."""
+        ...
+
+    async def posted_keys(self, keys: Collection[str]) -> set[tuple[str, str]]:
+        """Which of `keys` were posted, as (key, recipient) pairs, on any platform: keys name what they are for."""
         ...
 
 
@@ -375,6 +412,10 @@ class Store(Protocol):
 
     async def finish_prompts(self, sent: Sequence[SentPrompt], skipped: Sequence[int], now: datetime) -> None:
         """Record which claimed prompts were delivered (with their reminder time) and which were skipped."""
+        ...
+
+    async def release_prompts(self, delivery_ids: Sequence[int], at: datetime) -> None:
+        """Hand claimed prompts that were not sent back, to be claimed again from `at` on."""
         ...
 
     async def defer_prompts(self, deferred: Sequence[tuple[int, datetime]]) -> None:

@@ -33,6 +33,7 @@ from rituals.outbound import (
     ThreadReply,
     Update,
 )
+from rituals.ports import PlatformRefused
 from rituals.schedule import is_valid_zone
 
 PLATFORM = "local"
@@ -59,7 +60,7 @@ class InvalidUser(ValueError):
         return Catalog().text(locale, self.key, **self.params)
 
 
-class UndeliverableMessage(LookupError):
+class UndeliverableMessage(PlatformRefused, LookupError):
     """An outbound message is addressed to someone or somewhere the local platform does not have."""
 
 

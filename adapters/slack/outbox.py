@@ -27,7 +27,7 @@ from rituals.outbound import (
     Update,
     recipient_of,
 )
-from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
+from rituals.ports import Clock, FailureLog, MessageLog, PlatformRefused, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _MODAL_FALLBACK = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigge
 _UPDATE_FALLBACK = {"message_not_found", "cant_update_message", "channel_not_found", "edit_window_closed"}
 
 
-class UndeliverableMessage(LookupError):
+class UndeliverableMessage(PlatformRefused, LookupError):
     """A message addressed to another platform or kind than Slack's outbox can show."""
 
 

@@ -16,12 +16,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from rituals.ports import PlatformRefused, PlatformUnavailable
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
-class SlackRefused(Exception):
+class SlackRefused(PlatformRefused):
     """Slack answered a call with `ok: false` (say `channel_not_found`); sending it again would not help."""
 
     def __init__(self, method: str, error: str) -> None:
@@ -30,7 +32,7 @@ class SlackRefused(Exception):
         self.error = error
 
 
-class SlackUnavailable(Exception):
+class SlackUnavailable(PlatformUnavailable):
     """A call kept failing (5xx, timeouts, rate limits) after every retry."""
 
     def __init__(self, method: str, attempts: int, reason: str) -> None:

@@ -40,7 +40,7 @@ from adapters.teams.connector import RosterMember, TeamsConnector
 from adapters.teams.protocol import channel_of_conversation
 from adapters.teams.references import ConversationRef
 from adapters.teams.sender import Pacer
-from rituals.ports import Clock, SystemClock
+from rituals.ports import Clock, PlatformRefused, PlatformUnavailable, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ RETRIED_STATUSES = frozenset({412, 429, 502, 503, 504})
 MEMBERS_PAGE_SIZE = 500
 
 
-class TeamsRefused(Exception):
+class TeamsRefused(PlatformRefused):
     """The Bot Connector refused a call (a 4xx, say 403 BotNotInConversationRoster); sending it again would not help."""
 
     def __init__(self, operation: str, status: int, code: str) -> None:
@@ -64,7 +64,7 @@ class TeamsRefused(Exception):
         self.code = code
 
 
-class TeamsUnavailable(Exception):
+class TeamsUnavailable(PlatformUnavailable):
     """A call kept failing (412, 5xx, timeouts, rate limits) after every retry."""
 
     def __init__(self, operation: str, attempts: int, reason: str) -> None:

@@ -27,7 +27,7 @@ from rituals.outbound import (
     Update,
     recipient_of,
 )
-from rituals.ports import Clock, FailureLog, MessageLog, PostedMessage
+from rituals.ports import Clock, FailureLog, MessageLog, PlatformRefused, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,11 @@ _GONE = frozenset({404})
 _THREADS_KEPT = 1024
 
 
-class UndeliverableMessage(TypeError):
+class UndeliverableMessage(PlatformRefused, TypeError):
     """A message addressed to another platform, or of a kind Teams' outbox cannot show (a HomeView)."""
 
 
-class NoConversation(LookupError):
+class NoConversation(PlatformRefused, LookupError):
     """Ritme knows no conversation reference to reach a member or channel (never installed there, or uninstalled)."""
 
 
