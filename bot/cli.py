@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -175,7 +176,22 @@ async def _serve(settings: Settings, *, demo: bool) -> None:
             await ritme.local.send([welcome(ritme)])
         async with serving(ritme) as url:
             print(f"Ritme is running at {url} — open it in your browser. Ctrl+C stops it.", flush=True)
-            await asyncio.Event().wait()
+            await _until_stopped()
+        logging.getLogger(__name__).info("Ritme stopped")
+
+
+async def _until_stopped() -> None:
+    """Wait for SIGTERM (a container stop) or SIGINT (Ctrl+C); leaving `serving` then drains work under way."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+    logging.getLogger(__name__).info("stopping: finishing work under way")
 
 
 if __name__ == "__main__":

@@ -138,6 +138,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_timezone=settings.default_timezone,
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
+                lease=timedelta(seconds=settings.claim_lease_seconds),
                 daily_message_cap=settings.daily_message_cap,
                 pulse_signal=SignalThresholds(
                     drop=settings.pulse_signal_drop, low_share=settings.pulse_signal_low_share
@@ -155,6 +156,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             message_counts=SqlMessageCounts(database),
             audit=audit,
             dashboard=SignInLinks(sign_ins=sign_ins, catalog=catalog, clock=clock, base_url=settings.public_url),
+            # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
+            messages=SqlMessageLog(database),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -165,7 +168,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         if teams is not None:
             outboxes[teams.outbox.platform] = teams.outbox
         router = OutboxRouter(outboxes)
-        dispatcher = Dispatcher(engine=engine, router=router, clock=clock)
+        # Sending stops at three quarters of the lease, so a slow platform never lets a claim run out mid-send.
+        dispatcher = Dispatcher(engine=engine, router=router, clock=clock,
+                                send_within=timedelta(seconds=settings.claim_lease_seconds * 0.75))
         inbound = InboundPipeline(
             ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick,
             acks_first=is_sqlite(settings.database_url),
@@ -357,7 +362,8 @@ async def _load_local_users(store: SqlStore, local: LocalPlatform) -> None:
 @asynccontextmanager
 async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str]:
     """Serve the web app (and run the timer); yields the base URL, with the real port when port 0 was asked."""
-    runner = web.AppRunner(ritme.app)
+    # On a stop, requests under way get the drain time to finish, like the timer's work.
+    runner = web.AppRunner(ritme.app, shutdown_timeout=ritme.settings.drain_seconds)
     await runner.setup()
     site = web.TCPSite(runner, ritme.settings.host, ritme.settings.port)
     await site.start()
@@ -372,6 +378,7 @@ async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str
                 tick_every=timedelta(seconds=settings.dispatch_interval_seconds),
                 plan_every=timedelta(minutes=settings.plan_interval_minutes),
                 retention=ritme.retention,
+                drain_within=timedelta(seconds=settings.drain_seconds),
             )
             async with timer:
                 yield url
