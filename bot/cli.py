@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -175,7 +177,12 @@ async def _serve(settings: Settings, *, demo: bool) -> None:
             await ritme.local.send([welcome(ritme)])
         async with serving(ritme) as url:
             print(f"Ritme is running at {url} — open it in your browser. Ctrl+C stops it.", flush=True)
-            await asyncio.Event().wait()
+            stopping = asyncio.Event()
+            # `docker stop` and Kubernetes send SIGTERM: leave the blocks above so the server and timer stop in order
+            # and the process exits 0, as Ctrl+C does (Windows has no signal handlers in asyncio).
+            with contextlib.suppress(NotImplementedError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+            await stopping.wait()
 
 
 if __name__ == "__main__":
