@@ -19,7 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     RITME_HOST=0.0.0.0 RITME_PORT=8080 RITME_DATABASE_URL=sqlite+aiosqlite:////data/ritme.db
 # A numeric uid, so Kubernetes' runAsNonRoot can verify the image without looking the name up.
-RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home ritme \
+RUN groupadd --system --gid 10001 ritme \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home ritme \
     && mkdir /data && chown ritme:ritme /data
 # The wheels are mounted for this one step rather than copied, so they take no space in any layer.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \

@@ -135,6 +135,15 @@ def test_a_broken_promise_in_the_dockerfile_is_caught(case: str) -> None:
     assert any(says in problem for problem in problems), problems
 
 
+def test_wheels_copied_rather_than_mounted_keep_the_promises_too() -> None:
+    copied = _broken(
+        ("RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \\\n",
+         "COPY --from=build /wheels /tmp/wheels\nRUN "),
+        ("--find-links=/wheels ritme", "--find-links /tmp/wheels ritme"),
+    )
+    assert broken_promises(copied, SETTINGS_PORT) == []
+
+
 def test_the_reader_follows_dockers_syntax() -> None:
     dockerfile = parse(
         "# syntax=docker/dockerfile:1\n"
