@@ -451,3 +451,45 @@ def broken_promises(text: str, port: int) -> list[str]:
         entry_runs_ritme_run(dockerfile),
     ]
     return [problem for problem in problems if problem is not None]
+
+
+# --- The build context (.dockerignore).
+
+DOCKERIGNORE = REPO_ROOT / ".dockerignore"
+# What must never be sent to the Docker daemon: history, local environments and databases, secrets, tests.
+KEPT_OUT = (".git", ".venv", "tests", ".env", "ritme.db", "bot/__pycache__", ".pytest_cache", ".mypy_cache")
+
+
+def ignored(patterns: list[str], path: str) -> bool:
+    """Whether .dockerignore's patterns keep `path` out of the build context (the last matching line decides, a
+    leading ! lets a path back in, **/ matches any depth, and a directory's exclusion covers what is inside it)."""
+    verdict = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        pattern = pattern.removeprefix("!").strip("/")
+        regex = re.escape(pattern).replace(r"\*\*/", "(.*/)?").replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        if re.fullmatch(f"{regex}(/.*)?", path):
+            verdict = not negated
+    return verdict
+
+
+def dockerignore_patterns(text: str) -> list[str]:
+    """The pattern lines of a .dockerignore (comments and blank lines dropped)."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def context_keeps_secrets_out_and_sources_in(dockerfile: Dockerfile, dockerignore: str) -> str | None:
+    """The build context leaves out history, environments, databases and tests, but keeps what COPY needs."""
+    patterns = dockerignore_patterns(dockerignore)
+    for path in KEPT_OUT:
+        if not ignored(patterns, path):
+            return f"{path} would go into the build context; add it to .dockerignore"
+    for stage in dockerfile.stages:
+        for instruction in stage.all("COPY"):
+            if "from" in instruction.flags:
+                continue
+            *sources, _target = instruction.exec_form or instruction.arguments.split()
+            for source in sources:
+                if ignored(patterns, source.strip("/")):
+                    return f"line {instruction.line}: COPY {source} finds nothing, .dockerignore leaves it out"
+    return None

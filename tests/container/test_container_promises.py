@@ -180,6 +180,34 @@ def test_the_reader_refuses_what_it_cannot_read_and_says_why(text: str, says: st
         parse(text)
 
 
+def test_the_build_context_leaves_out_what_the_image_must_not_see() -> None:
+    dockerignore = docker_check.DOCKERIGNORE.read_text()
+    assert docker_check.context_keeps_secrets_out_and_sources_in(parse(_dockerfile()), dockerignore) is None
+    patterns = docker_check.dockerignore_patterns(dockerignore)
+    assert docker_check.ignored(patterns, "storage/migrations/__pycache__/env.cpython-311.pyc")
+    assert not docker_check.ignored(patterns, "storage/migrations/versions/0001_initial.py")
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        ((".git\n", ""), ".git would go into the build context"),
+        (("\n.env\n", "\n"), ".env would go into the build context"),
+        (("\ntests\n", "\n"), "tests would go into the build context"),
+        (("*.db\n", ""), "ritme.db would go into the build context"),
+        (("\n.ci\n", "\n.ci\nadapters\n"), "COPY adapters finds nothing"),
+        (("\n.ci\n", "\n.ci\n*.toml\n"), "COPY pyproject.toml finds nothing"),
+    ],
+)
+def test_a_leaky_or_greedy_dockerignore_is_caught(edit: tuple[str, str], says: str) -> None:
+    old, new = edit
+    dockerignore = docker_check.DOCKERIGNORE.read_text()
+    assert old in dockerignore
+    broken = dockerignore.replace(old, new)
+    problem = docker_check.context_keeps_secrets_out_and_sources_in(parse(_dockerfile()), broken)
+    assert problem is not None and says in problem, problem
+
+
 # --- docker-compose.yml
 
 
