@@ -259,21 +259,35 @@ def system_installs(stage: Stage) -> list[tuple[Instruction, str]]:
     return found
 
 
-def wheel_sources(dockerfile: Dockerfile) -> dict[str, str]:
-    """Directories of the final stage that hold an earlier stage's files: their path -> the stage's path."""
+@dataclass(frozen=True)
+class Brought:
+    """A directory of the final stage that holds an earlier stage's files: that stage, and the path there."""
+
+    stage: Stage
+    path: str
+
+    def built_by_pip_wheel(self) -> bool:
+        """Whether that stage's `pip wheel --wheel-dir` writes the wheels to this path."""
+        return any(call.subcommand == "wheel" and (call.option("--wheel-dir", "-w") or "").rstrip("/") == self.path
+                   for call in pip_calls(self.stage))
+
+
+def brought_from_earlier_stages(dockerfile: Dockerfile) -> dict[str, Brought]:
+    """The final stage's paths filled from earlier stages (COPY --from, RUN --mount=type=bind,from=...)."""
     final = dockerfile.final
-    sources: dict[str, str] = {}
+    brought: dict[str, Brought] = {}
     for instruction in final.all("COPY"):
-        if "from" in instruction.flags and dockerfile.stage(instruction.flags["from"]) is not None:
-            words = instruction.exec_form or instruction.arguments.split()
-            *paths, target = words
+        stage = dockerfile.stage(instruction.flags.get("from", ""))
+        if stage is not None:
+            *paths, target = instruction.exec_form or instruction.arguments.split()
             for path in paths:
-                sources[target.rstrip("/")] = path.rstrip("/")
+                brought[target.rstrip("/")] = Brought(stage, path.rstrip("/"))
     for instruction in final.all("RUN"):
         options = mount_options(instruction)
-        if options.get("type", "bind") == "bind" and dockerfile.stage(options.get("from", "")) is not None:
-            sources[options.get("target", "").rstrip("/")] = options.get("source", "/").rstrip("/") or "/"
-    return sources
+        stage = dockerfile.stage(options.get("from", ""))
+        if options.get("type", "bind") == "bind" and stage is not None:
+            brought[options.get("target", "").rstrip("/")] = Brought(stage, options.get("source", "/").rstrip("/"))
+    return brought
 
 
 # --- The promises. Each returns None when kept, else what is wrong.
@@ -302,12 +316,10 @@ def slim_python_base(dockerfile: Dockerfile) -> str | None:
 def builder_matches_runtime(dockerfile: Dockerfile) -> str | None:
     """The wheels are built by the same Python as runs them, so compiled wheels (asyncpg's) fit its ABI."""
     runtime = _python_version(dockerfile.final.base)
-    for target, _source in wheel_sources(dockerfile).items():
-        for stage in dockerfile.stages[:-1]:
-            if any(call.subcommand == "wheel" and (call.option("--wheel-dir", "-w") or "").rstrip("/") == _source
-                   for call in pip_calls(stage)) and _python_version(stage.base) != runtime:
-                return (f"the wheels in {target} are built FROM {stage.base} but run on {dockerfile.final.base}; "
-                        "build them on the same Python, e.g. both FROM python:3.11-slim")
+    for target, brought in brought_from_earlier_stages(dockerfile).items():
+        if brought.built_by_pip_wheel() and _python_version(brought.stage.base) != runtime:
+            return (f"the wheels in {target} are built FROM {brought.stage.base} but run on {dockerfile.final.base}; "
+                    "build them on the same Python, e.g. both FROM python:3.11-slim")
     return None
 
 
@@ -342,7 +354,7 @@ def installs_only_built_wheels(dockerfile: Dockerfile) -> str | None:
     """The final stage installs Ritme from the build stage's wheels alone: no index, no source tree, no pip cache."""
     example = "pip install --no-cache-dir --no-index --find-links=/wheels ritme"
     final = dockerfile.final
-    sources = wheel_sources(dockerfile)
+    brought = brought_from_earlier_stages(dockerfile)
     installs = [call for call in pip_calls(final) if call.subcommand == "install"]
     if not installs:
         return f"the final stage installs nothing with pip; install the built wheels: {example}"
@@ -352,21 +364,16 @@ def installs_only_built_wheels(dockerfile: Dockerfile) -> str | None:
         if not call.has("--no-index"):
             return f"line {line}: pip install may fetch from an index, not only the built wheels; write {example}"
         links = (call.option("--find-links", "-f") or "").rstrip("/")
-        if links not in sources:
+        if links not in brought:
             return (f"line {line}: pip install looks for wheels in {links or 'no --find-links'}, which holds nothing "
                     f"from the build stage; mount or COPY --from=build the wheel directory and write {example}")
+        if not brought[links].built_by_pip_wheel():
+            return (f"line {line}: no earlier stage builds the wheels in {links}; in the build stage write "
+                    f"pip wheel --no-cache-dir --wheel-dir {brought[links].path} .")
         if not (call.has("--no-cache-dir") or no_cache):
             return f"line {line}: pip keeps its download cache in the image; add --no-cache-dir: {example}"
     if not any("ritme" in (requirement.lower() for requirement in call.requirements) for call in installs):
         return f"no pip install in the final stage installs ritme itself; write {example}"
-    built = False
-    for stage in dockerfile.stages[:-1]:
-        for call in pip_calls(stage):
-            if call.subcommand == "wheel" and (call.option("--wheel-dir", "-w") or "").rstrip("/") in sources.values():
-                built = True
-    if not built:
-        return ("no earlier stage builds the wheels the final stage installs; in the build stage write "
-                "pip wheel --no-cache-dir --wheel-dir /wheels .")
     return None
 
 

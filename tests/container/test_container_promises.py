@@ -61,7 +61,7 @@ def test_the_build_stage_makes_the_wheels_the_final_stage_installs() -> None:
     dockerfile = parse(_dockerfile())
     assert len(dockerfile.stages) == 2
     build, final = dockerfile.stages
-    assert docker_check.wheel_sources(dockerfile) == {"/wheels": "/wheels"}
+    assert docker_check.brought_from_earlier_stages(dockerfile) == {"/wheels": docker_check.Brought(build, "/wheels")}
     (wheel,) = docker_check.pip_calls(build)
     assert (wheel.subcommand, wheel.option("--wheel-dir"), wheel.requirements) == ("wheel", "/wheels", ["."])
     (install,) = docker_check.pip_calls(final)
@@ -94,6 +94,8 @@ BROKEN_DOCKERFILES: dict[str, tuple[str, str]] = {
     "pip's cache stays in the image": (
         _broken(("PIP_NO_CACHE_DIR=1 ", ""), ("pip install --no-cache-dir --no-index", "pip install --no-index")),
         "keeps its download cache in the image"),
+    "the final stage installs something, but not Ritme": (
+        _broken(("--find-links=/wheels ritme", "--find-links=/wheels slack-bolt")), "installs ritme itself"),
     "the build stage builds no wheels": (
         _broken(("RUN pip wheel --no-cache-dir --wheel-dir /wheels .", "RUN pip install --no-cache-dir .")),
         "no earlier stage builds the wheels"),
