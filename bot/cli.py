@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -184,13 +185,16 @@ async def _until_stopped() -> None:
     """Wait for SIGTERM (a container stop) or SIGINT (Ctrl+C); leaving `serving` then drains work under way."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    # Windows' event loops have no signal handlers; there Ctrl+C still ends Ritme through KeyboardInterrupt.
+    with contextlib.suppress(NotImplementedError):
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
     try:
         await stop.wait()
     finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
+        with contextlib.suppress(NotImplementedError):
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
     logging.getLogger(__name__).info("stopping: finishing work under way")
 
 
