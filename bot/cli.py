@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.logs import configure_logging
 from bot.settings import Settings, describe_error
 
 
@@ -52,11 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"Ritme cannot start; please fix these settings:\n{describe_error(error)}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # APScheduler logs every run of the 5-second tick at INFO; only its warnings are news to an admin.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
-    # aiosqlite logs every statement with its parameters at DEBUG, Slack tokens included: never below INFO.
-    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
+    configure_logging(settings)  # RITME_LOG_FORMAT, with secrets redacted (bot/logs.py)
 
     if args.command == "migrate":
         from storage.database import migrate
