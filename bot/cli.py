@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate, prune, teams-package."""
+"""The `ritme` command: run, demo, migrate, doctor, prune, teams-package."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve Ritme (the local browser chat when no platform is configured)")
     demo = commands.add_parser("demo", help="seed a demo team with a stand-up and serve the browser chat")
     commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("doctor", help="check the settings, the database and the platforms; say what is wrong")
     commands.add_parser(
         "prune", help="delete stand-up answers and delivery records older than RITME_RETENTION_DAYS (default 365)"
     )
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "teams-package":
         return _teams_package(args)
+    if args.command == "doctor":
+        from bot.doctor import doctor
+
+        return doctor()
 
     overrides = {key: value for key in ("port", "host") if (value := getattr(args, key, None)) is not None}
     if args.command == "demo":

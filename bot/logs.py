@@ -32,7 +32,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Slack: bot, user, refresh (xoxe.xoxb-, xoxe-) and app-level tokens.
     (re.compile(r"\bxox[a-z]?[-.][A-Za-z0-9.\-]+"), REDACTED),
     (re.compile(r"\bxapp-[A-Za-z0-9\-]+"), REDACTED),
-    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9\-._~+/]+=*"), rf"\1\2{REDACTED}"),
+    (re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*"), rf"\1\2{REDACTED}"),
+    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?basic\s+)[A-Za-z0-9+/]+=*"), rf"\1{REDACTED}"),
     # A JWT (Teams' and Entra's tokens) wherever it appears, with or without "Bearer".
     (re.compile(r"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*"), REDACTED),
     # user:password@ in any URL (a database URL in an error, a proxy URL).
