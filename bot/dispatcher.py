@@ -27,13 +27,7 @@ class Dispatcher:
     """Sends what has come due and keeps the schedule planned ahead."""
 
     def __init__(
-        self,
-        *,
-        engine: Engine,
-        router: OutboxRouter,
-        clock: Clock,
-        send_within: timedelta = timedelta(seconds=90),
-        metrics: Metrics | None = None,
+        self, *, engine: Engine, router: OutboxRouter, clock: Clock, send_within: timedelta = timedelta(seconds=90)
     ) -> None:
         self._engine = engine
         self._router = router
@@ -42,8 +36,6 @@ class Dispatcher:
         # so no other replica takes over a prompt this one may still be sending.
         self._send_within = send_within.total_seconds()
         self._stopping = False
-        # tick() reports here: prompts_due, prompts_sent/failed/deferred per platform, dispatch_lag per prompt.
-        self._metrics = metrics or Metrics()
 
     async def tick(self) -> int:
         """Send everything due now; returns how many messages went out."""

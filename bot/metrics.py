@@ -2,17 +2,22 @@
 
 The registry is built here, not taken from prometheus_client's process-wide default, so two Ritmes in one process
 (tests, the benchmark's replicas) never count into each other. Parts that record get the `Metrics` object, or a
-plain callback from it (the adapters import nothing from bot/).
+plain callback from it (the adapters and the engine import nothing from bot/): the engine's `observe` hook reports
+each batch of due prompts, the adapters' failure log is wrapped in a counting one, the Slack and Teams HTTP clients
+call `on_rate_limited`, and the inbound pipeline and the timer count events and database failures.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
+
+from rituals.ports import DeliveryFailure, FailureLog, PromptTally
 
 # Dispatch lag: from a few milliseconds (the normal case) to the grace period (two hours by default), where a prompt
 # is given up. The 2 s bucket is the benchmark's p99 target.
@@ -25,20 +30,27 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
+        # The engine reports each batch of due prompts (rituals.ports.PromptTally); a batch mixes platforms, so
+        # these carry no platform label. What a platform gave up on is counted by platform in delivery_failures.
         self._due = Counter(
-            "ritme_prompts_due", "Prompts that came due and were claimed for sending.", registry=registry
-        )
-        self._sent = Counter(
-            "ritme_prompts_sent", "Prompts the platform accepted.", ["platform"], registry=registry
-        )
-        self._failed = Counter(
-            "ritme_prompts_failed", "Prompts that could not be delivered and were recorded as failed.", ["platform"],
+            "ritme_prompts_due", "Prompts that came due and were claimed for sending by this replica.",
             registry=registry,
         )
+        self._sent = Counter("ritme_prompts_sent", "Prompts a platform accepted.", registry=registry)
         self._deferred = Counter(
-            "ritme_prompts_deferred",
-            "Prompts held back for later (outside working hours, away, daily cap, platform unavailable).",
-            ["platform"], registry=registry,
+            "ritme_prompts_deferred", "Prompts held for the member's working hours or the next day.", registry=registry
+        )
+        self._retried = Counter(
+            "ritme_prompts_retried", "Prompts handed back because the platform could not take them yet (5xx, "
+            "timeouts, out of time); they are tried again.", registry=registry,
+        )
+        self._skipped = Counter(
+            "ritme_prompts_skipped", "Prompts not sent for good: refused by the platform, or over a member's daily "
+            "message cap.", registry=registry,
+        )
+        self._failures = Counter(
+            "ritme_delivery_failures", "Messages a platform refused or that kept failing, as recorded for managers "
+            "(kind: prompt, form, update, channel_post, thread_reply).", ["platform", "kind"], registry=registry,
         )
         self._lag = Histogram(
             "ritme_dispatch_lag_seconds", "How late a prompt went out after its due time, in seconds.",
@@ -61,25 +73,19 @@ class Metrics:
             ["operation"], registry=registry,
         )
 
-    def prompts_due(self, n: int = 1) -> None:
-        """Count prompts that came due (claimed by this replica for sending)."""
-        self._due.inc(n)
+    def prompts(self, tally: PromptTally) -> None:
+        """Count one batch of due prompts as the engine reports it (its `observe` hook)."""
+        self._due.inc(tally.claimed)
+        self._sent.inc(tally.sent)
+        self._deferred.inc(tally.deferred)
+        self._retried.inc(tally.retried)
+        self._skipped.inc(tally.skipped)
+        for seconds in tally.lag_seconds:
+            self._lag.observe(max(seconds, 0.0))
 
-    def prompts_sent(self, platform: str, n: int = 1) -> None:
-        """Count prompts a platform accepted."""
-        self._sent.labels(platform=platform).inc(n)
-
-    def prompts_failed(self, platform: str, n: int = 1) -> None:
-        """Count prompts given up on (recorded as failed)."""
-        self._failed.labels(platform=platform).inc(n)
-
-    def prompts_deferred(self, platform: str, n: int = 1) -> None:
-        """Count prompts held back to be sent later."""
-        self._deferred.labels(platform=platform).inc(n)
-
-    def dispatch_lag(self, seconds: float) -> None:
-        """Record how late one prompt went out after its due time (negative clock skew counts as on time)."""
-        self._lag.observe(max(seconds, 0.0))
+    def delivery_failed(self, failure: DeliveryFailure) -> None:
+        """Count a message an adapter gave up on."""
+        self._failures.labels(platform=failure.platform, kind=failure.kind).inc()
 
     def inbound_event(self, platform: str) -> None:
         """Count an inbound event recorded for the first time."""
@@ -110,6 +116,37 @@ class Metrics:
     def exposition(self) -> bytes:
         """Every metric in the Prometheus text exposition format."""
         return generate_latest(self.registry)
+
+
+class CountedFailureLog:
+    """A FailureLog that counts each failure it records, then passes everything to the real one."""
+
+    def __init__(self, log: FailureLog, metrics: Metrics) -> None:
+        self._log = log
+        self._metrics = metrics
+
+    async def record(self, failure: DeliveryFailure) -> None:
+        """Count the failure and remember it."""
+        self._metrics.delivery_failed(failure)
+        await self._log.record(failure)
+
+    async def recent(
+        self,
+        platform: str,
+        workspace_id: str,
+        since: datetime,
+        *,
+        recipients: Collection[str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[DeliveryFailure]:
+        """The real log's recent failures."""
+        return await self._log.recent(platform, workspace_id, since, recipients=recipients, limit=limit)
+
+    async def count(
+        self, platform: str, workspace_id: str, since: datetime, *, recipients: Collection[str] | None = None
+    ) -> int:
+        """The real log's count."""
+        return await self._log.count(platform, workspace_id, since, recipients=recipients)
 
 
 def is_database_error(error: BaseException) -> bool:

@@ -40,7 +40,7 @@ from bot.calendar_feed import mount_calendar
 from bot.dashboard import mount_dashboard
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
-from bot.metrics import Metrics, metrics_endpoint
+from bot.metrics import CountedFailureLog, Metrics, metrics_endpoint
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.audit import AuditLog
@@ -120,7 +120,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
     try:
         store = SqlStore(database, clock=clock)
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
-        failures = SqlFailureLog(database)
+        failures = CountedFailureLog(SqlFailureLog(database), metrics)
         catalog = Catalog()
         # One log of configuration changes: the engine writes chat's, the dashboard writes its own and reads it.
         audit = SqlAuditLog(database)
@@ -162,6 +162,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             dashboard=SignInLinks(sign_ins=sign_ins, catalog=catalog, clock=clock, base_url=settings.public_url),
             # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
             messages=SqlMessageLog(database),
+            observe=metrics.prompts,  # each batch of due prompts, counted for /metrics
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -174,7 +175,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         router = OutboxRouter(outboxes)
         # Sending stops at three quarters of the lease, so a slow platform never lets a claim run out mid-send.
         dispatcher = Dispatcher(engine=engine, router=router, clock=clock,
-                                send_within=timedelta(seconds=settings.claim_lease_seconds * 0.75), metrics=metrics)
+                                send_within=timedelta(seconds=settings.claim_lease_seconds * 0.75))
         inbound = InboundPipeline(
             ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick,
             acks_first=is_sqlite(settings.database_url), metrics=metrics,

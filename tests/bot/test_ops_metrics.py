@@ -34,7 +34,8 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[SlackRig]:
-    async with slack_rig(tmp_path, {"U1": ("Ada", "Europe/Amsterdam", "en-GB")}, MONDAY_0800_AMSTERDAM) as rig:
+    profiles = {"U1": ("Ada", "Europe/Amsterdam", "en-GB"), "U2": ("Bram", "Europe/Amsterdam", "en-GB")}
+    async with slack_rig(tmp_path, profiles, MONDAY_0800_AMSTERDAM) as rig:
         yield rig
 
 
@@ -70,9 +71,9 @@ async def test_a_repeated_slack_event_counts_once_and_once_as_a_duplicate_and_a_
     # Every metric is there with its help text from the first scrape, before anything happened.
     families = {family.name: family for family in text_string_to_metric_families(exposition)}
     assert {
-        "ritme_prompts_due", "ritme_prompts_sent", "ritme_prompts_failed", "ritme_prompts_deferred",
-        "ritme_dispatch_lag_seconds", "ritme_inbound_events", "ritme_inbound_duplicates",
-        "ritme_platform_rate_limited", "ritme_database_errors",
+        "ritme_prompts_due", "ritme_prompts_sent", "ritme_prompts_deferred", "ritme_prompts_retried",
+        "ritme_prompts_skipped", "ritme_delivery_failures", "ritme_dispatch_lag_seconds", "ritme_inbound_events",
+        "ritme_inbound_duplicates", "ritme_platform_rate_limited", "ritme_database_errors",
     } <= set(families)
     assert all(family.documentation for family in families.values())
 
@@ -91,6 +92,30 @@ async def test_a_repeated_slack_event_counts_once_and_once_as_a_duplicate_and_a_
     assert _value(after, "ritme_inbound_duplicates_total", platform="slack") == 1
     assert _value(after, "ritme_platform_rate_limited_total", platform="slack") == 1
     assert _value(after, "ritme_database_errors_total", operation="inbound_record") == 0
+
+
+async def test_due_prompts_are_counted_with_how_late_they_went_out(rig: SlackRig) -> None:
+    assert (await rig.slack.event(member_joined("Ev1", user_id="U2"))).status == 200
+    await rig.until_member("C1", "U2")
+    assert (await rig.slack.command("standup create at 09:30 on mon-fri", user_id="U1")).status == 200
+    await rig.until(lambda: [c for c in rig.fake.calls_to("chat.postEphemeral", ok=True) if "Stand-up 1" in
+                             c.args["text"]])
+    # Slack refuses the first of the two prompts for good; the other goes out 90 s after its 09:30 due time.
+    rig.fake.script("chat.postMessage", Scripted(error="channel_not_found"))
+    rig.clock.set(datetime(2026, 11, 23, 8, 31, 30, tzinfo=UTC))
+    await rig.tick()
+    assert len(rig.fake.calls_to("chat.postMessage", ok=True)) == 1
+
+    samples = await _scrape(rig)
+    assert _value(samples, "ritme_prompts_due_total") == 2
+    assert _value(samples, "ritme_prompts_sent_total") == 1
+    assert _value(samples, "ritme_prompts_skipped_total") == 1
+    assert _value(samples, "ritme_prompts_deferred_total") == 0
+    assert _value(samples, "ritme_delivery_failures_total", platform="slack", kind="form") == 1
+    assert _value(samples, "ritme_dispatch_lag_seconds_count") == 1
+    assert _value(samples, "ritme_dispatch_lag_seconds_sum") == 90
+    assert _value(samples, "ritme_dispatch_lag_seconds_bucket", le="60.0") == 0
+    assert _value(samples, "ritme_dispatch_lag_seconds_bucket", le="300.0") == 1
 
 
 async def test_database_failures_are_counted_by_operation(rig: SlackRig) -> None:
