@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate, prune, teams-package."""
+"""The `ritme` command: run, demo, migrate, doctor, prune, teams-package."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.logs import configure_logging
 from bot.settings import Settings, describe_error
 
 
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve Ritme (the local browser chat when no platform is configured)")
     demo = commands.add_parser("demo", help="seed a demo team with a stand-up and serve the browser chat")
     commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("doctor", help="check the settings, the database and the platforms; say what is wrong")
     commands.add_parser(
         "prune", help="delete stand-up answers and delivery records older than RITME_RETENTION_DAYS (default 365)"
     )
@@ -44,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "teams-package":
         return _teams_package(args)
+    if args.command == "doctor":
+        from bot.doctor import doctor
+
+        return doctor()
 
     overrides = {key: value for key in ("port", "host") if (value := getattr(args, key, None)) is not None}
     if args.command == "demo":
@@ -53,11 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"Ritme cannot start; please fix these settings:\n{describe_error(error)}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # APScheduler logs every run of the 5-second tick at INFO; only its warnings are news to an admin.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
-    # aiosqlite logs every statement with its parameters at DEBUG, Slack tokens included: never below INFO.
-    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
+    configure_logging(settings)  # RITME_LOG_FORMAT, with secrets redacted (bot/logs.py)
 
     if args.command == "migrate":
         from storage.database import migrate

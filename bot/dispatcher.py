@@ -12,6 +12,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.inbound import InboundPipeline
+from bot.metrics import Metrics
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
 from rituals.ports import BatchResult, Clock
@@ -80,8 +81,10 @@ class Timer:
         recover_every: timedelta = timedelta(seconds=30),
         retention: Retention | None = None,
         drain_within: timedelta = timedelta(seconds=10),
+        metrics: Metrics | None = None,
     ) -> None:
         self._dispatcher = dispatcher
+        self._metrics = metrics or Metrics()
         self._inbound = inbound
         self._retention = retention
         self._tick_every = tick_every.total_seconds()
@@ -105,7 +108,8 @@ class Timer:
         try:
             async with self._tracked():
                 await self._dispatcher.tick()
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("dispatch", error)
             self._tick_failures += 1
             wait = min(TICK_BACKOFF_CAP, self._tick_every * 2 ** (self._tick_failures - 1))
             self._next_tick_at = time.monotonic() + wait
@@ -120,20 +124,23 @@ class Timer:
         try:
             async with self._tracked():
                 await self._dispatcher.plan()
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("plan", error)
             log.exception("planning failed; it is retried on the next run")
 
     async def _safe_recover(self) -> None:
         try:
             async with self._tracked():
                 await self._inbound.recover()
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_recover", error)
             log.exception("recovering unhandled inbound events failed; it is retried on the next run")
 
     async def _safe_housekeeping(self) -> None:
         try:
             await self._inbound.prune()
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_prune", error)
             log.exception("housekeeping failed; it is retried on the next run")
         if self._retention is None:
             return
@@ -142,7 +149,8 @@ class Timer:
             if pruned.deliveries or pruned.answers:
                 log.info("retention: deleted %d deliveries and %d answers older than %d days",
                          pruned.deliveries, pruned.answers, self._retention.days)
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("retention", error)
             log.exception("deleting records older than the retention period failed; it is retried on the next run")
 
     @asynccontextmanager

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Generic, TypeVar
 
+from bot.metrics import Metrics
 from bot.outbox import OutboxRouter
 from rituals.engine import Engine
 from rituals.events import InboundEvent
@@ -102,8 +103,10 @@ class InboundPipeline:
         clock: Clock,
         after: Callable[[], Awaitable[object]] | None = None,
         acks_first: bool = False,
+        metrics: Metrics | None = None,
     ) -> None:
         self._ledger = ledger
+        self._metrics = metrics or Metrics()
         self._acks_first = acks_first
         self._engine = engine
         self._router = router
@@ -133,12 +136,18 @@ class InboundPipeline:
     async def accept(self, event: InboundEvent) -> bool:
         """Record the event before anything else; False for a repeat, which must then be ignored."""
         key = key_of(event)
-        new = await self._record(event)
+        try:
+            new = await self._record(event)
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_record", error)
+            raise
         # The same id twice in one write (a fast platform retry) is new only for the first caller.
         if key in new and key not in self._held:
             self._held.add(key)
+            self._metrics.inbound_event(key[0])
             return True
         log.info("ignored a repeat of %s event %s", *key)
+        self._metrics.inbound_duplicate(key[0])
         return False
 
     async def _record_many(self, events: list[InboundEvent]) -> set[EventKey]:
@@ -168,14 +177,16 @@ class InboundPipeline:
         changes = self._engine.schedule_changes
         try:
             messages = await self._engine.handle(event)
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_handle", error)
             self._held.discard(key)
             await self._retry_later(key)
             raise
         self._held.discard(key)
         try:
             await self._finish(key)
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_finish", error)
             # The replies still go out; the event may be handled once more when its hold runs out.
             log.exception("could not mark %s event %s handled", *key)
         await self._router.send(messages)
@@ -183,7 +194,8 @@ class InboundPipeline:
             # The event may have made prompts due now (a manager's run-now): send them without waiting for the timer.
             try:
                 await self._dispatch(key)
-            except Exception:
+            except Exception as error:
+                self._metrics.count_if_database_error("dispatch", error)
                 log.exception("dispatching after %s event %s failed; the timer retries it", *key)
 
     async def _dispatch_once(self, _keys: list[EventKey]) -> None:
@@ -193,7 +205,8 @@ class InboundPipeline:
     async def _retry_later(self, key: EventKey) -> None:
         try:
             await self._ledger.hold_until([key], self._clock.now() + RETRY_AFTER)
-        except Exception:
+        except Exception as error:
+            self._metrics.count_if_database_error("inbound_hold", error)
             log.exception("could not hand %s event %s back; it is retried when its hold runs out", *key)
 
     async def recover(self) -> int:
@@ -210,6 +223,7 @@ class InboundPipeline:
             results = await asyncio.gather(*(self._resume(event) for event in fresh), return_exceptions=True)
             for event, result in zip(fresh, results, strict=True):
                 if isinstance(result, Exception):
+                    self._metrics.count_if_database_error("inbound_handle", result)
                     log.error("handling recovered %s event %s failed", *key_of(event), exc_info=result)
             recovered += len(fresh)
 

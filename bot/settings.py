@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     claim_lease_seconds: float = Field(default=120, ge=10, le=3600, description="seconds from 10 to 3600, e.g. 120")
     drain_seconds: float = Field(default=10, ge=0, le=300, description="seconds from 0 to 300, e.g. 10")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="INFO or DEBUG")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (lines for a terminal) or json (one object per line for a log collector)"
+    )
     slack_bot_token: SecretStr | None = Field(default=None, description="the app's bot token, xoxb-...")
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="the app's signing secret (Basic Information in the Slack app settings)"

@@ -40,6 +40,7 @@ from bot.calendar_feed import mount_calendar
 from bot.dashboard import mount_dashboard
 from bot.dispatcher import Dispatcher, Timer
 from bot.inbound import InboundPipeline
+from bot.metrics import CountedFailureLog, Metrics, metrics_endpoint
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
 from rituals.audit import AuditLog
@@ -101,6 +102,8 @@ class Ritme:
     # The back-end of the dashboard's audit and "my data" pages (rituals/audit.py, rituals/member_data.py).
     audit: AuditLog
     member_data: MemberData
+    # Counters behind GET /metrics; the timer, the inbound pipeline and the platform clients record into it.
+    metrics: Metrics
 
 
 @asynccontextmanager
@@ -113,10 +116,11 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # Replicas share a PostgreSQL database; its schema changes once, on purpose, not as a start-up side effect.
         raise SchemaNotCurrent(f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first")
     database = create_engine(settings.database_url)
+    metrics = Metrics()
     try:
         store = SqlStore(database, clock=clock)
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
-        failures = SqlFailureLog(database)
+        failures = CountedFailureLog(SqlFailureLog(database), metrics)
         catalog = Catalog()
         # One log of configuration changes: the engine writes chat's, the dashboard writes its own and reads it.
         audit = SqlAuditLog(database)
@@ -158,13 +162,14 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             dashboard=SignInLinks(sign_ins=sign_ins, catalog=catalog, clock=clock, base_url=settings.public_url),
             # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
             messages=SqlMessageLog(database),
+            observe=metrics.prompts,  # each batch of due prompts, counted for /metrics
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
-        slack = _slack(settings, database, clock, failures)
+        slack = _slack(settings, database, clock, failures, metrics)
         if slack is not None:
             outboxes[slack.outbox.platform] = slack.outbox
-        teams = _teams(settings, database, clock, failures) if settings.teams_enabled else None
+        teams = _teams(settings, database, clock, failures, metrics) if settings.teams_enabled else None
         if teams is not None:
             outboxes[teams.outbox.platform] = teams.outbox
         router = OutboxRouter(outboxes)
@@ -173,7 +178,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                                 send_within=timedelta(seconds=settings.claim_lease_seconds * 0.75))
         inbound = InboundPipeline(
             ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick,
-            acks_first=is_sqlite(settings.database_url),
+            acks_first=is_sqlite(settings.database_url), metrics=metrics,
         )
         app = web.Application()
         mount_local(app, local, inbound, clock)
@@ -222,6 +227,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             app.on_cleanup.append(_closing(teams.client))
         app.router.add_get("/healthz", _healthz)
         app.router.add_get("/readyz", readyz(database))
+        app.router.add_get("/metrics", metrics_endpoint(metrics))
         mount_calendar(app, calendar)
         member_data = MemberData(store=SqlMemberData(database), catalog=catalog, clock=clock)
         mount_dashboard(app, Dashboard(store=store, sign_ins=sign_ins, planner=engine, catalog=catalog, clock=clock,
@@ -234,7 +240,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         # The local chat keeps its history in memory: show the forms that can still be answered again.
         await local.send([form for form in await engine.reopen(local.platform) if local.user(form.to.user_id)])
         retention = Retention(store=SqlRetention(database), clock=clock, days=settings.retention_days)
-        yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention, audit, member_data)
+        yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention, audit, member_data, metrics)
     finally:
         await database.dispose()
 
@@ -249,9 +255,16 @@ class _Slack:
     oauth: OAuthInstalls | None = None
 
 
-def _slack(settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog) -> _Slack | None:
+def _slack(
+    settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog, metrics: Metrics
+) -> _Slack | None:
     """Slack's parts, when Slack is configured: with one bot token, or with each workspace's from its install."""
     messages = SqlMessageLog(database)
+    on_rate_limited = metrics.on_rate_limited("slack")
+
+    def transport(client: AsyncWebClient) -> RetryingTransport:
+        return RetryingTransport(client, on_rate_limited=on_rate_limited)
+
     cap = settings.slack_messages_per_minute  # per workspace; each channel also gets about one message a second
     if settings.slack_client_id is not None and settings.slack_client_secret is not None:
         client_secret = settings.slack_client_secret.get_secret_value()
@@ -268,15 +281,17 @@ def _slack(settings: Settings, database: AsyncEngine, clock: Clock, failures: Fa
             installation_store=installations,
             state_store=SqlOAuthStateStore(database, clock=clock),
         )
-        api = RateLimitedTransport(WorkspaceWebApi(clients), messages_per_minute=cap)
+        api = RateLimitedTransport(WorkspaceWebApi(clients, transport), messages_per_minute=cap)
         # Members' statuses go out with their own user tokens, so neither the bot's client nor its rate cap applies.
-        statuses = MemberStatuses(InstalledUserTokens(installations, clock=clock), api_url=settings.slack_api_url)
+        statuses = MemberStatuses(
+            InstalledUserTokens(installations, clock=clock), api_url=settings.slack_api_url, transport=transport
+        )
         outbox = SlackOutbox(api, messages, clock=clock, failures=failures, statuses=statuses)
         return _Slack(client, outbox, SlackProfiles(clients, clock=clock), oauth)
     if settings.slack_bot_token is None:
         return None
     client = slack_client(settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
-    api = RateLimitedTransport(RetryingTransport(client), messages_per_minute=cap)
+    api = RateLimitedTransport(transport(client), messages_per_minute=cap)
     return _Slack(client, SlackOutbox(api, messages, clock=clock, failures=failures))
 
 
@@ -289,13 +304,14 @@ class _Teams:
     outbox: TeamsOutbox
 
 
-def _teams(settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog) -> _Teams:
+def _teams(settings: Settings, database: AsyncEngine, clock: Clock, failures: FailureLog, metrics: Metrics) -> _Teams:
     """Teams' outbound parts: one Bot Connector client, paced per conversation and per tenant."""
     password = settings.teams_app_password.get_secret_value() if settings.teams_app_password else None
     client = BotConnectorClient(
         token_provider(settings.teams_app_id, password, settings.teams_tenant_id),
         pacer=SendPacer(tenant_sends_per_second=settings.teams_sends_per_second),
         clock=clock,
+        on_rate_limited=metrics.on_rate_limited("teams"),
     )
     references = SqlConversationReferences(database)
     outbox = TeamsOutbox(client, references, SqlMessageLog(database), clock=clock, failures=failures)
@@ -379,6 +395,7 @@ async def serving(ritme: Ritme, *, with_timer: bool = True) -> AsyncIterator[str
                 plan_every=timedelta(minutes=settings.plan_interval_minutes),
                 retention=ritme.retention,
                 drain_within=timedelta(seconds=settings.drain_seconds),
+                metrics=ritme.metrics,
             )
             async with timer:
                 yield url

@@ -47,6 +47,8 @@ def normalize_url(database_url: str) -> URL:
 def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for the URL; SQLite gets WAL, a busy timeout, foreign keys and serialised writers."""
     url = normalize_url(database_url)
+    # A failed statement's exception text would otherwise carry its parameters (members' answers, tokens) into logs.
+    options.setdefault("hide_parameters", True)
     if url.get_backend_name() != "sqlite":
         # A pooled connection the server closed (a restart, a failover, pg_terminate_backend) is noticed and
         # replaced when it is taken from the pool, instead of failing the first statement run on it.

@@ -73,8 +73,11 @@ class RetryingTransport:
         max_retry_after_seconds: float = 300.0,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        on_rate_limited: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
+        # Told of every 429, e.g. to count it; the adapter knows nothing of what listens.
+        self._on_rate_limited = on_rate_limited
         self._retries = retries
         self._backoff = backoff_seconds
         self._timeout = timeout_seconds
@@ -97,6 +100,8 @@ class RetryingTransport:
             except SlackApiError as error:
                 status = error.response.status_code
                 if status == 429:
+                    if self._on_rate_limited is not None:
+                        self._on_rate_limited()
                     waits += 1
                     if waits > self._rate_limit_waits:
                         raise SlackUnavailable(method, attempts, "still rate limited") from error

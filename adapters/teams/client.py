@@ -125,8 +125,11 @@ class BotConnectorClient:
         max_retry_after_seconds: float = 300.0,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        on_rate_limited: Callable[[], None] | None = None,
     ) -> None:
         self._tokens = tokens
+        # Told of every 429, e.g. to count it; the adapter knows nothing of what listens.
+        self._on_rate_limited = on_rate_limited
         self._session = session
         self._owns_session = session is None
         self._pacer = pacer
@@ -255,6 +258,8 @@ class BotConnectorClient:
                     refreshed = refresh = True
                     continue
                 if status == 429:
+                    if self._on_rate_limited is not None:
+                        self._on_rate_limited()
                     waits += 1
                     if waits > self._rate_limit_waits:
                         raise TeamsUnavailable(operation, attempts, "still rate limited")
