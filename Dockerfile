@@ -17,7 +17,8 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 FROM python:3.11-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    RITME_HOST=0.0.0.0 RITME_PORT=8080 RITME_DATABASE_URL=sqlite+aiosqlite:////data/ritme.db
+    RITME_HOST=0.0.0.0 RITME_PORT=8080 RITME_DATABASE_URL=sqlite+aiosqlite:////data/ritme.db \
+    RITME_LOG_FORMAT=json
 # A numeric uid, so Kubernetes' runAsNonRoot can verify the image without looking the name up.
 RUN groupadd --system --gid 10001 ritme \
     && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home ritme \
