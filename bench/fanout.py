@@ -59,14 +59,28 @@ class FixedClock:
         return DUE
 
 
-async def seed(database_url: str, members: int, teams: int) -> None:
-    """Bulk-insert teams of members, one time zone per team, with stand-ups whose local time is DUE."""
+def _fanout_zone(team: int) -> str:
+    return ZONES[team % len(ZONES)]
+
+
+def _fanout_standup(team: int) -> datetime:
+    return DUE
+
+
+async def seed(
+    database_url: str, members: int, teams: int, *, platform: str = "bench", workspace: str = "w",
+    country: str | None = None, team_zone: Callable[[int], str] = _fanout_zone,
+    team_standup: Callable[[int], datetime] = _fanout_standup,
+) -> None:
+    """Bulk-insert teams of members, each team and its members in `team_zone(team)`, with a daily stand-up at the
+    local time `team_standup(team)` has there (by default: five zones, all at DUE); members work all day, every
+    day, in `country` (None: the settings' default)."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
             workspace_id = (
                 await connection.execute(
-                    insert(WorkspaceRow).values(platform="bench", external_id="w").returning(WorkspaceRow.id)
+                    insert(WorkspaceRow).values(platform=platform, external_id=workspace).returning(WorkspaceRow.id)
                 )
             ).scalar_one()
             await connection.execute(
@@ -75,12 +89,11 @@ async def seed(database_url: str, members: int, teams: int) -> None:
             )
             rows = []
             for m in range(members):
-                zone = ZONES[(m % teams) % len(ZONES)]
                 rows.append({
                     "workspace_id": workspace_id, "user_id": f"u{m}", "display_name": f"Member {m}",
-                    "name_key": f"member {m}", "timezone": zone, "locale": "nl" if m % 3 == 0 else "en",
+                    "name_key": f"member {m}", "timezone": team_zone(m % teams), "locale": "nl" if m % 3 == 0 else "en",
                     "work_days": "0,1,2,3,4,5,6", "work_start": time(0, 0), "work_end": time(23, 59),
-                    "away_until": None, "is_admin": False,
+                    "away_until": None, "is_admin": False, "country": country,
                 })
             for chunk in range(0, len(rows), 2000):
                 await connection.execute(insert(MemberRow), rows[chunk:chunk + 2000])
@@ -92,15 +105,16 @@ async def seed(database_url: str, members: int, teams: int) -> None:
                 await connection.execute(insert(TeamMemberRow), links[chunk:chunk + 2000])
             rituals = []
             for t, team_id in enumerate(team_ids):
-                zone = ZONES[t % len(ZONES)]
-                at = local_time(DUE, zone)
+                zone = team_zone(t)
+                at = team_standup(t)
                 rituals.append({
-                    "team_id": team_id, "kind": "standup", "at": at, "days": "0,1,2,3,4,5,6", "timezone": zone,
-                    "locale": "en", "paused": False, "deleted_at": None,
+                    "team_id": team_id, "kind": "standup", "at": local_time(at, zone), "days": "0,1,2,3,4,5,6",
+                    "timezone": zone, "locale": "en", "paused": False, "deleted_at": None,
                     "settings": StandupSettings(digest_at=time(23, 59), remind_after_minutes=60),
-                    "created_by": member_ids[t], "created_at": DUE - timedelta(days=1),
+                    "created_by": member_ids[t], "created_at": at - timedelta(days=1),
                 })
-            await connection.execute(insert(RitualRow), rituals)
+            for chunk in range(0, len(rituals), 2000):
+                await connection.execute(insert(RitualRow), rituals[chunk:chunk + 2000])
     finally:
         await engine.dispose()
 
