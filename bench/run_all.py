@@ -60,8 +60,8 @@ FULL = Sizes(
 )
 QUICK = Sizes(
     fanout_members=300, fanout_teams=30, ingress_requests=60, pairing_people=300, pairing_rounds=2, pairing_runs=1,
-    memory_members=500, memory_teams=50, memory_due_teams=2, memory_linger=0.5, lag_prompts=100, lag_spread=2.0,
-    lag_lead=3.0,
+    memory_members=500, memory_teams=50, memory_due_teams=2, memory_linger=0.5, lag_prompts=100, lag_spread=1.0,
+    lag_lead=2.0,
 )
 
 
@@ -107,7 +107,7 @@ def fanout_rows(sizes: Sizes) -> list[Row]:
     settings = {"sqlite": "SQLite, 1 process", "postgresql": "PostgreSQL, 1 process",
                 "replicas": "PostgreSQL, 3 replica processes"}
     name = f"fan-out {sizes.fanout_members:,}"
-    target = ">= 2,000 prompts/s, 0 duplicates, 0 lost"
+    target = ">= 2,000/s, 0 dupes, 0 lost"
     rows = []
     for r in run_json("fanout.py", "--members", str(sizes.fanout_members), "--teams", str(sizes.fanout_teams),
                       "--replicas", "3"):
@@ -118,8 +118,8 @@ def fanout_rows(sizes: Sizes) -> list[Row]:
             rows.append(Row(name, setting, "failed: " + r["failed"].strip().splitlines()[-1], target, "no"))
         else:
             split = f", split {r['split']}" if "split" in r else ""
-            measured = (f"{r['per_second']:,.0f} prompts/s ({r['seconds']:.2f} s), {r['duplicates']} duplicates, "
-                        f"{r['lost']} lost, peak RSS {r['rss_mb']:.0f} MB{split}")
+            measured = (f"{r['per_second']:,.0f} prompts/s ({r['seconds']:.2f} s), {r['duplicates']} dupes, "
+                        f"{r['lost']} lost, {r['rss_mb']:.0f} MB{split}")
             ok = r["per_second"] >= 2000 and r["duplicates"] == 0 and r["lost"] == 0
             rows.append(Row(name, setting, measured, target, yes(ok)))
     return rows
@@ -135,8 +135,8 @@ def ingress_rows(sizes: Sizes) -> list[Row]:
         target, check = targets[run["clients"]]
         measured = (f"p50 {run['p50']:.0f} ms, p99 {run['p99']:.0f} ms, {run['rate']:.0f} requests/s, "
                     f"{run['errors']} errors")
-        rows.append(Row("inbound ack latency", f"{run['clients']} concurrent, {sizes.ingress_requests:,} signed "
-                        "Slack requests, SQLite", measured, target, yes(check(run))))
+        setting = f"{run['clients']} concurrent, {sizes.ingress_requests:,} requests, SQLite"
+        rows.append(Row("inbound ack latency", setting, measured, target, yes(check(run))))
     return rows
 
 
@@ -144,9 +144,9 @@ def pairing_rows(sizes: Sizes) -> list[Row]:
     """One coffee-pairing round."""
     (r,) = run_json("pairing.py", "--sizes", str(sizes.pairing_people), "--rounds", str(sizes.pairing_rounds),
                     "--runs", str(sizes.pairing_runs))
-    measured = (f"{r['seconds']:.2f} s, {r['groups']:,} groups, {r['repeats']} repeats, {r['unmatched']} unmatched")
-    return [Row(f"pairing {sizes.pairing_people:,}", f"{sizes.pairing_rounds} earlier rounds, best of "
-                f"{sizes.pairing_runs}", measured, "< 2 s", yes(r["seconds"] < 2))]
+    measured = f"{r['seconds']:.2f} s, {r['groups']:,} groups, {r['repeats']} repeats, {r['unmatched']} unmatched"
+    setting = f"{sizes.pairing_rounds} earlier rounds, best of {sizes.pairing_runs}"
+    return [Row(f"pairing {sizes.pairing_people:,}", setting, measured, "< 2 s", yes(r["seconds"] < 2))]
 
 
 def memory_rows(sizes: Sizes, backend: str) -> list[Row]:
@@ -154,10 +154,10 @@ def memory_rows(sizes: Sizes, backend: str) -> list[Row]:
     (r,) = run_json("replica_memory.py", "--members", str(sizes.memory_members), "--teams", str(sizes.memory_teams),
                     "--due-teams", str(sizes.memory_due_teams), "--linger", str(sizes.memory_linger),
                     "--backend", backend)
-    setting = (f"{sizes.memory_members:,} members in {sizes.memory_teams:,} teams, {backend_name(backend)}, "
-               f"one `ritme run`, plan + fan-out of {r['due']:,} due")
-    measured = (f"{r['rss_mb']:.0f} MB (all {r['sent']:,} sent {r['sent_seconds']:.0f} s after start)")
+    setting = f"{backend_name(backend)}, `ritme run`, {sizes.memory_teams:,} teams, {r['due']:,} due"
     complete = r["sent"] >= r["due"]
+    measured = f"{r['rss_mb']:.0f} MB, " + (
+        f"all sent {r['sent_seconds']:.0f} s after start" if complete else f"only {r['sent']:,} of {r['due']:,} sent")
     return [Row(f"peak RSS, {sizes.memory_members:,} members", setting, measured, "< 300 MB per replica",
                 yes(r["rss_mb"] < 300 and complete))]
 
@@ -171,13 +171,13 @@ def lag_rows(sizes: Sizes, backend: str) -> list[Row]:
         if interval is not None:
             arguments += ["--interval", str(interval)]
         (r,) = run_json("dispatch_lag.py", *arguments)
-        setting = (f"{r['prompts']:,} due over {r['spread_s']:g} s, {label} {r['interval_s']:g} s, "
-                   f"{backend_name(backend)}")
+        setting = (f"{backend_name(backend)}, {label} {r['interval_s']:g} s, {r['prompts']:,} due over "
+                   f"{r['spread_s']:g} s")
         if r["p99_s"] is None:
             rows.append(Row("dispatch lag p99", setting, "no prompt arrived", "p99 < 2 s", "no"))
             continue
         measured = (f"p99 {r['p99_s']:.2f} s (p50 {r['p50_s']:.2f}, max {r['max_s']:.2f}), {r['duplicates']} "
-                    f"duplicates, {r['lost']} lost")
+                    f"dupes, {r['lost']} lost")
         if r["started_late"]:
             measured += ", timer started late"
         ok = r["p99_s"] < 2 and r["duplicates"] == 0 and r["lost"] == 0
