@@ -11,8 +11,10 @@ that backend's alone. The replicas row runs `--replicas` processes at once, each
 Engine, claiming from the same PostgreSQL database as production replicas do; its time runs from the moment all
 are told to start until the last has recorded its last prompt as sent, and its RSS is the largest replica's.
 Every row counts duplicates (a delivery sent more than once) and lost prompts (planned but not both sent and
-recorded as sent). Target: >= 2,000 prompts/s, zero duplicates, zero lost and < 250 MB peak RSS on a 2-core
-machine. `--json` prints one JSON object per row instead of the table (bench/run_all.py reads it).
+recorded as sent). The engine counts each prompt against the member's daily message cap, as production's does
+(RITME_DAILY_MESSAGE_CAP); `--no-daily-cap` leaves the counter out, to see what it costs. Target: >= 2,000
+prompts/s, zero duplicates, zero lost and < 250 MB peak RSS on a 2-core machine. `--json` prints one JSON object
+per row instead of the table (bench/run_all.py reads it).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from rituals.model import StandupSettings
 from rituals.outbound import Form
 from rituals.schedule import local_time
 from storage.database import create_engine, migrate, normalize_url
+from storage.message_counts import SqlMessageCounts
 from storage.models import DeliveryRow, MemberRow, RitualRow, TeamMemberRow, TeamRow, WorkspaceRow
 from storage.repository import SqlStore
 
@@ -119,13 +122,13 @@ async def seed(
         await engine.dispose()
 
 
-async def run_one(database_url: str, members: int, teams: int) -> dict[str, float | int | str]:
+async def run_one(database_url: str, members: int, teams: int, capped: bool) -> dict[str, float | int | str]:
     """Seed, plan ahead, then time the fan-out of every prompt due at DUE."""
     await prepare(database_url, members, teams)
     database = create_engine(database_url)
     try:
         cpu_start = timer.process_time()
-        sent, wall = await fan_out(database)
+        sent, wall = await fan_out(database, capped)
         cpu = timer.process_time() - cpu_start
         return {
             **await tally(database, [sent]),
@@ -150,9 +153,12 @@ async def prepare(database_url: str, members: int, teams: int) -> None:
         await database.dispose()
 
 
-async def fan_out(database: AsyncEngine) -> tuple[list[int], float]:
+async def fan_out(database: AsyncEngine, capped: bool) -> tuple[list[int], float]:
     """One worker's fan-out of what is due at DUE: the delivery ids of the prompts it sent, and its wall time."""
-    engine = Engine(store=SqlStore(database), clock=FixedClock(), catalog=Catalog(), settings=EngineSettings())
+    engine = Engine(
+        store=SqlStore(database), clock=FixedClock(), catalog=Catalog(), settings=EngineSettings(),
+        message_counts=SqlMessageCounts(database) if capped else None,
+    )
     sent: list[int] = []
     wall_start = timer.perf_counter()
     async for batch in engine.due(DUE):
@@ -175,7 +181,7 @@ async def tally(database: AsyncEngine, sent_by_worker: Sequence[Sequence[int]]) 
     }
 
 
-async def replica(database_url: str) -> None:
+async def replica(database_url: str, capped: bool) -> None:
     """One replica's side of the replicas row: connect, say ready, fan out on "go", print what it sent."""
     database = create_engine(database_url)
     try:
@@ -184,7 +190,7 @@ async def replica(database_url: str) -> None:
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         cpu_start = timer.process_time()
-        sent, wall = await fan_out(database)
+        sent, wall = await fan_out(database, capped)
         print(json.dumps({
             "sent": sent, "seconds": wall, "cpu_s": timer.process_time() - cpu_start,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -193,12 +199,14 @@ async def replica(database_url: str) -> None:
         await database.dispose()
 
 
-async def run_replicas(database_url: str, members: int, teams: int, replicas: int) -> dict[str, float | int | str]:
+async def run_replicas(
+    database_url: str, members: int, teams: int, replicas: int, capped: bool
+) -> dict[str, float | int | str]:
     """Seed and plan, start `replicas` processes, release them at once and time until all have finished."""
     await prepare(database_url, members, teams)
     processes = [
         await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--replica", database_url,
+            sys.executable, __file__, "--replica", database_url, *([] if capped else ["--no-daily-cap"]),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             limit=2**24,  # a replica's one JSON line lists every delivery id it sent
         )
@@ -256,17 +264,19 @@ async def in_throwaway_database(server_url: str, run: Callable[[str], Awaitable[
         await admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def child(backend: str, members: int, teams: int, replicas: int) -> None:
+def child(backend: str, members: int, teams: int, replicas: int, capped: bool) -> None:
     """Run one backend and print its figures as JSON (called in a fresh process)."""
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{folder}/bench.db"
-            result = asyncio.run(run_one(url, members, teams))
+            result = asyncio.run(run_one(url, members, teams, capped))
     elif backend == "postgresql":
-        result = asyncio.run(in_throwaway_database(postgres_url() or "", lambda url: run_one(url, members, teams)))
+        result = asyncio.run(in_throwaway_database(
+            postgres_url() or "", lambda url: run_one(url, members, teams, capped)
+        ))
     else:
         result = asyncio.run(in_throwaway_database(
-            postgres_url() or "", lambda url: run_replicas(url, members, teams, replicas)
+            postgres_url() or "", lambda url: run_replicas(url, members, teams, replicas, capped)
         ))
     print(json.dumps(result))
 
@@ -281,13 +291,13 @@ def row_name(backend: str, replicas: int) -> str:
     return f"postgresql x{replicas}" if backend == "replicas" else backend
 
 
-def measure(backend: str, members: int, teams: int, replicas: int) -> dict[str, Any]:
+def measure(backend: str, members: int, teams: int, replicas: int, capped: bool) -> dict[str, Any]:
     """One backend's figures from its own process, or why there are none ("skipped"/"failed")."""
     if backend != "sqlite" and not postgres_url():
         return {"backend": backend, "skipped": "no PostgreSQL URL (set RITME_BENCH_DATABASE_URL)"}
     done = subprocess.run(
         [sys.executable, __file__, "--child", "--backend", backend, "--members", str(members), "--teams", str(teams),
-         "--replicas", str(replicas)],
+         "--replicas", str(replicas), *([] if capped else ["--no-daily-cap"])],
         capture_output=True, text=True, check=False,
     )
     if done.returncode != 0:
@@ -303,23 +313,24 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "replicas", "all"), default="all")
     parser.add_argument("--replicas", type=int, default=3, help="processes in the replicas row")
     parser.add_argument("--json", action="store_true", help="print one JSON object per backend instead of a table")
+    parser.add_argument("--no-daily-cap", action="store_true", help="leave out the per-member daily message counter")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--replica", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.replica:
-        asyncio.run(replica(args.replica))
+        asyncio.run(replica(args.replica, not args.no_daily_cap))
         return
     if args.child:
-        child(args.backend, args.members, args.teams, args.replicas)
+        child(args.backend, args.members, args.teams, args.replicas, not args.no_daily_cap)
         return
     backends = ["sqlite", "postgresql", "replicas"] if args.backend == "all" else [args.backend]
     if not args.json:
         print(f"Fan-out of {args.members:,} members in {args.teams:,} teams over {len(ZONES)} time zones, all due "
-              f"at {DUE:%Y-%m-%d %H:%M} UTC")
+              f"at {DUE:%Y-%m-%d %H:%M} UTC, {'without' if args.no_daily_cap else 'with'} the daily cap's counter")
         print(f"{'backend':<15} {'prompts':>8} {'seconds':>8} {'prompts/s':>10} {'dupes':>6} {'lost':>5} "
               f"{'CPU ms/prompt':>14} {'peak RSS MB':>12}")
     for backend in backends:
-        r = measure(backend, args.members, args.teams, args.replicas)
+        r = measure(backend, args.members, args.teams, args.replicas, not args.no_daily_cap)
         if args.json:
             print(json.dumps(r), flush=True)
         elif "skipped" in r:
