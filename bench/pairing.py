@@ -8,11 +8,13 @@ are spread, as in a real company), work 8 hours starting 07:00-10:00 local, and 
 week. The history is realistic by construction: the earlier rounds are played by the matcher itself, one week
 apart, so the measured round has to avoid the last `--memory` rounds' partners. Time is the best of `--runs`
 runs of `match` alone (the windows are computed once, as the ritual does per round). Target: 10,000 in < 2 s.
+`--json` prints one JSON object per size instead of the table (bench/run_all.py reads it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time as timer
@@ -116,8 +118,14 @@ def main() -> None:
     parser.add_argument("--memory", type=int, default=12, help="rounds within which a pair counts as a repeat")
     parser.add_argument("--min-overlap", type=int, default=60, help="minutes of shared working time required")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", action="store_true", help="print one JSON object per size instead of the table")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    if args.json:
+        for count in sizes:
+            r = bench(count, args.teams, args.rounds, args.runs, args.memory, args.min_overlap, args.seed)
+            print(json.dumps(r), flush=True)
+        return
     print(f"Coffee pairing: {args.teams} teams over {len(ZONES)} time zones, {args.rounds} earlier rounds, "
           f"memory {args.memory} rounds, at least {args.min_overlap} min shared; best of {args.runs} runs")
     print(f"{'people':>7} {'history':>8} {'windows s':>9} {'match s':>8} {'groups':>7} {'repeats':>8} "

@@ -12,7 +12,8 @@ requests/s; at 200 clients p99 < 1 s and no errors.
 Acks arrive much faster than the work after them is done, so the server stops with events accepted but not
 handled yet (each reply waits for the workspace's cap of 600 messages a minute). A second table follows them:
 handled before the stop, handed back at the stop, handled by a restarted server (with the cap lifted, so the rate
-is Ritme's own), and lost, which must be zero.
+is Ritme's own), and lost, which must be zero. `--json` prints all of it as one JSON object instead (bench/run_all.py
+reads it).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def main() -> None:
     """Start the server process, load it at each concurrency, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--recover", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,17 +165,14 @@ def main() -> None:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
         )
         accepted = 0
+        runs: list[dict[str, float]] = []
         try:
             assert server.stdout is not None
             url = server.stdout.readline().strip() + "/slack/events"
-            print(f"Slack ingress: signed /ritme commands and button presses, {args.requests:,} per run, SQLite")
-            print(f"{'clients':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests/s':>11} {'errors':>7}  target")
-            targets = {50: "p99 < 150 ms, >= 400/s", 200: "p99 < 1000 ms, no errors"}
             for concurrency in (50, 200):
                 r = asyncio.run(load(url, args.requests, concurrency))
                 accepted += args.requests - int(r["errors"])
-                print(f"{concurrency:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rate']:>11.0f} {r['errors']:>7}  "
-                      f"{targets[concurrency]}")
+                runs.append({"clients": concurrency, **r})
         finally:
             if server.stdin:
                 server.stdin.close()
@@ -186,12 +185,26 @@ def main() -> None:
         after = _statuses(database)
         lost = accepted - after.get("done", 0) - after.get("failed", 0)
         rate = recovery["recovered"] / recovery["seconds"] if recovery["seconds"] else 0.0
-        print()
-        print("After the ack: what became of the accepted events")
-        print(f"{'accepted':>9} {'handled before stop':>20} {'handed back':>12} {'handled after restart':>22} "
-              f"{'handled/s':>10} {'failed':>7} {'lost':>5}")
-        print(f"{accepted:>9} {at_stop.get('done', 0):>20} {at_stop.get('pending', 0):>12} "
-              f"{recovery['recovered']:>22} {rate:>10.0f} {after.get('failed', 0):>7} {lost:>5}")
+    if args.json:
+        print(json.dumps({
+            "requests": args.requests, "runs": runs, "accepted": accepted,
+            "handled_before_stop": at_stop.get("done", 0), "handed_back": at_stop.get("pending", 0),
+            "handled_after_restart": recovery["recovered"], "handled_per_second": rate,
+            "failed": after.get("failed", 0), "lost": lost,
+        }))
+        return
+    print(f"Slack ingress: signed /ritme commands and button presses, {args.requests:,} per run, SQLite")
+    print(f"{'clients':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests/s':>11} {'errors':>7}  target")
+    targets = {50: "p99 < 150 ms, >= 400/s", 200: "p99 < 1000 ms, no errors"}
+    for r in runs:
+        print(f"{r['clients']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rate']:>11.0f} {r['errors']:>7}  "
+              f"{targets[int(r['clients'])]}")
+    print()
+    print("After the ack: what became of the accepted events")
+    print(f"{'accepted':>9} {'handled before stop':>20} {'handed back':>12} {'handled after restart':>22} "
+          f"{'handled/s':>10} {'failed':>7} {'lost':>5}")
+    print(f"{accepted:>9} {at_stop.get('done', 0):>20} {at_stop.get('pending', 0):>12} "
+          f"{recovery['recovered']:>22} {rate:>10.0f} {after.get('failed', 0):>7} {lost:>5}")
 
 
 if __name__ == "__main__":
