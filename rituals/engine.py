@@ -971,17 +971,21 @@ class Engine:
             prompts: list[tuple[DuePrompt, list[Message]]] = []
             skipped: list[int] = []
             deferred: list[tuple[int, datetime]] = []
+            reachable: list[DuePrompt] = []
             for due in batch:
-                if not self._reachable(due.member, now):
-                    # Claimed in the member's free time: their next working window if the deadline allows.
-                    later = self._boundaries.next_reachable(due.member, now, until=due.digest_due_at)
-                    if later is not None:
-                        deferred.append((due.delivery.id, later))
-                    else:
-                        skipped.append(due.delivery.id)
-                        await self._record_skip(due.member, self._prompt_key(due), now)
+                if self._reachable(due.member, now):
+                    reachable.append(due)
                     continue
-                if not await self._pacing.admit(due.member, now, pacing.Priority.PROMPT):
+                # Claimed in the member's free time: their next working window if the deadline allows.
+                later = self._boundaries.next_reachable(due.member, now, until=due.digest_due_at)
+                if later is not None:
+                    deferred.append((due.delivery.id, later))
+                else:
+                    skipped.append(due.delivery.id)
+                    await self._record_skip(due.member, self._prompt_key(due), now)
+            admitted = await self._pacing.admit_many([due.member for due in reachable], now)
+            for due, admit in zip(reachable, admitted, strict=True):
+                if not admit:
                     # The member's day is full: their next working day if the deadline allows (a pulse round).
                     later = self._boundaries.next_reachable(due.member, self._next_day(due.member, now),
                                                             until=due.digest_due_at)
@@ -1000,11 +1004,11 @@ class Engine:
             unsent = await self._not_posted_yet([message for _, messages in prompts for message in messages])
             outcome_of = _outcomes((yield unsent))
             sent: list[DuePrompt] = []
-            retry: list[int] = []
+            retry: list[DuePrompt] = []
             for due, messages in prompts:
                 outcome = outcome_of(messages)
                 if outcome is _Outcome.UNDELIVERED:
-                    retry.append(due.delivery.id)
+                    retry.append(due)
                 elif outcome is _Outcome.REFUSED:
                     skipped.append(due.delivery.id)
                 else:
@@ -1013,7 +1017,10 @@ class Engine:
             # Claimed still, until a short while from now: the platform may be back by then, and the due time (so
             # the grace) stays the prompt's own. On a shutdown they are free at once, for another replica.
             sent_at = self._clock.now()
-            await self._store.release_prompts(retry, sent_at if stopping() else sent_at + self._settings.retry_after)
+            await self._store.release_prompts([due.delivery.id for due in retry],
+                                              sent_at if stopping() else sent_at + self._settings.retry_after)
+            # Not sent, so not counted: a platform down for a while must not use up the members' day.
+            await self._pacing.give_back([due.member for due in retry], now)
             if self._observe is not None:
                 self._observe(PromptTally(
                     claimed=len(batch), sent=len(sent), deferred=len(deferred), retried=len(retry),

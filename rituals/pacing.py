@@ -147,6 +147,18 @@ class Pacing:
         limit = self._cap if priority is not Priority.NOTE else self._cap - 1
         return await self._counts.take(member.id, local_date(now, member.timezone), limit)
 
+    async def admit_many(self, members: Sequence[Member], now: datetime) -> list[bool]:
+        """`admit` for a batch of prompts, one member each in order, counted together; whether each was admitted."""
+        if self._counts is None:
+            return [True] * len(members)
+        places = [(member.id, local_date(now, member.timezone)) for member in members]
+        return await self._counts.take_many(places, self._cap)
+
+    async def give_back(self, members: Sequence[Member], now: datetime) -> None:
+        """Free the places `admit_many` took for prompts that were not sent after all (the platform was down)."""
+        if self._counts is not None:
+            await self._counts.give_back([(member.id, local_date(now, member.timezone)) for member in members])
+
     async def count(self, member: Member, now: datetime) -> None:
         """Count a message that goes whatever the cap (a group's coffee message) on the member's local day."""
         if self._counts is not None:

@@ -808,6 +808,14 @@ class MessageCounts(Protocol):
         counted) when the day already holds `limit`. With `limit` None it always counts."""
         ...
 
+    async def take_many(self, places: Sequence[tuple[int, date]], limit: int) -> list[bool]:
+        """`take` for each (member id, local date) in order, in one transaction; whether each was counted."""
+        ...
+
+    async def give_back(self, places: Sequence[tuple[int, date]]) -> None:
+        """Uncount one message for each (member id, local date): it was counted, then not sent after all."""
+        ...
+
     async def taken(self, member_id: int, local_date: date) -> int:
         """How many messages were counted for the member's `local_date`."""
         ...

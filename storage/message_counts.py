@@ -7,10 +7,11 @@ so two workers at once never count past it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,6 +44,41 @@ class SqlMessageCounts:
             counted = await conn.execute(upsert)
             return counted.first() is not None
 
+    async def take_many(self, places: Sequence[tuple[int, date]], limit: int) -> list[bool]:
+        """`take` for each (member, local date) in order, a few statements for the whole batch; whether each was
+        counted."""
+        if limit <= 0 or not places:
+            return [False] * len(places)
+        counted = [False] * len(places)
+        async with self._engine.begin() as conn:
+            # One statement cannot change a row twice, so a member's second place in the batch waits for the next.
+            for rounds in _rounds(places):
+                insert = postgresql.insert(_counts) if self._postgres else sqlite.insert(_counts)
+                upsert = insert.values([
+                    {"member_id": member_id, "local_date": day, "count": 1} for member_id, day in rounds.values()
+                ]).on_conflict_do_update(
+                    index_elements=["member_id", "local_date"],
+                    set_={"count": _counts.c.count + 1},
+                    where=_counts.c.count < limit,
+                ).returning(_counts.c.member_id, _counts.c.local_date)
+                taken = {(row.member_id, row.local_date) for row in await conn.execute(upsert)}
+                for index, place in rounds.items():
+                    counted[index] = place in taken
+        return counted
+
+    async def give_back(self, places: Sequence[tuple[int, date]]) -> None:
+        """Uncount one message for each (member, local date): it was counted, then not sent after all."""
+        if not places:
+            return
+        give_back = (
+            update(_counts)
+            .where(_counts.c.member_id == bindparam("b_member"), _counts.c.local_date == bindparam("b_date"),
+                   _counts.c.count > 0)
+            .values(count=_counts.c.count - 1)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(give_back, [{"b_member": member, "b_date": day} for member, day in places])
+
     async def taken(self, member_id: int, local_date: date) -> int:
         """How many messages were counted for the member's `local_date`."""
         statement = select(_counts.c.count).where(_counts.c.member_id == member_id,
@@ -50,3 +86,16 @@ class SqlMessageCounts:
         async with self._engine.begin() as conn:
             found = (await conn.execute(statement)).scalar_one_or_none()
         return found or 0
+
+
+def _rounds(places: Sequence[tuple[int, date]]) -> Iterator[dict[int, tuple[int, date]]]:
+    """The places by their index in `places`, in rounds where each place occurs once, earlier ones first."""
+    seen: dict[tuple[int, date], int] = {}
+    rounds: list[dict[int, tuple[int, date]]] = []
+    for index, place in enumerate(places):
+        round_number = seen.get(place, 0)
+        seen[place] = round_number + 1
+        if round_number == len(rounds):
+            rounds.append({})
+        rounds[round_number][index] = place
+    yield from rounds

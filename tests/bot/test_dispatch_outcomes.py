@@ -62,6 +62,10 @@ async def test_prompts_slack_could_not_take_go_out_once_it_is_back_and_nobody_ge
     await rig.tick()
     assert _prompts_per_member(rig) == dict.fromkeys(MEMBERS, 1)
     assert await _statuses(rig) == ["sent", "sent", "sent"]
+    # Each was counted once against the member's daily cap, the attempts that failed not at all.
+    async with rig.ritme.store.engine.connect() as connection:
+        counted = await connection.execute(text("SELECT count FROM member_message_counts"))
+        assert [row.count for row in counted] == [1, 1, 1]
 
 
 async def test_a_prompt_a_stopped_replica_sent_but_never_recorded_is_not_sent_again(rig: SlackRig) -> None:

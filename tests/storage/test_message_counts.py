@@ -49,3 +49,18 @@ async def test_racing_workers_never_count_past_the_limit(store: SqlStore, counts
     taken = await asyncio.gather(*(counts.take(anna.id, MONDAY, 3) for _ in range(8)))
     assert sorted(taken) == [False] * 5 + [True] * 3
     assert await counts.taken(anna.id, MONDAY) == 3
+
+
+async def test_a_batch_takes_its_places_in_order_and_a_member_twice_in_it_is_counted_twice(
+    store: SqlStore, counts: SqlMessageCounts
+) -> None:
+    anna = await store.upsert_member("slack", "T1", "U1", "Anna", DEFAULTS)
+    ben = await store.upsert_member("slack", "T1", "U2", "Ben", DEFAULTS)
+    assert await counts.take(anna.id, MONDAY, 3) is True  # a note earlier today
+    batch = [(anna.id, MONDAY), (ben.id, MONDAY), (anna.id, MONDAY), (anna.id, MONDAY)]
+    assert await counts.take_many(batch, 3) == [True, True, True, False]
+    assert (await counts.taken(anna.id, MONDAY), await counts.taken(ben.id, MONDAY)) == (3, 1)
+    assert await counts.take_many([], 3) == []
+
+    await counts.give_back([(anna.id, MONDAY), (ben.id, MONDAY), (ben.id, MONDAY)])
+    assert (await counts.taken(anna.id, MONDAY), await counts.taken(ben.id, MONDAY)) == (2, 0)  # never below 0
