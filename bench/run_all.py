@@ -7,7 +7,7 @@ Each benchmark runs as its own process (its own peak RSS), one after another, th
 their --json option: fanout.py (10,000 prompts on SQLite, PostgreSQL, and PostgreSQL with three replica processes),
 slack_ingress.py (signed Slack requests at 50 and 200 concurrent clients), pairing.py (10,000 participants),
 replica_memory.py (one `ritme run` with 100,000 members configured) and dispatch_lag.py (10,000 prompts due over
-one minute, at the default tick and at a 1 s tick). PostgreSQL rows need RITME_BENCH_DATABASE_URL or
+one minute, at the default tick). PostgreSQL rows need RITME_BENCH_DATABASE_URL or
 RITME_TEST_DATABASE_URL (a server where the user may create and drop databases); without one they say so, and the
 memory and dispatch-lag rows run on SQLite. A missed target is reported in the table, not by the exit status: the
 script exits 0 whenever it could print the table. Figures and how to read them: docs/benchmarks.md.
@@ -31,7 +31,6 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 POSTGRES_ENV = ("RITME_BENCH_DATABASE_URL", "RITME_TEST_DATABASE_URL")
 NO_POSTGRES = "skipped: no PostgreSQL URL"
-FASTER_TICK = 1.0  # seconds: the tick the second dispatch-lag row uses, short enough for a p99 under 2 s
 
 
 @dataclass(frozen=True)
@@ -163,26 +162,19 @@ def memory_rows(sizes: Sizes, backend: str) -> list[Row]:
 
 
 def lag_rows(sizes: Sizes, backend: str) -> list[Row]:
-    """Dispatch lag at the default tick and at a 1 s tick."""
-    rows = []
-    for label, interval in (("default tick", None), ("tick", FASTER_TICK)):
-        arguments = ["--prompts", str(sizes.lag_prompts), "--spread", str(sizes.lag_spread), "--lead",
-                     str(sizes.lag_lead), "--backend", backend]
-        if interval is not None:
-            arguments += ["--interval", str(interval)]
-        (r,) = run_json("dispatch_lag.py", *arguments)
-        setting = (f"{backend_name(backend)}, {label} {r['interval_s']:g} s, {r['prompts']:,} due over "
-                   f"{r['spread_s']:g} s")
-        if r["p99_s"] is None:
-            rows.append(Row("dispatch lag p99", setting, "no prompt arrived", "p99 < 2 s", "no"))
-            continue
-        measured = (f"p99 {r['p99_s']:.2f} s (p50 {r['p50_s']:.2f}, max {r['max_s']:.2f}), {r['duplicates']} "
-                    f"dupes, {r['lost']} lost")
-        if r["started_late"]:
-            measured += ", timer started late"
-        ok = r["p99_s"] < 2 and r["duplicates"] == 0 and r["lost"] == 0
-        rows.append(Row("dispatch lag p99", setting, measured, "p99 < 2 s", yes(ok)))
-    return rows
+    """Dispatch lag at the default tick (RITME_DISPATCH_INTERVAL_SECONDS)."""
+    (r,) = run_json("dispatch_lag.py", "--prompts", str(sizes.lag_prompts), "--spread", str(sizes.lag_spread),
+                    "--lead", str(sizes.lag_lead), "--backend", backend)
+    setting = (f"{backend_name(backend)}, default tick {r['interval_s']:g} s, {r['prompts']:,} due over "
+               f"{r['spread_s']:g} s")
+    if r["p99_s"] is None:
+        return [Row("dispatch lag p99", setting, "no prompt arrived", "p99 < 2 s", "no")]
+    measured = (f"p99 {r['p99_s']:.2f} s (p50 {r['p50_s']:.2f}, max {r['max_s']:.2f}), {r['duplicates']} "
+                f"dupes, {r['lost']} lost")
+    if r["started_late"]:
+        measured += ", timer started late"
+    ok = r["p99_s"] < 2 and r["duplicates"] == 0 and r["lost"] == 0
+    return [Row("dispatch lag p99", setting, measured, "p99 < 2 s", yes(ok))]
 
 
 def backend_name(backend: str) -> str:

@@ -136,7 +136,7 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
 
 
 # Loggers that would write members' words (request and response bodies, SQL parameters) below this level, and
-# APScheduler, which logs every run of the 5-second tick at INFO: only its warnings are news to an admin.
+# APScheduler, which logs every run of the one-second tick at INFO: only its warnings are news to an admin.
 _FLOORS = {
     "aiosqlite": logging.INFO,
     "slack_bolt": logging.INFO,

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=0, le=1440, description="minutes from 0 to 1440, e.g. 120")
     daily_message_cap: int = Field(default=3, ge=1, le=50, description="messages from 1 to 50, e.g. 3")
     retention_days: int = Field(default=365, ge=30, description="days, at least 30, e.g. 365")
-    dispatch_interval_seconds: float = Field(default=5, ge=0.5, le=300, description="seconds, e.g. 5")
+    dispatch_interval_seconds: float = Field(default=1, ge=0.5, le=300, description="seconds, e.g. 1")
     plan_interval_minutes: float = Field(default=10, ge=1, le=720, description="minutes, e.g. 10")
     claim_lease_seconds: float = Field(default=120, ge=10, le=3600, description="seconds from 10 to 3600, e.g. 120")
     drain_seconds: float = Field(default=10, ge=0, le=300, description="seconds from 0 to 300, e.g. 10")
