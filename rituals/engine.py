@@ -120,6 +120,7 @@ class EngineSettings:
     # How soon prompts a platform could not take are tried again (still within their grace).
     retry_after: timedelta = timedelta(seconds=15)
     batch_size: int = 1000
+    plan_page_size: int = 500
     plan_days_ahead: int = 1
     pulse_signal: pulse.SignalThresholds = field(default_factory=pulse.SignalThresholds)
     daily_message_cap: int = pacing.DEFAULT_DAILY_CAP
@@ -804,10 +805,17 @@ class Engine:
     async def plan(self, now: datetime, *, ritual_id: int | None = None, member_id: int | None = None) -> int:
         """Keep today's and tomorrow's occurrences of running rituals in the schedule (all, one, or one member's)."""
         self._schedule_changes += 1
-        planned: list[PlannedOccurrence] = []
-        for ritual, members in await self._store.planning_view(ritual_id=ritual_id, member_id=member_id):
-            planned.extend(self._plan_ritual(ritual, members, now))
-        return await self._store.plan(planned) if planned else 0
+        added = 0
+        after_id = 0
+        # A page of rituals at a time: 100,000 members' plans never sit in memory at once.
+        while page := await self._store.planning_view(
+            ritual_id=ritual_id, member_id=member_id, after_id=after_id, limit=self._settings.plan_page_size
+        ):
+            planned = [occurrence for ritual, members in page for occurrence in self._plan_ritual(ritual, members, now)]
+            if planned:
+                added += await self._store.plan(planned)
+            after_id = page[-1][0].id
+        return added
 
     def _plan_ritual(self, ritual: Ritual, members: Sequence[Member], now: datetime) -> list[PlannedOccurrence]:
         if ritual.kind is RitualKind.PULSE:

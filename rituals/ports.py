@@ -376,9 +376,11 @@ class Store(Protocol):
         ...
 
     async def planning_view(
-        self, *, ritual_id: int | None = None, member_id: int | None = None
+        self, *, ritual_id: int | None = None, member_id: int | None = None, after_id: int = 0,
+        limit: int | None = None,
     ) -> list[tuple[Ritual, list[Member]]]:
-        """Running rituals with the members of their team: all of them, one ritual, or one member's only."""
+        """Running rituals with the members of their team: all of them, one ritual, or one member's only; by id,
+        the first `limit` after `after_id` (a page)."""
         ...
 
     async def plan(self, occurrences: Sequence[PlannedOccurrence]) -> int:

@@ -802,22 +802,25 @@ class SqlStore:
         return sql_delete(_deliveries).where(_deliveries.c.status == DeliveryStatus.PENDING.value, *where)
 
     async def planning_view(
-        self, *, ritual_id: int | None = None, member_id: int | None = None
+        self, *, ritual_id: int | None = None, member_id: int | None = None, after_id: int = 0,
+        limit: int | None = None,
     ) -> list[tuple[Ritual, list[Member]]]:
         """Running rituals with the members of their team, in two queries.
 
         All of them by default; with `ritual_id` only that ritual (if it runs); with `member_id` only the rituals
-        of that member's teams, each listing just that member. Both narrow together.
+        of that member's teams, each listing just that member. Both narrow together. By ritual id, the first
+        `limit` after `after_id`: a page, so a large organisation is planned a part at a time.
         """
-        running: list[ColumnElement[bool]] = list(_running(_rituals))
+        running: list[ColumnElement[bool]] = [*_running(_rituals), _rituals.c.id > after_id]
         if ritual_id is not None:
             running.append(_rituals.c.id == ritual_id)
         if member_id is not None:
             mine = select(_team_members.c.team_id).where(_team_members.c.member_id == member_id)
             running.append(_rituals.c.team_id.in_(mine))
+        page = select(_rituals.c.id, _rituals.c.team_id).where(*running).order_by(_rituals.c.id).limit(limit)
         people: list[ColumnElement[bool]] = [
             # A subquery rather than an IN list of ids: no parameter limit however many teams there are.
-            _team_members.c.team_id.in_(select(_rituals.c.team_id).where(*running))
+            _team_members.c.team_id.in_(select(page.subquery().c.team_id))
         ]
         if member_id is not None:
             people.append(_team_members.c.member_id == member_id)
@@ -828,7 +831,9 @@ class SqlStore:
             .order_by(_team_members.c.team_id, _members.c.id)
         )
         async with self._begin() as conn:
-            ritual_rows = (await conn.execute(select(*_RITUAL).where(*running).order_by(_rituals.c.id))).all()
+            ritual_rows = (
+                await conn.execute(select(*_RITUAL).where(*running).order_by(_rituals.c.id).limit(limit))
+            ).all()
             member_rows = (await conn.execute(members_of_running_teams)).all() if ritual_rows else []
         by_team: dict[int, list[Member]] = {}
         for row in member_rows:

@@ -329,6 +329,18 @@ async def test_planning_view_lists_running_rituals_with_their_members(store: Sql
 
 
 @pytest.mark.asyncio
+async def test_planning_view_comes_in_pages_each_with_only_its_own_teams_members(store: SqlStore) -> None:
+    worlds = [await make_world(store, channel=f"c{n}") for n in range(3)]
+    cleo = await store.upsert_member("slack", "T1", "UCLEO", "Cleo", DEFAULTS)
+    await store.join_team(worlds[2].team.id, cleo.id)
+    first = await store.planning_view(limit=2)
+    assert [ritual.id for ritual, _ in first] == [worlds[0].ritual.id, worlds[1].ritual.id]
+    rest = await store.planning_view(after_id=first[-1][0].id, limit=2)
+    assert [(ritual.id, len(members)) for ritual, members in rest] == [(worlds[2].ritual.id, 4)]
+    assert await store.planning_view(after_id=rest[-1][0].id, limit=2) == []
+
+
+@pytest.mark.asyncio
 async def test_planning_view_narrows_to_one_ritual_or_one_member(store: SqlStore) -> None:
     world = await make_world(store)
     other = await make_world(store, channel="c2")
