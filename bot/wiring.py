@@ -107,10 +107,12 @@ class Ritme:
 async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Ritme]:
     """Build every part from settings; the database connection closes on exit."""
     clock = clock or SystemClock()
-    if is_sqlite(settings.database_url):
+    if is_sqlite(settings.database_url) or settings.migrate_on_start:
+        # On PostgreSQL `migrate` holds an advisory lock: replicas starting together upgrade one after the other,
+        # and the ones after the first find nothing left to do.
         await migrate(settings.database_url)
     elif lacking := await pending_migrations(settings.database_url):
-        # Replicas share a PostgreSQL database; its schema changes once, on purpose, not as a start-up side effect.
+        # The admin chose to migrate on purpose (RITME_MIGRATE_ON_START=false), so an old schema stops the start.
         raise SchemaNotCurrent(f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first")
     database = create_engine(settings.database_url)
     try:
@@ -138,6 +140,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 default_timezone=settings.default_timezone,
                 default_locale=settings.default_locale,
                 grace=timedelta(minutes=settings.grace_minutes),
+                lease=timedelta(seconds=settings.claim_lease_seconds),
                 daily_message_cap=settings.daily_message_cap,
                 pulse_signal=SignalThresholds(
                     drop=settings.pulse_signal_drop, low_share=settings.pulse_signal_low_share
