@@ -43,9 +43,11 @@ from tests.bot.slack_rig import blocks_of
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 3000
 TEAM_SIZE = 10
-# Well above the few seconds one replica needs for a batch of 1,000 prompts at the cap below, so a live replica's
-# claim never runs out under it, yet short enough that a dead one's is taken over within the test's time.
-LEASE_SECONDS = 30
+# A replica claims 1,000 prompts at a time and records them sent only after the last: on a quiet 2-core machine
+# three replicas need 10-15 s for their batches (100 posts a second each at the cap below, ~5 ms of CPU a prompt),
+# on a loaded one 30 s and more. A lease shorter than that lets a second replica take over a live claim and post
+# it again, so it stays well above; short enough still that a dead replica's claim is taken over within the test.
+LEASE_SECONDS = 45
 # Slack's cap per workspace, set as high as Ritme allows (100 a second) so pacing does not decide the timing.
 MESSAGES_PER_MINUTE = 6000
 # The drain limit the lead's SIGTERM handling is to take from RITME_DRAIN_SECONDS (default 10).
@@ -84,13 +86,28 @@ class OutageSlack(FakeSlack):
 
 
 @dataclass(frozen=True)
+class WorkingDay:
+    """Where and when the members are: a zone where it is daytime now, their date there, and a country for which
+    that date is no public holiday."""
+
+    zone: str
+    today: date  # the members' local date (tomorrow's prompts are planned too, and stay pending)
+    country: str
+
+    @classmethod
+    def now(cls) -> WorkingDay:
+        """Today's, whenever the suite runs."""
+        now = datetime.now(UTC)
+        zone = _daytime_zone(now)
+        today = local_date(now, zone)
+        return cls(zone=zone, today=today, country=_working_country(today))
+
+
+@dataclass(frozen=True)
 class Seeded:
-    """What the test process put in the database: whose prompt is which delivery, in which zone and country."""
+    """What the test process put in the database: whose prompt is which delivery."""
 
     delivery_of: dict[str, int]  # Slack user id -> today's delivery id of their stand-up
-    today: date  # the members' local date (tomorrow's prompts are planned too, and stay pending)
-    zone: str
-    country: str
 
 
 @dataclass
@@ -167,29 +184,32 @@ class ReplicaRig:
     database_url: str
     fake: OutageSlack
     folder: Path
+    day: WorkingDay = field(default_factory=WorkingDay.now)
     replicas: list[Replica] = field(default_factory=list)
     seeded: Seeded | None = None
 
     async def seed(self, members: int = MEMBERS, team_size: int = TEAM_SIZE) -> Seeded:
         """Members in teams of `team_size`, each team with a daily stand-up a minute ago, and today's prompts
-        planned: all pending, none sent yet."""
-        self.seeded = await seed(self.database_url, members, team_size)
+        planned: due at once, so replicas already running start fanning them out."""
+        self.seeded = await seed(self.database_url, self.day, members, team_size)
         statuses = await self.statuses()
-        assert statuses == {"pending": members}, f"seeding planned {statuses}, not {members} pending prompts"
+        assert sum(statuses.values()) == members, f"seeding planned {statuses}, not {members} prompts for today"
         return self.seeded
 
-    async def start(self, count: int = 1, **settings: str) -> list[Replica]:
-        """Start `count` replicas at once; `settings` are extra RITME_* variables (without the prefix)."""
+    async def start(self, count: int = 1, *, wait: bool = True, **settings: str) -> list[Replica]:
+        """Start `count` replicas at once and (with `wait`) wait until each says it is running; `settings` are
+        extra RITME_* variables (without the prefix)."""
         first = len(self.replicas) + 1
         started = await asyncio.gather(*(self._start_one(f"replica-{first + n}", **settings) for n in range(count)))
         self.replicas.extend(started)
+        if wait:
+            await asyncio.gather(*(replica.url() for replica in started))
         return list(started)
 
     async def _start_one(self, name: str, **settings: str) -> Replica:
         token = f"xoxb-{name}"
         environment = {key: value for key, value in os.environ.items() if not key.startswith("RITME_")}
         environment["PYTHONPATH"] = str(REPO_ROOT)  # for a checkout that is not installed
-        country = self.seeded.country if self.seeded else "NL"
         environment |= {
             "RITME_DATABASE_URL": self.database_url,
             "RITME_HOST": "127.0.0.1",
@@ -201,7 +221,7 @@ class ReplicaRig:
             "RITME_DISPATCH_INTERVAL_SECONDS": "0.5",
             "RITME_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
             "RITME_DRAIN_SECONDS": str(DRAIN_SECONDS),
-            "RITME_DEFAULT_COUNTRY": country,
+            "RITME_DEFAULT_COUNTRY": self.day.country,
         }
         environment |= {f"RITME_{key.upper()}": value for key, value in settings.items()}
         log_path = self.folder / f"{name}.log"
@@ -228,13 +248,12 @@ class ReplicaRig:
 
     async def statuses(self) -> dict[str, int]:
         """How many of today's prompts are in each delivery status."""
-        assert self.seeded is not None, "seed() first"
         engine = self.database()
         try:
             async with engine.connect() as connection:
                 rows = await connection.execute(
                     text("SELECT status, count(*) FROM deliveries WHERE local_date = :today GROUP BY status"),
-                    {"today": self.seeded.today},
+                    {"today": self.day.today},
                 )
                 return {status: count for status, count in rows}
         finally:
@@ -384,12 +403,10 @@ def _working_country(day: date) -> str:
     return next(country for country in COUNTRIES if not public_holiday(country, day))
 
 
-async def seed(database_url: str, members: int, team_size: int) -> Seeded:
+async def seed(database_url: str, day: WorkingDay, members: int, team_size: int) -> Seeded:
     """Bulk-insert the teams, members and stand-ups (as bench/fanout.py does), then plan today's prompts."""
     now = datetime.now(UTC)
-    zone = _daytime_zone(now)
-    today = local_date(now, zone)
-    country = _working_country(today)
+    zone, today, country = day.zone, day.today, day.country
     local_now = local_time(now, zone)
     minute_ago = (datetime.combine(today, local_now.replace(second=0, microsecond=0)) - timedelta(minutes=1)).time()
     digest_at = (datetime.combine(today, local_now) + timedelta(hours=3)).time().replace(second=0, microsecond=0)
@@ -419,8 +436,12 @@ async def seed(database_url: str, members: int, team_size: int) -> Seeded:
             ]
             for chunk in range(0, len(rows), 2000):
                 await connection.execute(insert(MemberRow), rows[chunk:chunk + 2000])
-            team_ids = [row[0] for row in await connection.execute(text("SELECT id FROM teams ORDER BY id"))]
-            member_ids = [row[0] for row in await connection.execute(text("SELECT id FROM members ORDER BY id"))]
+            # Running replicas have already made the local chat's workspace and team: read back only Slack's.
+            ours = {"workspace": workspace_id}
+            team_ids = [row[0] for row in await connection.execute(
+                text("SELECT id FROM teams WHERE workspace_id = :workspace ORDER BY id"), ours)]
+            member_ids = [row[0] for row in await connection.execute(
+                text("SELECT id FROM members WHERE workspace_id = :workspace ORDER BY id"), ours)]
             links = [{"team_id": team_ids[m // team_size], "member_id": member_id, "role": "member"}
                      for m, member_id in enumerate(member_ids)]
             for chunk in range(0, len(links), 2000):
@@ -450,4 +471,4 @@ async def seed(database_url: str, members: int, team_size: int) -> Seeded:
             }
     finally:
         await engine.dispose()
-    return Seeded(delivery_of=delivery_of, today=today, zone=zone, country=country)
+    return Seeded(delivery_of=delivery_of)

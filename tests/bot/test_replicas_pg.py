@@ -1,9 +1,10 @@
 """Replicas and faults on real PostgreSQL: separate `ritme run` processes fan out 3,000 stand-up prompts to a fake
 Slack, and every member gets theirs exactly once whatever happens to a replica, the database or Slack (issue 9).
 
-Each test seeds 3,000 members (300 teams of 10) whose stand-up was due a minute ago, starts real replicas with a
-short claim lease (tests/bot/replica_rig.py), does something unkind mid-fan-out, and waits until the database says
-every prompt was sent. Then it counts, per member, the posts Slack received carrying that member's prompt.
+Each test starts real replicas with a short claim lease (tests/bot/replica_rig.py), then seeds 3,000 members (300
+teams of 10) whose stand-up was due a minute ago, so all 3,000 prompts fall due at once while the replicas run. It
+does something unkind mid-fan-out and waits until the database says every prompt was sent; then it counts, per
+member, the posts Slack received carrying that member's prompt.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ FAN_OUT_TIMEOUT = 90 + LEASE_SECONDS
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[ReplicaRig]:
-    """A throwaway migrated database with 3,000 members' prompts due, and the fake Slack; no replica yet."""
+    """A throwaway migrated database and the fake Slack; no replica and no member yet."""
     server_url = os.environ.get(POSTGRES_ENV)
     if not server_url:
         pytest.skip(f"set {POSTGRES_ENV} to run the PostgreSQL suite")
     async with replica_rig(server_url, tmp_path) as rig:
-        await rig.seed()
         yield rig
 
 
 async def test_three_replicas_send_3000_prompts_each_exactly_once(rig: ReplicaRig) -> None:
     replicas = await rig.start(3)
+    await rig.seed()
 
     await rig.until_all_sent(FAN_OUT_TIMEOUT)
 
@@ -53,6 +54,7 @@ async def test_three_replicas_send_3000_prompts_each_exactly_once(rig: ReplicaRi
 
 async def test_a_replica_killed_mid_fan_out_leaves_its_prompts_to_the_others_after_the_lease(rig: ReplicaRig) -> None:
     replicas = await rig.start(3)
+    await rig.seed()
     # Kill the first replica seen halfway through its batch: it has posted some prompts, but not recorded them.
     await rig.until(lambda: any(100 <= len(rig.prompt_posts(by=r)) < 900 for r in replicas), "a replica mid-batch",
                     within=90)
@@ -74,6 +76,7 @@ async def test_a_replica_killed_mid_fan_out_leaves_its_prompts_to_the_others_aft
 
 async def test_terminating_every_database_connection_mid_run_loses_and_repeats_nothing(rig: ReplicaRig) -> None:
     replicas = await rig.start(3)
+    await rig.seed()
     terminated = []
     for posts in (300, 1200, 2100):
         await rig.until_posted(posts, within=90)
@@ -95,6 +98,7 @@ async def test_slack_answering_503_for_30_seconds_delays_prompts_without_losing_
 ) -> None:
     rig.fake.outage(30)
     replicas = await rig.start(3)
+    await rig.seed()
 
     await rig.until_all_sent(FAN_OUT_TIMEOUT + 30)
 
@@ -107,6 +111,7 @@ async def test_slack_answering_503_for_30_seconds_delays_prompts_without_losing_
 
 async def test_sigterm_mid_fan_out_exits_within_the_drain_limit_and_a_restart_sends_the_rest(rig: ReplicaRig) -> None:
     (first,) = await rig.start(1)
+    await rig.seed()
     await rig.until_posted(300, within=90)
     loop = asyncio.get_running_loop()
     stopped_at = loop.time()
@@ -119,7 +124,7 @@ async def test_sigterm_mid_fan_out_exits_within_the_drain_limit_and_a_restart_se
     posted_before = len(rig.prompt_posts())
     assert posted_before < MEMBERS, "the fan-out was over before SIGTERM"
 
-    await rig.start(1)
+    await rig.start(1, wait=False)  # its first tick, before it says it runs, may send all the rest
     await rig.until_all_sent(FAN_OUT_TIMEOUT)
 
     outcome = await rig.outcome()
@@ -137,9 +142,9 @@ async def test_three_replicas_starting_together_on_an_empty_database_migrate_it_
     if not server_url:
         pytest.skip(f"set {POSTGRES_ENV} to run the PostgreSQL suite")
     async with replica_rig(server_url, tmp_path, migrated=False) as rig:
-        replicas = await rig.start(3)
+        replicas = await rig.start(3)  # each waits until it says it is running
 
-        urls = await asyncio.gather(*(replica.url() for replica in replicas))
+        urls = [await replica.url() for replica in replicas]
 
         assert [await http_status(f"{url}/readyz") for url in urls] == [200, 200, 200], rig.logs()
         # The first revision ran in exactly one replica; the others waited on the lock and found nothing to do.
