@@ -290,10 +290,8 @@ class ReplicaRig:
                 await asyncio.sleep(1)
                 return statuses
             if loop.time() > deadline:
-                raise AssertionError(
-                    f"timed out after {within:.0f} s with delivery statuses {statuses} and "
-                    f"{len(self.prompt_posts())} prompt posts\n{self.logs()}"
-                )
+                so_far = (await self.outcome()).describe() if self.seeded is not None else f"statuses {statuses}"
+                raise AssertionError(f"timed out after {within:.0f} s; so far: {so_far}\n{self.logs()}")
             await asyncio.sleep(0.5)
 
     async def outcome(self) -> Outcome:
