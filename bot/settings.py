@@ -24,6 +24,13 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///ritme.db",
         description="sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host:5432/db",
     )
+    migrate_on_start: bool = Field(
+        default=True, description="true or false: apply PostgreSQL migrations at start (SQLite always), e.g. true"
+    )
+    claim_lease_seconds: float = Field(
+        default=120, ge=5, le=3600,
+        description="seconds a replica holds the prompts it claimed before others may take them over, e.g. 120",
+    )
     host: str = Field(default="127.0.0.1", description="address the web server listens on, e.g. 0.0.0.0")
     port: int = Field(
         default=8080, ge=0, le=65535, description="a port number from 1 to 65535 (0: any free port), e.g. 8080"

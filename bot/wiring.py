@@ -110,10 +110,12 @@ class Ritme:
 async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Ritme]:
     """Build every part from settings; the database connection closes on exit."""
     clock = clock or SystemClock()
-    if is_sqlite(settings.database_url):
+    if is_sqlite(settings.database_url) or settings.migrate_on_start:
+        # On PostgreSQL `migrate` holds an advisory lock: replicas starting together upgrade one after the other,
+        # and the ones after the first find nothing left to do.
         await migrate(settings.database_url)
     elif lacking := await pending_migrations(settings.database_url):
-        # Replicas share a PostgreSQL database; its schema changes once, on purpose, not as a start-up side effect.
+        # The admin chose to migrate on purpose (RITME_MIGRATE_ON_START=false), so an old schema stops the start.
         raise SchemaNotCurrent(f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first")
     database = create_engine(settings.database_url)
     metrics = Metrics()

@@ -64,7 +64,7 @@ async def test_the_timer_sends_prompts_when_they_come_due(tmp_path: Path) -> Non
             assert len(forms) == 1
 
 
-async def test_postgresql_must_be_migrated_on_purpose(database_url: str, tmp_path: Path) -> None:
+async def test_postgresql_must_be_migrated_on_purpose_when_start_up_may_not(database_url: str, tmp_path: Path) -> None:
     if is_sqlite(database_url):
         pytest.skip("SQLite files are migrated at start-up; covered above")
     from sqlalchemy import text
@@ -75,8 +75,9 @@ async def test_postgresql_must_be_migrated_on_purpose(database_url: str, tmp_pat
     async with engine.begin() as connection:
         await connection.execute(text("DELETE FROM alembic_version"))
     await engine.dispose()
+    settings = _settings(database_url).model_copy(update={"migrate_on_start": False})
     with pytest.raises(SchemaNotCurrent, match="ritme migrate"):
-        async with assemble(_settings(database_url)):
+        async with assemble(settings):
             pass
 
 
