@@ -49,7 +49,6 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=30, description="days, at least 30, e.g. 365")
     dispatch_interval_seconds: float = Field(default=1, ge=0.5, le=300, description="seconds, e.g. 1")
     plan_interval_minutes: float = Field(default=10, ge=1, le=720, description="minutes, e.g. 10")
-    claim_lease_seconds: float = Field(default=120, ge=10, le=3600, description="seconds from 10 to 3600, e.g. 120")
     drain_seconds: float = Field(default=10, ge=0, le=300, description="seconds from 0 to 300, e.g. 10")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="INFO or DEBUG")
     log_format: Literal["text", "json"] = Field(
