@@ -1157,7 +1157,7 @@ class Engine:
 
     async def _reminders(self, now: datetime) -> list[Message]:
         due_list = await self._store.due_reminders(now, self._settings.batch_size)
-        messages: list[Message] = []
+        messages: list[tuple[int, Message]] = []
         deferred: list[tuple[int, datetime]] = []
         for due in due_list:
             if not self._reachable(due.member, now):
@@ -1174,20 +1174,21 @@ class Engine:
                 if await self._pulse_store().unresponded(due.delivery.occurrence_id, [due.member.id]):
                     text_ = pulse.reminder_text(self._catalog, due.member, team_name=due.team.name,
                                                 deadline=due.digest_due_at)
-                    messages.append(Prompt(key=f"pulse-reminder:{due.delivery.id}", to=address_of(due.member),
-                                           text=text_))
+                    messages.append((due.delivery.id, Prompt(key=f"pulse-reminder:{due.delivery.id}",
+                                                             to=address_of(due.member), text=text_)))
                 continue
             deadline = self._catalog.time(local_time(due.digest_due_at, due.member.timezone))
             text = self._catalog.text(due.member.locale, "standup.reminder", team=due.team.name, deadline=deadline)
-            messages.append(
-                Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text))
-            )
+            messages.append((
+                due.delivery.id,
+                Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text)),
+            ))
         await self._store.defer_reminders(deferred)
         later_ids = {delivery_id for delivery_id, _ in deferred}
         done = [due.delivery.id for due in due_list if due.delivery.id not in later_ids]
-        if done:
-            await self._store.mark_reminded(done, now)
-        return messages
+        # Another replica may have read the same reminders: only those this one claimed are sent.
+        claimed = await self._store.mark_reminded(done, now) if done else set()
+        return [message for delivery_id, message in messages if delivery_id in claimed]
 
     async def _close_round(
         self, ritual: Ritual, team: Team, occurrence_id: int, opened: date, prompted: int

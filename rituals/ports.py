@@ -436,8 +436,8 @@ class Store(Protocol):
         """Prompts sent on a platform whose digest is not out yet, oldest first (to show them again)."""
         ...
 
-    async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> None:
-        """Record that reminders went out, so each prompt gets at most one."""
+    async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+        """Claim the prompts' reminders, so each prompt gets at most one; the ids this call claimed."""
         ...
 
     async def due_digests(self, now: datetime) -> list[int]:

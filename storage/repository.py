@@ -1084,15 +1084,20 @@ class SqlStore:
         mapper = _PromptMapper()
         return [mapper(row) for row in rows]
 
-    async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> None:
-        """Record that reminders went out, so each prompt gets at most one."""
+    async def mark_reminded(self, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+        """Claim the prompts' reminders, so each prompt gets at most one; the ids this call claimed (another
+        worker may have claimed the others a moment before)."""
+        claimed: set[int] = set()
         async with self._begin() as conn:
             for chunk in _chunks(list(delivery_ids), IN_CHUNK):
-                await conn.execute(
+                marked = await conn.execute(
                     update(_deliveries)
                     .where(_deliveries.c.id.in_(chunk), _deliveries.c.reminded_at.is_(None))
                     .values(reminded_at=now)
+                    .returning(_deliveries.c.id)
                 )
+                claimed.update(marked.scalars())
+        return claimed
 
     # Digests and answers
 

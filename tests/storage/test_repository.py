@@ -686,7 +686,9 @@ async def test_due_reminders_only_for_unanswered_sent_prompts_before_the_digest(
     assert [r.member.id for r in reminders] == [world.anna.id]
     assert reminders[0].delivery.status is DeliveryStatus.SENT
 
-    await store.mark_reminded([reminders[0].delivery.id], remind_time)
+    # Two workers that read the same reminder: only the first to claim it sends it.
+    assert await store.mark_reminded([reminders[0].delivery.id], remind_time) == {reminders[0].delivery.id}
+    assert await store.mark_reminded([reminders[0].delivery.id], remind_time) == set()
     assert await store.due_reminders(remind_time, 10) == []
 
 
