@@ -24,7 +24,6 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time as timer
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.fanout import in_throwaway_database, postgres_url, seed  # noqa: E402
+from bench.fanout import on_backend, seed  # noqa: E402
 from bench.replica_memory import daytime_zones, workday_country  # noqa: E402
 from bot.dispatcher import Dispatcher, Timer  # noqa: E402
 from bot.outbox import OutboxRouter  # noqa: E402
@@ -177,13 +176,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     options = (args.prompts, args.spread, args.lead, args.interval)
-    if args.backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            r = asyncio.run(measure(f"sqlite+aiosqlite:///{folder}/bench.db", *options))
-    elif server := postgres_url():
-        r = asyncio.run(in_throwaway_database(server, lambda url: measure(url, *options)))
-    else:
-        raise SystemExit("set RITME_BENCH_DATABASE_URL or RITME_TEST_DATABASE_URL, or pass --backend sqlite")
+    r = on_backend(args.backend, lambda url: measure(url, *options))
     r["backend"] = args.backend
     if args.json:
         print(json.dumps(r))

@@ -264,6 +264,17 @@ async def in_throwaway_database(server_url: str, run: Callable[[str], Awaitable[
         await admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def on_backend(backend: str, measure: Callable[[str], Awaitable[Result]]) -> Result:
+    """Run `measure` on a temporary SQLite file, or in a throwaway PostgreSQL database; say what is missing."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            return asyncio.run(measure(f"sqlite+aiosqlite:///{folder}/bench.db"))
+    server = postgres_url()
+    if server is None:
+        raise SystemExit("set RITME_BENCH_DATABASE_URL or RITME_TEST_DATABASE_URL, or pass --backend sqlite")
+    return asyncio.run(in_throwaway_database(server, measure))
+
+
 def child(backend: str, members: int, teams: int, replicas: int, capped: bool) -> None:
     """Run one backend and print its figures as JSON (called in a fresh process)."""
     if backend == "sqlite":

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.fanout import ZONES, in_throwaway_database, postgres_url, seed  # noqa: E402
+from bench.fanout import ZONES, on_backend, seed  # noqa: E402
 from rituals.boundaries import public_holiday  # noqa: E402
 from rituals.schedule import local_time  # noqa: E402
 from storage.database import create_engine, migrate  # noqa: E402
@@ -165,13 +165,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     options = (args.members, args.teams, args.due_teams, args.linger)
-    if args.backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            r = asyncio.run(measure(f"sqlite+aiosqlite:///{folder}/bench.db", *options))
-    elif server := postgres_url():
-        r = asyncio.run(in_throwaway_database(server, lambda url: measure(url, *options)))
-    else:
-        raise SystemExit("set RITME_BENCH_DATABASE_URL or RITME_TEST_DATABASE_URL, or pass --backend sqlite")
+    r = on_backend(args.backend, lambda url: measure(url, *options))
     r["backend"] = args.backend
     if args.json:
         print(json.dumps(r))
