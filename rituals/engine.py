@@ -109,6 +109,7 @@ from rituals.schedule import dates_around, is_valid_zone, local_date, local_inst
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True, kw_only=True)
 class EngineSettings:
     """Engine policies an admin may tune."""
