@@ -43,6 +43,7 @@ from bot.inbound import InboundPipeline
 from bot.metrics import CountedFailureLog, Metrics, metrics_endpoint
 from bot.outbox import OutboxRouter
 from bot.settings import Settings
+from bot.web_security import secure_web, web_application
 from rituals.audit import AuditLog
 from rituals.borrel import Borrels
 from rituals.boundaries import Boundaries
@@ -182,7 +183,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             ledger=SqlInboundLedger(database), engine=engine, router=router, clock=clock, after=dispatcher.tick,
             acks_first=is_sqlite(settings.database_url), metrics=metrics,
         )
-        app = web.Application()
+        app = web_application()
+        # Security headers on every response, cross-site writes refused (bot/web_security.py).
+        secure_web(app, public_url=settings.public_url, catalog=catalog)
         mount_local(app, local, inbound, clock)
         if slack is not None:
             signing_secret = settings.slack_signing_secret

@@ -1987,6 +1987,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "De veiligheidscontrole ontbrak of het kwam van een oude pagina, dus er is niets gewijzigd. Open de pagina "
         "opnieuw en probeer het nog eens.",
     ),
+    "web.cross_site": (
+        "This request came from another website, so Ritme refused it and nothing was changed. Use Ritme's own pages "
+        "at {example}.",
+        "Dit verzoek kwam van een andere website, dus Ritme heeft het geweigerd en er is niets gewijzigd. Gebruik "
+        "Ritme's eigen pagina's op {example}.",
+    ),
+    "web.too_large": (
+        "This request is too large: Ritme takes at most {limit} kB at once, so nothing was changed. Send less, for "
+        "example a stand-up answer of a few lines.",
+        "Dit verzoek is te groot: Ritme neemt hoogstens {limit} kB tegelijk aan, dus er is niets gewijzigd. Stuur "
+        "minder, bijvoorbeeld een stand-up-antwoord van een paar regels.",
+    ),
     "web.forbidden_title": ("No access", "Geen toegang"),
     "web.forbidden": (
         "Only the managers of a team can open its page. A manager can make you one with "

@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
@@ -144,6 +145,12 @@ class TeamsApp:
             return web.json_response({"error": "the body is not JSON"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"error": "the body is not an activity"}, status=400)
+        if not _service_url_matches(checked, body.get("serviceUrl")):
+            # The SDK only warns of this unless its outbound host validator is on; Ritme refuses it, since a
+            # still-valid token replayed with another serviceUrl would send Ritme's replies (and its Bot Connector
+            # token) wherever that URL points.
+            log.warning("refused a Teams activity whose serviceUrl is not the one its token was issued for")
+            return web.json_response({"error": "the serviceUrl is not the token's"}, status=401)
         # Where the SDK's middleware would leave it: CloudAdapter reads the caller's identity from the request, under
         # a plain string key (so aiohttp's advice to use a RequestKey cannot be followed here).
         with warnings.catch_warnings():
@@ -337,6 +344,30 @@ class _NoTurnClients:
     ) -> UserTokenClientBase:
         """A user token client that refuses every call (Ritme signs nobody in)."""
         return cast(UserTokenClientBase, _Unused("user token"))
+
+
+def _service_url_matches(identity: ClaimsIdentity, service_url: object) -> bool:
+    """True when the token names no service URL (anonymous, or a token without the claim) or the activity's is on
+    the same scheme, host and port as the token's `serviceurl` claim."""
+    claimed = identity.get_claim_value("serviceurl")
+    if not isinstance(claimed, str) or not claimed:
+        return True
+    if not isinstance(service_url, str):
+        return False
+    sent = _service_origin(service_url)
+    return sent is not None and sent == _service_origin(claimed)
+
+
+def _service_origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a service URL, host lower-cased; None when it is no http(s) URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
 
 
 def mount_teams(app: web.Application, teams: TeamsApp) -> None:
