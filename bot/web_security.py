@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from adapters.local.http import locale_from_accept_language
 from rituals.catalog import Catalog
@@ -40,7 +41,6 @@ SECURITY_HEADERS = {
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
 def secure_web(app: web.Application, *, public_url: str, catalog: Catalog) -> None:

@@ -159,6 +159,11 @@ class DashboardSite:
         result = await self._dashboard.sign_in(request.match_info["token"])
         if not isinstance(result, SignedIn):
             return self._refused_link(request, result)
+        earlier = request[VIEWER]
+        if earlier is not None:
+            # Whatever session this browser held before (maybe one someone else planted in it) ends here; the
+            # member goes on in the fresh one below, so no id known before sign-in is ever worth anything after.
+            await self._dashboard.sign_out(earlier)
         response = web.Response(status=303, headers={"Location": "/dashboard"})
         response.del_cookie(SIGN_IN_CHECK, path="/dashboard/signin")
         response.set_cookie(
