@@ -7,10 +7,10 @@ the platform endpoints all get it without each having to remember:
   carry them too): a Content-Security-Policy that allows only Ritme's own files (no inline script or style, no
   framing), X-Frame-Options, Referrer-Policy and X-Content-Type-Options. A part that sets a stricter value of its own
   (the dashboard's Cache-Control: no-store) keeps it.
-- A cross-site check: a POST, PUT, PATCH or DELETE whose browser says it came from another site (the Origin header)
-  is refused before any handler reads it. Slack and the Bot Connector send no Origin header; they prove who they
-  are with signatures and tokens. Browsers always send Origin on such requests, so the dashboard's per-session
-  CSRF token and this check guard its forms twice.
+- A cross-site check: a POST, PUT, PATCH or DELETE whose browser says it came from another site (Sec-Fetch-Site,
+  or where a browser does not send that, the Origin header) is refused before any handler reads it. Slack and the
+  Bot Connector send neither; they prove who they are with signatures and tokens. Browsers send one of the two on
+  such requests, so the dashboard's per-session CSRF token and this check guard its forms twice.
 - A bound on request bodies (MAX_REQUEST_BYTES, aiohttp's client_max_size): a larger body is a 413 before anything
   parses it.
 """
@@ -72,10 +72,17 @@ def same_site_only(*, public_url: str, catalog: Catalog) -> Middleware:
 
 
 def _same_site(request: web.Request, public: str | None) -> bool:
-    """True without an Origin header (not a browser), or when it is Ritme's public address or the host asked."""
+    """True when the browser says the request came from Ritme's own pages, or it came from no browser at all."""
+    # Sec-Fetch-Site is set by the browser itself and no page can change it; it says "same-origin" for Ritme's own
+    # forms even where Origin says "null" (a page with Referrer-Policy: no-referrer, like the dashboard's, makes
+    # Chromium send that on every form post).
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site.lower() in ("same-origin", "none")
+    # Browsers without Sec-Fetch-Site: the Origin header.
     origin = request.headers.get("Origin")
     if origin is None:
-        return True
+        return True  # not a browser: Slack, the Bot Connector, scripts; they prove who they are otherwise
     # "null" is what a sandboxed frame or a privacy-minded redirect sends: nobody Ritme can vouch for.
     sent = _origin(origin)
     if sent is None:
