@@ -103,6 +103,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Who should become a manager? For example `/ritme manager add Sam`.",
         "Wie moet manager worden? Bijvoorbeeld `/ritme manager add Sam`.",
     ),
+    "error.name_long": (
+        "A name of {length} characters is longer than any member's; the limit is {limit}. For example `{example}`.",
+        "Een naam van {length} tekens is langer dan die van enig lid; de grens is {limit}. Bijvoorbeeld "
+        "`{example}`.",
+    ),
+    "error.invisible_character": (
+        "Your text holds an invisible control character ({code}) that could hide or reorder what others read, so "
+        "nothing was changed. Type it again as plain text, for example `{example}`.",
+        "Je tekst bevat een onzichtbaar stuurteken ({code}) dat kan verbergen of omdraaien wat anderen lezen, dus "
+        "er is niets gewijzigd. Typ het opnieuw als gewone tekst, bijvoorbeeld `{example}`.",
+    ),
     "error.questions_empty": (
         'The question list is empty. Separate questions with |, for example '
         '`questions "How are you?" | "What is your focus today?"`.',
