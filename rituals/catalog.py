@@ -114,6 +114,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Je tekst bevat een onzichtbaar stuurteken ({code}) dat kan verbergen of omdraaien wat anderen lezen, dus "
         "er is niets gewijzigd. Typ het opnieuw als gewone tekst, bijvoorbeeld `{example}`.",
     ),
+    "error.field_long": (
+        "That is {length} characters; this field takes at most {limit}, so nothing was changed. For example "
+        "`{example}`.",
+        "Dat zijn {length} tekens; dit veld neemt er hooguit {limit}, dus er is niets gewijzigd. Bijvoorbeeld "
+        "`{example}`.",
+    ),
     "error.questions_empty": (
         'The question list is empty. Separate questions with |, for example '
         '`questions "How are you?" | "What is your focus today?"`.',
