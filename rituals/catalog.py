@@ -120,6 +120,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Dat zijn {length} tekens; dit veld neemt er hooguit {limit}, dus er is niets gewijzigd. Bijvoorbeeld "
         "`{example}`.",
     ),
+    "error.answer_invisible": (
+        "Your answer holds an invisible control character ({code}), so nothing was saved. Type it again as plain "
+        "text, for example `Busy week, but a good one.`; line breaks are fine.",
+        "Je antwoord bevat een onzichtbaar stuurteken ({code}), dus er is niets opgeslagen. Typ het opnieuw als "
+        "gewone tekst, bijvoorbeeld `Drukke week, maar een goede.`; regelovergangen mogen.",
+    ),
     "error.questions_empty": (
         'The question list is empty. Separate questions with |, for example '
         '`questions "How are you?" | "What is your focus today?"`.',
@@ -975,12 +981,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         '["Bug opgelost"]',
     ),
     "ui.error.button_field": (
-        "{field}: give the button's {field} as text of at most {limit} characters, for example {example}",
-        "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+        "{field}: give the button's {field} as text of at most {limit} characters without control characters, for "
+        "example {example}",
+        "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens zonder stuurtekens, "
+        "bijvoorbeeld {example}",
     ),
     "ui.error.event_id": (
-        "event_id: use a short unique text of at most {limit} characters, for example {example}",
-        "event_id: gebruik een korte unieke tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+        "event_id: use a short unique text of at most {limit} characters without control characters, for example "
+        "{example}",
+        "event_id: gebruik een korte unieke tekst van hoogstens {limit} tekens zonder stuurtekens, bijvoorbeeld "
+        "{example}",
     ),
     "ui.error.user_id": (
         'user_id: use an id of 1 to {limit} characters without spaces or colons, for example "ada"',

@@ -7,7 +7,6 @@ which names a catalog message and a correct example for the reply.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +17,7 @@ from rituals.boundaries import is_known_country
 from rituals.catalog import LOCALES
 from rituals.model import DUTCH_WEEKDAYS, MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
+from rituals.text_safety import code_point, first_invisible
 
 if TYPE_CHECKING:
     from rituals.calendar_commands import CalendarCommand
@@ -35,8 +35,6 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _QUOTES = {"\"": "\"”", "'": "'", "“": "”\""}  # an opening quote and what may close it
 _QUESTIONS = re.compile(r"\bquestions\b", re.IGNORECASE)
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|u)$")
-# Direction marks, embeddings, overrides and isolates: invisible, yet they reorder what others read ("Trojan Source").
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def check_visible(value: str, example: str) -> str:
@@ -45,9 +43,9 @@ def check_visible(value: str, example: str) -> str:
     Free text a member gives (a question, a theme, a label, a link, a name) is shown to others later; such a
     character would hide, reorder or break what they read. Zero-width joiners stay allowed: emoji need them.
     """
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS:
-            raise CommandError("error.invisible_character", code=f"U+{ord(ch):04X}", example=example)
+    found = first_invisible(value)
+    if found is not None:
+        raise CommandError("error.invisible_character", code=code_point(found), example=example)
     return value
 
 
