@@ -28,3 +28,19 @@ def first_invisible(value: str, *, multiline: bool = False) -> str | None:
 def code_point(ch: str) -> str:
     """A character as `U+202E`, the way to name one that cannot be seen."""
     return f"U+{ord(ch):04X}"
+
+
+# A name a platform gives (a member's, a channel's, a team's) is kept in a column of 255 characters; Entra ID allows
+# 256 for a display name, so a longer one is cut rather than left to fail the insert on PostgreSQL.
+MAX_PLATFORM_NAME = 200
+
+
+def platform_name(value: str) -> str:
+    """A name as a platform sent it, without invisible characters and cut to MAX_PLATFORM_NAME characters.
+
+    Not refused: the member did not type it here, and refusing would shut them out of every ritual.
+    """
+    if len(value) <= MAX_PLATFORM_NAME and first_invisible(value) is None:
+        return value
+    visible = "".join(ch for ch in value if first_invisible(ch) is None)
+    return visible[:MAX_PLATFORM_NAME]
