@@ -986,6 +986,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens zonder stuurtekens, "
         "bijvoorbeeld {example}",
     ),
+    "ui.error.too_large": (
+        "The request is larger than the {limit} bytes the chat takes; send one message at a time, for example "
+        "{example}",
+        "Het verzoek is groter dan de {limit} bytes die de chat aanneemt; stuur één bericht tegelijk, bijvoorbeeld "
+        "{example}",
+    ),
     "ui.error.event_id": (
         "event_id: use a short unique text of at most {limit} characters without control characters, for example "
         "{example}",

@@ -380,6 +380,10 @@ async def _json_object(request: web.Request) -> dict[str, Any]:
         raise _Problem(415, "ui.error.content_type")
     try:
         body = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        # aiohttp stops reading at client_max_size; say so in the member's language rather than in aiohttp's.
+        raise _Problem(413, "ui.error.too_large", limit=request.app._client_max_size,
+                       example='{"user": "u1", "text": "/ritme help"}') from None
     except (ValueError, UnicodeDecodeError):
         raise _Problem(400, "ui.error.json", example='{"user": "u1", "text": "/ritme help"}') from None
     if not isinstance(body, dict):
