@@ -14,9 +14,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from adapters.local import LocalPlatform
+from adapters.local.platform import MAX_NAME_LENGTH as MAX_NAME_LENGTH_LOCAL
+from adapters.local.platform import InvalidUser
+from rituals import pulse
 from rituals.catalog import LOCALES, Catalog
 from rituals.commands import MAX_COMMAND_LENGTH, CommandError, parse
-from tests.security.hostile_strategies import LIMITS, hostile_words, is_invisible_control
+from tests.security.hostile_strategies import LIMITS, hostile_text, hostile_words, is_invisible_control
 
 TODAY = date(2026, 11, 23)
 CATALOG = Catalog()
@@ -145,3 +149,31 @@ def test_the_invisible_control_check_keeps_emoji_and_accents() -> None:
     for text in ("👩\u200d💻 focus", "Crème brûlée", "コーヒー", "שלום"):
         assert not any(is_invisible_control(ch) for ch in text), text
     assert unicodedata.category("\u202e") == "Cf" and is_invisible_control("\u202e")
+
+
+@_HOSTILE_SETTINGS
+@given(points=st.lists(st.one_of(st.sampled_from(["1", "3", "5", ""]), hostile_text(10)), min_size=0, max_size=4),
+       comment=st.one_of(hostile_text(300), st.sampled_from(["x" * 1_001, "ok\x00", "line\nbreak\tand tab"])))
+def test_hostile_pulse_answers_are_read_or_refused_in_both_languages(points: list[str], comment: str) -> None:
+    questions = ("workload", "feeling", "focus")[: max(len(points), 1)]
+    try:
+        answer = pulse.read_answer(questions, [*points, comment])
+    except pulse.AnswerRefused as refused:
+        _check_refusal(CommandError(refused.key, **refused.params))
+        return
+    assert len(answer.comment) <= pulse.MAX_COMMENT_LENGTH
+    assert not any(is_invisible_control(ch) for ch in answer.comment if ch not in "\n\r\t")
+    assert all(score in pulse.SCALE for _, score in answer.scores)
+
+
+@_HOSTILE_SETTINGS
+@given(name=st.one_of(hostile_text(120), st.sampled_from(["x" * 100_000, "../../etc/passwd", "Ada\x00", "\u202eAda"])))
+def test_a_hostile_local_member_name_is_kept_short_and_visible_or_refused(name: str) -> None:
+    platform = LocalPlatform()
+    try:
+        user = platform.new_user(display_name=name, timezone="Europe/Amsterdam", locale="en")
+    except InvalidUser as refused:
+        _check_refusal(CommandError(refused.key, **refused.params))
+        return
+    assert len(user.display_name) <= MAX_NAME_LENGTH_LOCAL and user.display_name.strip()
+    assert not any(is_invisible_control(ch) for ch in user.display_name)
