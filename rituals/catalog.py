@@ -103,6 +103,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Who should become a manager? For example `/ritme manager add Sam`.",
         "Wie moet manager worden? Bijvoorbeeld `/ritme manager add Sam`.",
     ),
+    "error.name_long": (
+        "A name of {length} characters is longer than any member's; the limit is {limit}. For example `{example}`.",
+        "Een naam van {length} tekens is langer dan die van enig lid; de grens is {limit}. Bijvoorbeeld "
+        "`{example}`.",
+    ),
+    "error.invisible_character": (
+        "Your text holds an invisible control character ({code}) that could hide or reorder what others read, so "
+        "nothing was changed. Type it again as plain text, for example `{example}`.",
+        "Je tekst bevat een onzichtbaar stuurteken ({code}) dat kan verbergen of omdraaien wat anderen lezen, dus "
+        "er is niets gewijzigd. Typ het opnieuw als gewone tekst, bijvoorbeeld `{example}`.",
+    ),
+    "error.field_long": (
+        "That is {length} characters; this field takes at most {limit}, so nothing was changed. For example "
+        "`{example}`.",
+        "Dat zijn {length} tekens; dit veld neemt er hooguit {limit}, dus er is niets gewijzigd. Bijvoorbeeld "
+        "`{example}`.",
+    ),
+    "error.answer_invisible": (
+        "Your answer holds an invisible control character ({code}), so nothing was saved. Type it again as plain "
+        "text, for example `Busy week, but a good one.`; line breaks are fine.",
+        "Je antwoord bevat een onzichtbaar stuurteken ({code}), dus er is niets opgeslagen. Typ het opnieuw als "
+        "gewone tekst, bijvoorbeeld `Drukke week, maar een goede.`; regelovergangen mogen.",
+    ),
     "error.questions_empty": (
         'The question list is empty. Separate questions with |, for example '
         '`questions "How are you?" | "What is your focus today?"`.',
@@ -958,12 +981,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         '["Bug opgelost"]',
     ),
     "ui.error.button_field": (
-        "{field}: give the button's {field} as text of at most {limit} characters, for example {example}",
-        "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+        "{field}: give the button's {field} as text of at most {limit} characters without control characters, for "
+        "example {example}",
+        "{field}: geef de {field} van de knop als tekst van hoogstens {limit} tekens zonder stuurtekens, "
+        "bijvoorbeeld {example}",
+    ),
+    "ui.error.too_large": (
+        "The request is larger than the {limit} bytes the chat takes; send one message at a time, for example "
+        "{example}",
+        "Het verzoek is groter dan de {limit} bytes die de chat aanneemt; stuur één bericht tegelijk, bijvoorbeeld "
+        "{example}",
     ),
     "ui.error.event_id": (
-        "event_id: use a short unique text of at most {limit} characters, for example {example}",
-        "event_id: gebruik een korte unieke tekst van hoogstens {limit} tekens, bijvoorbeeld {example}",
+        "event_id: use a short unique text of at most {limit} characters without control characters, for example "
+        "{example}",
+        "event_id: gebruik een korte unieke tekst van hoogstens {limit} tekens zonder stuurtekens, bijvoorbeeld "
+        "{example}",
     ),
     "ui.error.user_id": (
         'user_id: use an id of 1 to {limit} characters without spaces or colons, for example "ada"',

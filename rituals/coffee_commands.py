@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from rituals.commands import CommandError, Help, parse_days, parse_time
+from rituals.commands import CommandError, Help, check_visible, parse_days, parse_time
 from rituals.model import COFFEE_MEMORY_WEEKS, MAX_LINK_LENGTH, WEEKDAYS
 
 MACHINE_EXAMPLE = "/ritme coffee machine https://meet.example/koffie at 09:30 until 10:30 on mon-fri"
@@ -101,7 +101,10 @@ def parse_link(value: str) -> str:
     if not (lower.startswith("https://") or lower.startswith("http://")) or len(value) > MAX_LINK_LENGTH \
             or len(value) <= len("https://"):
         raise CommandError("error.coffee_link", value=value[:80], limit=MAX_LINK_LENGTH, example=MACHINE_EXAMPLE)
-    return value
+    # The same characters a borrel link may not hold: each could end the link early wherever it is shown.
+    if any(c in value for c in "<>\"'` "):
+        raise CommandError("error.coffee_link", value=value[:80], limit=MAX_LINK_LENGTH, example=MACHINE_EXAMPLE)
+    return check_visible(value, MACHINE_EXAMPLE)
 
 
 def _parse_machine(words: list[str]) -> CoffeeMachine | CoffeeMachineOff:

@@ -17,6 +17,7 @@ from rituals.boundaries import is_known_country
 from rituals.catalog import LOCALES
 from rituals.model import DUTCH_WEEKDAYS, MAX_LINK_LENGTH, MAX_QUESTIONS, MAX_THEME_LENGTH, PULSE_MAX_K, WEEKDAYS
 from rituals.schedule import is_valid_zone
+from rituals.text_safety import code_point, first_invisible
 
 if TYPE_CHECKING:
     from rituals.calendar_commands import CalendarCommand
@@ -26,12 +27,26 @@ if TYPE_CHECKING:
 
 MAX_COMMAND_LENGTH = 2000
 MAX_QUESTION_LENGTH = 200
+# A member's name or mention as `manager add` takes it; Slack's `<@U0123456789|display name>` stays well below.
+MAX_NAME_LENGTH = 100
 TEMPLATES = tuple(standup.TEMPLATES)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _QUOTES = {"\"": "\"”", "'": "'", "“": "”\""}  # an opening quote and what may close it
 _QUESTIONS = re.compile(r"\bquestions\b", re.IGNORECASE)
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|u)$")
+
+
+def check_visible(value: str, example: str) -> str:
+    """`value` unchanged, or CommandError when it holds a control character, a line separator or a bidi mark.
+
+    Free text a member gives (a question, a theme, a label, a link, a name) is shown to others later; such a
+    character would hide, reorder or break what they read. Zero-width joiners stay allowed: emoji need them.
+    """
+    found = first_invisible(value)
+    if found is not None:
+        raise CommandError("error.invisible_character", code=code_point(found), example=example)
+    return value
 
 
 class CommandError(Exception):
@@ -529,8 +544,14 @@ def _parse_manager(words: list[str]) -> Command:
         who = " ".join(rest).strip().lstrip("@")
         if not who:
             raise CommandError("error.manager_who")
-        return ManagerAdd(who)
+        if len(who) > MAX_NAME_LENGTH:
+            raise CommandError("error.name_long", length=len(who), limit=MAX_NAME_LENGTH, example=_MANAGER_EXAMPLE)
+        return ManagerAdd(check_visible(who, _MANAGER_EXAMPLE))
     raise CommandError("error.unknown_subcommand", area="manager", word=words[0], example="/ritme manager list")
+
+
+_MANAGER_EXAMPLE = "/ritme manager add Sam"
+_QUESTIONS_EXAMPLE = '/ritme standup create questions "What is your focus today?"'
 
 
 def parse_time(value: str, example: str) -> time:
@@ -630,6 +651,7 @@ def parse_questions(text: str) -> tuple[str, ...]:
     for question in questions:
         if len(question) > MAX_QUESTION_LENGTH:
             raise CommandError("error.question_long", limit=MAX_QUESTION_LENGTH, length=len(question))
+        check_visible(question, _QUESTIONS_EXAMPLE)
     return questions
 
 
@@ -802,7 +824,7 @@ def _borrel_theme(value: str) -> dict[str, Any]:
     if len(text) > MAX_THEME_LENGTH:
         raise CommandError("error.borrel_theme_long", length=len(text), limit=MAX_THEME_LENGTH,
                            example=_BORREL_OPTION_EXAMPLES["theme"])
-    return {"theme_mode": "fixed", "theme": text}
+    return {"theme_mode": "fixed", "theme": check_visible(text, _BORREL_OPTION_EXAMPLES["theme"])}
 
 
 def check_link(value: str) -> str:
@@ -812,5 +834,5 @@ def check_link(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c in value for c in "<>\"'` "):
         raise CommandError("error.borrel_link", value=value, example=BORREL_EXAMPLE)
-    return value
+    return check_visible(value, BORREL_EXAMPLE)
 

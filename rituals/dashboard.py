@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -64,6 +64,12 @@ DAYS_EXAMPLE = "mon-fri"
 ZONE_EXAMPLE = "Europe/Amsterdam"
 COUNTRY_EXAMPLE = "NL"
 DIGEST_EXAMPLE = "11:00"
+# Every field of the dashboard's forms is a short value (a time, days, a zone); the longest zone name has 32
+# characters. A longer one is refused before it is read, so no page echoes or log keeps 100 kB of it.
+MAX_FORM_FIELD_LENGTH = 64
+_FIELD_EXAMPLES = {"at": TIME_EXAMPLE, "days": DAYS_EXAMPLE, "digest": DIGEST_EXAMPLE, "remind": "30m", "day": "fri",
+                   "timezone": ZONE_EXAMPLE, "hours": "08:30-17:00", "language": "nl", "country": COUNTRY_EXAMPLE,
+                   "away_until": "2026-12-01"}
 # Kinds a manager can pause and resume in chat, with the word their commands (and audit codes) use; no-meeting
 # windows, core hours and the coffee machine have no pause there, so none here either.
 PAUSABLE = {
@@ -507,6 +513,7 @@ class Dashboard:
         self, viewer: Viewer, team_id: int, ritual_id: int, *, at: str, days: str, digest: str, remind: str | None
     ) -> Ritual:
         team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, (RitualKind.STANDUP,))
+        refuse_oversized({"at": at, "days": days, "digest": digest, "remind": remind or ""})
         errors: dict[str, CommandError] = {}
         new_at: time | None = None
         new_days: tuple[int, ...] = ()
@@ -564,6 +571,7 @@ class Dashboard:
         """Move a pulse's rounds to another weekday and time, checked as `/ritme pulse create` checks them; a round
         still closes at the hour it opens, and its unsent prompts are planned again. FormRefused on bad values."""
         team, ritual = await self._managed_ritual(viewer, team_id, ritual_id, (RitualKind.PULSE,))
+        refuse_oversized({"day": day, "at": at})
         errors: dict[str, CommandError] = {}
         new_at: time | None = None
         new_day = 0
@@ -615,6 +623,7 @@ class Dashboard:
         """Change the viewer's own settings, checked as `/ritme me ...` checks them; their unsent prompts are
         planned again. FormRefused (nothing changed) on bad values."""
         member = viewer.member
+        refuse_oversized(asdict(form))
         today = local_date(self._clock.now(), member.timezone)
         errors: dict[str, CommandError] = {}
 
@@ -826,6 +835,15 @@ def remind_value(minutes: int | None) -> str:
     if minutes is None:
         return "off"
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+def refuse_oversized(fields: Mapping[str, str]) -> None:
+    """FormRefused naming each field longer than MAX_FORM_FIELD_LENGTH, with a value that fits; else nothing."""
+    errors = {name: CommandError("error.field_long", length=len(value), limit=MAX_FORM_FIELD_LENGTH,
+                                 example=_FIELD_EXAMPLES.get(name, ""))
+              for name, value in fields.items() if len(value) > MAX_FORM_FIELD_LENGTH}
+    if errors:
+        raise FormRefused(errors)
 
 
 def _remind(value: str) -> int | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rituals.text_safety import platform_name
+
 
 @dataclass(frozen=True, kw_only=True)
 class Actor:
@@ -16,6 +18,10 @@ class Actor:
     display_name: str = ""
     locale: str | None = None
     timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every adapter's names pass here on their way to the members table, so one place keeps them storable.
+        object.__setattr__(self, "display_name", platform_name(self.display_name))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +41,9 @@ class CommandInvoked(InboundEvent):
     channel_name: str = ""
     direct: bool = False
     text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel_name", platform_name(self.channel_name))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +68,9 @@ class MemberSeen(InboundEvent):
 
     channel_id: str
     channel_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel_name", platform_name(self.channel_name))
 
 
 @dataclass(frozen=True, kw_only=True)

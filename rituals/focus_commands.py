@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from datetime import time
 from itertools import pairwise
 
-from rituals.commands import CommandError, DayRef, Help, parse_day_ref, parse_days, parse_time, parse_zone
+from rituals.commands import (
+    CommandError,
+    DayRef,
+    Help,
+    check_visible,
+    parse_day_ref,
+    parse_days,
+    parse_time,
+    parse_zone,
+)
 from rituals.model import DUTCH_WEEKDAYS, MAX_CORE_RANGES, MAX_THEME_LENGTH, WEEKDAYS
 
 FOCUS_EXAMPLE = '/ritme focus add wed 13:00-17:00 "focus afternoon"'
@@ -152,7 +161,7 @@ def _label(token: str) -> str:
         raise CommandError("error.focus_label_empty", example=FOCUS_EXAMPLE)
     if len(text) > MAX_THEME_LENGTH:
         raise CommandError("error.focus_label_long", length=len(text), limit=MAX_THEME_LENGTH, example=FOCUS_EXAMPLE)
-    return text
+    return check_visible(text, FOCUS_EXAMPLE)
 
 
 def _english_days(value: str) -> str:

@@ -27,6 +27,7 @@ from rituals.model import (
 )
 from rituals.outbound import Button, Choice, Field, Form, Line, MemberAddress, Prompt, Span, Text
 from rituals.schedule import local_date, local_time
+from rituals.text_safety import code_point, first_invisible
 
 SCALE = (1, 2, 3, 4, 5)
 MIN_K = PULSE_MIN_K  # with two, either person reads the other's answer off the average: never
@@ -301,6 +302,9 @@ def read_answer(question_ids: Sequence[str], values: Sequence[str]) -> PulseAnsw
         scores.append((qid, int(point)))
     if len(comment) > MAX_COMMENT_LENGTH:
         raise AnswerRefused("error.answer_long", length=len(comment), limit=MAX_COMMENT_LENGTH)
+    invisible = first_invisible(comment, multiline=True)
+    if invisible is not None:
+        raise AnswerRefused("error.answer_invisible", code=code_point(invisible))
     if not scores and not comment:
         raise AnswerRefused("error.pulse_empty")
     return PulseAnswer(scores=tuple(scores), comment=comment)

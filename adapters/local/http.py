@@ -25,6 +25,7 @@ from adapters.local.translate import (
 from rituals.catalog import DEFAULT_LOCALE, LOCALES, Catalog, supported
 from rituals.events import InboundEvent
 from rituals.ports import Clock, InboundHandler
+from rituals.text_safety import first_invisible
 
 log = logging.getLogger(__name__)
 
@@ -379,6 +380,10 @@ async def _json_object(request: web.Request) -> dict[str, Any]:
         raise _Problem(415, "ui.error.content_type")
     try:
         body = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        # aiohttp stops reading at client_max_size; say so in the member's language rather than in aiohttp's.
+        raise _Problem(413, "ui.error.too_large", limit=request.app._client_max_size,
+                       example='{"user": "u1", "text": "/ritme help"}') from None
     except (ValueError, UnicodeDecodeError):
         raise _Problem(400, "ui.error.json", example='{"user": "u1", "text": "/ritme help"}') from None
     if not isinstance(body, dict):
@@ -395,7 +400,8 @@ def _text_field(body: Mapping[str, Any], name: str, *, example: str) -> str:
 
 def _token_field(body: Mapping[str, Any], name: str, *, example: str, allow_empty: bool = False) -> str:
     value = body.get(name)
-    if not isinstance(value, str) or (not value and not allow_empty) or len(value) > MAX_TOKEN_LENGTH:
+    if (not isinstance(value, str) or (not value and not allow_empty) or len(value) > MAX_TOKEN_LENGTH
+            or first_invisible(value) is not None):
         raise _Problem(400, "ui.error.button_field", field=name, limit=MAX_TOKEN_LENGTH, example=example)
     return value
 
@@ -404,6 +410,7 @@ def _event_id(body: Mapping[str, Any]) -> str:
     event_id = body.get("event_id")
     if event_id is None or event_id == "":
         return str(uuid.uuid4())
-    if not isinstance(event_id, str) or len(event_id) > MAX_TOKEN_LENGTH:
+    # A NUL would reach the inbound ledger, and PostgreSQL cannot store one in a text column.
+    if not isinstance(event_id, str) or len(event_id) > MAX_TOKEN_LENGTH or first_invisible(event_id) is not None:
         raise _Problem(400, "ui.error.event_id", limit=MAX_TOKEN_LENGTH, example=_EXAMPLE_EVENT_ID)
     return event_id

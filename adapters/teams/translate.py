@@ -38,6 +38,7 @@ from adapters.teams.protocol import (
 from adapters.teams.references import ConversationKind, ConversationRef
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, InboundEvent, MemberSeen
 from rituals.model import MAX_QUESTIONS
+from rituals.text_safety import platform_name
 
 Activity = Mapping[str, Any]
 
@@ -269,8 +270,8 @@ def conversation_ref(activity: Activity, *, updated_at: datetime) -> Conversatio
         kind=kind,
         user_id=_text(_mapping(activity, "from"), "id") if kind == "personal" else None,
         team_id=team_id if isinstance(team_id, str) and team_id else None,
-        team_name=str(team.get("name") or ""),
-        channel_name=channel_name(activity),
+        team_name=platform_name(str(team.get("name") or "")),
+        channel_name=platform_name(channel_name(activity)),
         updated_at=updated_at,
     )
 

@@ -25,6 +25,7 @@ from rituals.catalog import LOCALES, Catalog, supported
 from rituals.commands import CommandError
 from rituals.dashboard import (
     LINK_LIFETIME,
+    MAX_FORM_FIELD_LENGTH,
     PAUSABLE,
     Dashboard,
     FormRefused,
@@ -287,7 +288,7 @@ class DashboardSite:
         except NotFound:
             return self._notice(request, "web.not_found_title", ["web.not_found"], 404)
         except FormRefused as refused:
-            sent: dict[str, Any] = {**shown(form), "errors": self._messages(viewer, refused.errors)}
+            sent: dict[str, Any] = {**_echoed(shown(form)), "errors": self._messages(viewer, refused.errors)}
             return await self._team(request, {ritual_id: sent}, status=400)
         return web.Response(status=303, headers={
             "Location": f"/dashboard/teams/{team_id}?{query}={ritual_id}#ritual-{ritual_id}"})
@@ -304,7 +305,8 @@ class DashboardSite:
         try:
             await self._dashboard.change_me(viewer, MeForm(**values))
         except FormRefused as refused:
-            return self._render_me(request, viewer, values, self._messages(viewer, refused.errors), status=400)
+            return self._render_me(request, viewer, _echoed(values), self._messages(viewer, refused.errors),
+                                   status=400)
         return web.Response(status=303, headers={"Location": "/dashboard/me?saved=1"})
 
     def _render_me(self, request: web.Request, viewer: Viewer, form: Mapping[str, str], errors: Mapping[str, str],
@@ -369,6 +371,11 @@ def _standup_form(form: Form) -> dict[str, str]:
 def _pulse_form(form: Form) -> dict[str, str]:
     """A pulse form's fields as typed."""
     return {name: str(form.get(name, "")) for name in ("day", "at")}
+
+
+def _echoed(values: Mapping[str, str]) -> dict[str, str]:
+    """Refused values as the form shows them again: cut to the fields' limit, so a 100 kB paste is not sent back."""
+    return {name: value[:MAX_FORM_FIELD_LENGTH] for name, value in values.items()}
 
 
 def _number(text: str) -> int | None:
