@@ -177,14 +177,16 @@ class Timer:
     async def __aexit__(self, *exc: object) -> None:
         """Stop starting work, let work under way finish within the drain time, then cancel what is left (its
         claims run out and are taken over: nothing is lost, at worst late)."""
-        self._scheduler.shutdown(wait=False)
+        # Paused, not shut down: APScheduler's shutdown cancels running jobs at once, which could cut a send off
+        # between the platform's accept and recording it (and so send it again after a restart).
+        self._scheduler.pause()
         self._dispatcher.stop()
         running = set(self._running)
-        if not running:
-            return
-        _, late = await asyncio.wait(running, timeout=self._drain_within)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("stopped %d jobs still running after the %.0f s drain time", len(late), self._drain_within)
-            await asyncio.wait(late, timeout=1)
+        if running:
+            _, late = await asyncio.wait(running, timeout=self._drain_within)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("stopped %d jobs still running after the %.0f s drain time", len(late), self._drain_within)
+                await asyncio.wait(late, timeout=1)
+        self._scheduler.shutdown(wait=False)

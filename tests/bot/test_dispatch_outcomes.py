@@ -5,6 +5,8 @@ The real server, engine and SQLite database, with Slack's Web API on a loopback 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.dispatcher import Dispatcher, Timer
 from tests.adapters.slack.fake_slack import Scripted
 from tests.adapters.slack.harness import member_joined
 from tests.bot.slack_rig import SlackRig, slack_rig
@@ -97,3 +100,25 @@ async def test_a_prompt_slack_refuses_is_given_up_on_and_the_others_still_go_out
     await rig.tick()  # refused for good: not tried again
     assert sorted(_prompts_per_member(rig).values()) == [0, 1, 1]
     assert len(rig.fake.calls_to("chat.postMessage", ok=False)) == 1
+
+
+async def test_a_stop_lets_the_prompt_being_sent_finish_and_hands_the_others_back(rig: SlackRig) -> None:
+    rig.clock.set(PROMPT_TIME - timedelta(minutes=1))
+    timer = Timer(rig.ritme.dispatcher, rig.ritme.inbound, tick_every=timedelta(seconds=0.1),
+                  plan_every=timedelta(hours=1), drain_within=timedelta(seconds=5))
+    async with timer:
+        rig.fake.script("chat.postMessage", Scripted(delay=0.5))  # Slack is slow with the first prompt
+        rig.clock.set(PROMPT_TIME)
+        await asyncio.wait_for(rig.fake.delaying.wait(), 5)
+        stopping_at = time.monotonic()
+    # Leaving the timer is the SIGTERM path: the prompt in flight is sent and recorded, the rest handed back at once.
+    assert time.monotonic() - stopping_at < 3
+    assert sorted(_prompts_per_member(rig).values()) == [0, 0, 1]
+    assert await _statuses(rig) == ["claimed", "claimed", "sent"]
+
+    # A restarted replica sends the other two, and the first nobody sends again.
+    restarted = Dispatcher(engine=rig.ritme.engine, router=rig.ritme.dispatcher._router, clock=rig.clock)
+    rig.clock.advance(timedelta(seconds=1))
+    await restarted.tick()
+    assert _prompts_per_member(rig) == dict.fromkeys(MEMBERS, 1)
+    assert await _statuses(rig) == ["sent", "sent", "sent"]

@@ -42,6 +42,7 @@ class Scripted:
     retry_after: str | None = None
     error: str | None = None
     hang: bool = False
+    delay: float = 0.0  # seconds before answering (as a slow Slack would)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.hung = asyncio.Event()  # set once a call is being held
+        self.delaying = asyncio.Event()  # set once a call is being answered slowly
         # Socket Mode: the websockets open now, the tickets apps.connections.open gave out, and what came back.
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_messages: list[dict[str, Any]] = []
@@ -191,6 +193,9 @@ class FakeSlack:
             self.hung.set()
             await self._release.wait()
             return await self._record(method, token, args, web.json_response({"ok": False}, status=503))
+        if scripted is not None and scripted.delay:
+            self.delaying.set()
+            await asyncio.sleep(scripted.delay)
         if scripted is not None and scripted.status != 200:
             headers = {"Retry-After": scripted.retry_after} if scripted.retry_after is not None else {}
             body = {"ok": False, "error": "ratelimited" if scripted.status == 429 else "internal_error"}
