@@ -106,6 +106,7 @@ from rituals.ports import (
 )
 from rituals.replies import Reply, address_of, channel_of, join_channel_team
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
+from rituals.text_safety import code_point, first_invisible
 
 log = logging.getLogger(__name__)
 
@@ -670,6 +671,10 @@ class Engine:
         longest = max((len(value) for value in values), default=0)
         if longest > standup.MAX_ANSWER_LENGTH:
             return refuse("error.answer_long", length=longest, limit=standup.MAX_ANSWER_LENGTH)
+        # A NUL or a bidi override is refused, not stored: PostgreSQL rejects the one, the other can disguise text.
+        invisible = next(filter(None, (first_invisible(value, multiline=True) for value in values)), None)
+        if invisible is not None:
+            return refuse("error.answer_invisible", code=code_point(invisible))
         if not any(values):
             return refuse("error.answer_empty")
         now = self._clock.now()

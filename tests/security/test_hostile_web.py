@@ -48,6 +48,10 @@ async def test_hostile_answers_and_names_are_shown_escaped_on_the_dashboard(site
     await site.chat.answer("ben", int(str(form["delivery_id"])), ["x" * 2_500, "ok", "ok"])
     refusal = text_of((await site.chat.history("ben"))[-1])
     assert f"{MAX_ANSWER_LENGTH}" in refusal and "2500" in refusal, refusal
+    # A NUL or a right-to-left override in an answer: refused, naming the character, nothing stored.
+    await site.chat.answer("ben", int(str(form["delivery_id"])), ["fine\x00", "ok", "ok \u202egnp.exe"])
+    refusal = text_of((await site.chat.history("ben"))[-1])
+    assert "U+0000" in refusal and "nothing was saved" in refusal, refusal
     await site.chat.answer("ben", int(str(form["delivery_id"])), answers)
     await site.chat.say("anna", "/ritme standup digest 1")
 
