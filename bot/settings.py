@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     slack_messages_per_minute: int = Field(
         default=600, ge=1, le=6000, description="messages per minute per Slack workspace, from 1 to 6000, e.g. 600"
     )
+    # Abuse limits (rituals/limits.py), counted per process: with several replicas each allows this many.
+    commands_per_minute_member: int = Field(
+        default=20, ge=1, le=1000, description="commands one member may send per minute, from 1 to 1000, e.g. 20"
+    )
+    commands_per_minute_team: int = Field(
+        default=60, ge=1, le=10000,
+        description="commands one team's channel may send per minute, from 1 to 10000, e.g. 60",
+    )
 
     pulse_signal_drop: float = Field(
         default=0.5, gt=0, le=4, description="points on the 1-5 scale, above 0 and at most 4, e.g. 0.5"

@@ -52,6 +52,7 @@ from rituals.coffee import CoffeeRituals
 from rituals.dashboard import Dashboard, SignInLinks
 from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
+from rituals.limits import CommandLimits
 from rituals.member_data import MemberData
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
@@ -165,6 +166,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
             messages=SqlMessageLog(database),
             observe=metrics.prompts,  # each batch of due prompts, counted for /metrics
+            limits=CommandLimits(clock=clock, catalog=catalog, store=store, default_locale=settings.default_locale,
+                                 per_member=settings.commands_per_minute_member,
+                                 per_team=settings.commands_per_minute_team),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
