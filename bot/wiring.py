@@ -64,6 +64,7 @@ from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine, is_sqlite, lacking_migrations, migrate, pending_migrations
+from storage.encryption import TokenCipher
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
@@ -274,7 +275,9 @@ def _slack(
     cap = settings.slack_messages_per_minute  # per workspace; each channel also gets about one message a second
     if settings.slack_client_id is not None and settings.slack_client_secret is not None:
         client_secret = settings.slack_client_secret.get_secret_value()
-        installations = SqlInstallationStore(database)
+        # Tokens encrypted at rest when RITME_ENCRYPTION_KEY is set (storage/encryption.py).
+        key = settings.encryption_key.get_secret_value() if settings.encryption_key is not None else None
+        installations = SqlInstallationStore(database, cipher=TokenCipher.from_setting(key))
         client = web_client(api_url=settings.slack_api_url)  # no token: bolt adds each request's workspace's
         clients = InstalledClients(
             installations,
