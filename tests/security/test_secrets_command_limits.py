@@ -7,11 +7,13 @@ commands within that wait get no reply; nothing a refused command asked for happ
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from adapters.failures import MemoryFailureLog
 from bot.settings import Settings
+from bot.wiring import assemble
 from rituals.catalog import Catalog
 from rituals.events import Actor, CommandInvoked
 from rituals.limits import WINDOW, CommandLimits
@@ -131,3 +133,19 @@ async def test_memory_holds_only_those_active_in_the_last_minute(
 def test_limits_below_one_are_refused_with_an_example(store: SqlStore, clock: FakeClock) -> None:
     with pytest.raises(ValueError, match=r"e\.g\. 20 per member"):
         CommandLimits(clock=clock, catalog=Catalog(), store=store, per_member=0)
+
+
+async def test_the_wired_engine_applies_the_settings_limits(tmp_path: Path, clock: FakeClock) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'ritme.db'}", port=0,
+        commands_per_minute_member=2, commands_per_minute_team=5,
+    )
+    async with assemble(settings, clock) as ritme:
+        replies = []
+        for number in range(4):
+            event = CommandInvoked(event_id=f"c{number}", actor=BEN.actor, received_at=clock.now(),
+                                   channel_id="team", channel_name="team", text="help")
+            replies.append(await ritme.engine.handle(event))
+    assert [len(reply) for reply in replies] == [1, 1, 1, 0]
+    [refusal] = prompts(replies[2])
+    assert "you sent 2 commands in the last minute" in refusal.text.as_plain()
