@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate, doctor, prune, teams-package."""
+"""The `ritme` command: run, demo, migrate, doctor, prune, rotate-keys, teams-package."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("doctor", help="check the settings, the database and the platforms; say what is wrong")
     commands.add_parser(
         "prune", help="delete stand-up answers and delivery records older than RITME_RETENTION_DAYS (default 365)"
+    )
+    commands.add_parser(
+        "rotate-keys", help="re-encrypt every stored Slack token with the first key of RITME_ENCRYPTION_KEY"
     )
     package = commands.add_parser("teams-package", help="write the app package to upload in Microsoft Teams (a zip)")
     package.add_argument("--output", default="ritme-teams.zip", help="the zip to write (default: ritme-teams.zip)")
@@ -69,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "prune":
         return asyncio.run(_prune(settings))
+    if args.command == "rotate-keys":
+        return asyncio.run(_rotate_keys(settings))
     from adapters.slack import SocketModeUnavailable
     from bot.wiring import SchemaNotCurrent
 
@@ -165,6 +170,38 @@ async def _prune(settings: Settings) -> int:
         f"Deleted what was older than {settings.retention_days} days (before {retention.cutoff():%Y-%m-%d %H:%M} "
         f"UTC): {pruned.deliveries} delivery records, {pruned.answers} stand-up answers, {pruned.posted_messages} "
         f"message places and {pruned.failures} failure records. Pulse results are kept."
+    )
+    return 0
+
+
+async def _rotate_keys(settings: Settings) -> int:
+    """Re-encrypt the stored Slack tokens with the first key; say how many, or in one line why not."""
+    from storage.database import create_engine, pending_migrations
+    from storage.encryption import KEY_EXAMPLE, EncryptionKeyError, TokenCipher
+    from storage.slack_installations import SqlInstallationStore
+
+    if settings.encryption_key is None:
+        print("Ritme cannot rotate keys: RITME_ENCRYPTION_KEY is not set. Make a key with\n  "
+              f"{KEY_EXAMPLE}\nand set RITME_ENCRYPTION_KEY=new-key (or new-key,old-key to replace an old one).",
+              file=sys.stderr)
+        return 2
+    if lacking := await pending_migrations(settings.database_url):
+        print(f"Ritme cannot rotate keys: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` "
+              "first.", file=sys.stderr)
+        return 2
+    database = create_engine(settings.database_url)
+    try:
+        cipher = TokenCipher.from_setting(settings.encryption_key.get_secret_value())
+        rotation = await SqlInstallationStore(database, cipher=cipher).rotate_keys()
+    except EncryptionKeyError as error:
+        print(f"Ritme cannot rotate keys, and changed nothing: {error}.", file=sys.stderr)
+        return 2
+    finally:
+        await database.dispose()
+    print(
+        f"Re-encrypted {rotation.tokens} stored Slack tokens with the first key of RITME_ENCRYPTION_KEY "
+        f"({rotation.were_plain} of them had been stored unencrypted). Keys after the first are no longer needed "
+        "for them."
     )
     return 0
 

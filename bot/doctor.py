@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.logs import Redactor, secrets_of
 from bot.settings import Settings, describe_error
 from storage.database import create_engine, lacking_migrations, normalize_url
+from storage.encryption import TokenCipher
+from storage.slack_installations import SqlInstallationStore
 
 # How long the database and Slack get to answer before doctor says they did not.
 TIMEOUT_SECONDS = 5.0
@@ -90,7 +92,9 @@ async def _database(settings: Settings) -> list[Check]:
         reached = await _reach(engine, where)
         if not reached.ok:
             return [reached, Check("migrations", False, "not checked: the database did not answer")]
-        return [reached, await _migrations(engine)]
+        migrations = await _migrations(engine)
+        stored = await _stored_tokens(engine, settings) if migrations.ok else None
+        return [reached, migrations] + ([stored] if stored is not None else [])
     finally:
         await engine.dispose()
 
@@ -167,6 +171,30 @@ async def _migrations(engine: AsyncEngine) -> Check:
     if lacking:
         return Check("migrations", False, f"the database lacks migrations {', '.join(lacking)}: run `ritme migrate`")
     return Check("migrations", True, "the schema is current")
+
+
+async def _stored_tokens(engine: AsyncEngine, settings: Settings) -> Check | None:
+    """Whether the stored Slack tokens open with RITME_ENCRYPTION_KEY, and which need `ritme rotate-keys`; None when
+    there is nothing to say (no key and no stored token)."""
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key is not None else None
+    try:
+        states = await SqlInstallationStore(engine, cipher=TokenCipher.from_setting(key)).key_states()
+    except Exception as error:
+        return Check("encryption", False, f"could not read the stored Slack tokens: {_why(error)}")
+    total = sum(states.values())
+    if key is None and total == 0:
+        return None
+    if states["unreadable"]:
+        return Check("encryption", False, f"{states['unreadable']} of {total} stored Slack tokens were encrypted "
+                                          "with a key that is not in RITME_ENCRYPTION_KEY: add that key after the "
+                                          "first (RITME_ENCRYPTION_KEY=new-key,old-key)")
+    if key is None:
+        return Check("encryption", True, f"{total} Slack tokens are stored unencrypted; to encrypt them set "
+                                         "RITME_ENCRYPTION_KEY and run `ritme rotate-keys` (docs/security.md)")
+    if states["plain"] or states["older"]:
+        return Check("encryption", True, f"{states['plain']} stored Slack tokens are unencrypted and "
+                                         f"{states['older']} use an older key: run `ritme rotate-keys`")
+    return Check("encryption", True, f"all {total} stored Slack tokens are encrypted with the first key")
 
 
 # Platforms -------------------------------------------------------------------------------------------------------

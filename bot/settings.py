@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError
 from rituals.boundaries import is_known_country
 from rituals.schedule import is_valid_zone
 from storage.database import normalize_url
+from storage.encryption import parse_keys
 
 
 class Settings(BaseSettings):
@@ -72,6 +73,19 @@ class Settings(BaseSettings):
     )
     slack_messages_per_minute: int = Field(
         default=600, ge=1, le=6000, description="messages per minute per Slack workspace, from 1 to 6000, e.g. 600"
+    )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="one or more Fernet keys, comma-separated, the first encrypts (make one with python -c \"from "
+        "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\")",
+    )
+    # Abuse limits (rituals/limits.py), counted per process: with several replicas each allows this many.
+    commands_per_minute_member: int = Field(
+        default=20, ge=1, le=1000, description="commands one member may send per minute, from 1 to 1000, e.g. 20"
+    )
+    commands_per_minute_team: int = Field(
+        default=60, ge=1, le=10000,
+        description="commands one team's channel may send per minute, from 1 to 10000, e.g. 60",
     )
 
     pulse_signal_drop: float = Field(
@@ -166,6 +180,13 @@ class Settings(BaseSettings):
             raise ValueError("not an app-level token")
         return value
 
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_keys(value.get_secret_value())  # ValueError says which key is wrong, never showing it
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -219,7 +240,7 @@ def describe_error(error: ValidationError) -> str:
         given = problem.get("input")
         if name == "database_url" and isinstance(given, str):
             given = _without_password(given)
-        elif "token" in name or "secret" in name:
+        elif "token" in name or "secret" in name or name == "encryption_key":
             given = "***"
         shown = f" (got {given!r})" if "input" in problem and not isinstance(given, dict) else ""
         message = str(problem["msg"]).removeprefix("Value error, ")

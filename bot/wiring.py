@@ -53,6 +53,7 @@ from rituals.coffee import CoffeeRituals
 from rituals.dashboard import Dashboard, SignInLinks
 from rituals.engine import Engine, EngineSettings
 from rituals.focus import FocusRituals
+from rituals.limits import CommandLimits
 from rituals.member_data import MemberData
 from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
@@ -64,6 +65,7 @@ from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine, is_sqlite, lacking_migrations, migrate, pending_migrations
+from storage.encryption import TokenCipher
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.inbound import SqlInboundLedger
@@ -166,6 +168,9 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
             messages=SqlMessageLog(database),
             observe=metrics.prompts,  # each batch of due prompts, counted for /metrics
+            limits=CommandLimits(clock=clock, catalog=catalog, store=store, default_locale=settings.default_locale,
+                                 per_member=settings.commands_per_minute_member,
+                                 per_team=settings.commands_per_minute_team),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}
@@ -273,7 +278,9 @@ def _slack(
     cap = settings.slack_messages_per_minute  # per workspace; each channel also gets about one message a second
     if settings.slack_client_id is not None and settings.slack_client_secret is not None:
         client_secret = settings.slack_client_secret.get_secret_value()
-        installations = SqlInstallationStore(database)
+        # Tokens encrypted at rest when RITME_ENCRYPTION_KEY is set (storage/encryption.py).
+        key = settings.encryption_key.get_secret_value() if settings.encryption_key is not None else None
+        installations = SqlInstallationStore(database, cipher=TokenCipher.from_setting(key))
         client = web_client(api_url=settings.slack_api_url)  # no token: bolt adds each request's workspace's
         clients = InstalledClients(
             installations,

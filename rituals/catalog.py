@@ -19,6 +19,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Dat commando is {length} tekens lang; de grens is {limit}. Korter werkt, bijvoorbeeld "
         "`/ritme standup create at 09:30`.",
     ),
+    # Abuse limits (rituals/limits.py): said once per wait; commands sent before then get no reply at all.
+    "limits.member": (
+        "Slow down: you sent {limit} commands in the last minute, the most one person may send. Try again in "
+        "{seconds} seconds, one command at a time, for example `/ritme help`. Until then I ignore your commands "
+        "without replying.",
+        "Rustig aan: je stuurde {limit} commando's in de afgelopen minuut, het meeste dat één persoon mag sturen. "
+        "Probeer het over {seconds} seconden opnieuw, één commando tegelijk, bijvoorbeeld `/ritme help`. Tot dan "
+        "negeer ik je commando's zonder te antwoorden.",
+    ),
+    "limits.team": (
+        "Slow down: this channel sent {limit} commands in the last minute, the most one team may send. Try again in "
+        "{seconds} seconds, for example `/ritme help`. Until then I ignore your commands without replying.",
+        "Rustig aan: dit kanaal stuurde {limit} commando's in de afgelopen minuut, het meeste dat één team mag "
+        "sturen. Probeer het over {seconds} seconden opnieuw, bijvoorbeeld `/ritme help`. Tot dan negeer ik je "
+        "commando's zonder te antwoorden.",
+    ),
     "error.unknown_command": (
         "I don't know `{word}`. Try `/ritme help`, or for example `/ritme standup list`.",
         "`{word}` ken ik niet. Probeer `/ritme help`, of bijvoorbeeld `/ritme standup list`.",

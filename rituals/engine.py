@@ -56,6 +56,7 @@ from rituals.events import (
 )
 from rituals.focus import FocusRituals
 from rituals.focus_commands import FOCUS_COMMANDS, FocusAdd, FocusCommand
+from rituals.limits import CommandLimits
 from rituals.model import (
     DEFAULT_REMIND_MINUTES,
     PULSE_DEFAULT_K,
@@ -164,7 +165,9 @@ class Engine:
         dashboard: SignInLinks | None = None,
         messages: MessageLog | None = None,
         observe: Callable[[PromptTally], None] | None = None,
+        limits: CommandLimits | None = None,
     ) -> None:
+        self._limits = limits  # commands per member and per channel per minute (rituals/limits.py); None: no limit
         self._store = store
         self._observe = observe  # the admin's metrics (bot/metrics.py), told of every batch of prompts
         # Where adapters record each message a platform accepted; a prompt found there is never sent again.
@@ -232,6 +235,9 @@ class Engine:
         )
 
     async def _on_command(self, event: CommandInvoked) -> list[Message]:
+        # Before anything is written: a command over a limit changes nothing, and is answered once a wait at most.
+        if self._limits is not None and (refused := await self._limits.refuse(event)) is not None:
+            return refused
         member = await self._member(event.actor)
         channel = None
         team = None

@@ -316,12 +316,13 @@ class SlackInstallationRow(Base):
     team_name: Mapped[str | None] = mapped_column(String(255))
     is_enterprise_install: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
     app_id: Mapped[str | None] = mapped_column(String(32))
-    bot_token: Mapped[str] = mapped_column(String(255))
+    # Tokens are 1024 wide: encrypted (RITME_ENCRYPTION_KEY) a refresh token grows past 255 characters.
+    bot_token: Mapped[str] = mapped_column(String(1024))
     bot_id: Mapped[str] = mapped_column(String(32))
     bot_user_id: Mapped[str] = mapped_column(String(32))
     bot_scopes: Mapped[str] = mapped_column(String(1024), default="")
     # With token rotation on: the refresh token and when the bot token expires (rotated ahead of that).
-    bot_refresh_token: Mapped[str | None] = mapped_column(String(255))
+    bot_refresh_token: Mapped[str | None] = mapped_column(String(1024))
     bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     installer_user_id: Mapped[str | None] = mapped_column(String(32))
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -341,9 +342,9 @@ class SlackUserTokenRow(Base):
     enterprise_id: Mapped[str] = mapped_column(String(32), default="")
     team_id: Mapped[str] = mapped_column(String(32), default="")
     user_id: Mapped[str] = mapped_column(String(32))
-    user_token: Mapped[str] = mapped_column(String(255))
+    user_token: Mapped[str] = mapped_column(String(1024))
     user_scopes: Mapped[str] = mapped_column(String(1024), default="")
-    user_refresh_token: Mapped[str | None] = mapped_column(String(255))
+    user_refresh_token: Mapped[str | None] = mapped_column(String(1024))
     user_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -4,12 +4,16 @@
 user token of each member who granted Ritme user scopes on the way (optional: their status in a no-meeting window);
 `SqlOAuthStateStore` hands out OAuth `state` values that are good once, until they expire. Both work on SQLite
 and PostgreSQL, so every replica sees the same installs. Tokens are never logged; log lines name workspaces only.
+With RITME_ENCRYPTION_KEY set, every token (bot, user, refresh) is stored encrypted (storage/encryption.py), and
+`rotate_keys` re-encrypts them all with the first key.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -17,11 +21,12 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import Row, Table, delete, select
+from sqlalchemy import Row, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rituals.ports import Clock, SystemClock
+from storage.encryption import TokenCipher, is_sealed
 from storage.models import SlackInstallationRow, SlackOAuthStateRow, SlackUserTokenRow
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,21 @@ def _timestamp(epoch: float | None) -> datetime | None:
     return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
 
 
+# The columns that hold secrets, per table: sealed on the way in, opened on the way out, re-sealed by a rotation.
+_SECRET_COLUMNS = {
+    _installations: ("bot_token", "bot_refresh_token"),
+    _user_tokens: ("user_token", "user_refresh_token"),
+}
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What `ritme rotate-keys` did: tokens re-encrypted with the first key, and how many of them had been plain."""
+
+    tokens: int
+    were_plain: int
+
+
 def _scopes(scopes: Any) -> str:
     if isinstance(scopes, str):
         return scopes
@@ -69,8 +89,9 @@ class SqlInstallationStore(AsyncInstallationStore):
     member's user token, so each member is found with their own grant, never another's.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, cipher: TokenCipher | None = None) -> None:
         self._engine = engine
+        self._cipher = cipher or TokenCipher()  # no keys: tokens are stored as they are
         self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
 
     def __repr__(self) -> str:
@@ -96,9 +117,9 @@ class SqlInstallationStore(AsyncInstallationStore):
             "enterprise_id": enterprise_id,
             "team_id": team_id,
             "user_id": installation.user_id,
-            "user_token": installation.user_token,
+            "user_token": self._cipher.seal(installation.user_token or ""),
             "user_scopes": _scopes(installation.user_scopes),
-            "user_refresh_token": installation.user_refresh_token,
+            "user_refresh_token": self._sealed(installation.user_refresh_token),
             "user_token_expires_at": _timestamp(installation.user_token_expires_at),
             "granted_at": _timestamp(installation.installed_at) or datetime.now(UTC),
         }
@@ -135,11 +156,11 @@ class SqlInstallationStore(AsyncInstallationStore):
             "team_name": bot.team_name,
             "is_enterprise_install": bool(bot.is_enterprise_install),
             "app_id": bot.app_id,
-            "bot_token": bot.bot_token,
+            "bot_token": self._cipher.seal(bot.bot_token),
             "bot_id": bot.bot_id,
             "bot_user_id": bot.bot_user_id,
             "bot_scopes": _scopes(bot.bot_scopes),
-            "bot_refresh_token": bot.bot_refresh_token,
+            "bot_refresh_token": self._sealed(bot.bot_refresh_token),
             "bot_token_expires_at": _timestamp(bot.bot_token_expires_at),
             "installer_user_id": installer_user_id,
             "installed_at": _timestamp(bot.installed_at) or datetime.now(UTC),
@@ -200,20 +221,56 @@ class SqlInstallationStore(AsyncInstallationStore):
             enterprise_name=row.enterprise_name,
             team_id=row.team_id or None,
             team_name=row.team_name,
-            bot_token=row.bot_token,
+            bot_token=self._cipher.open(row.bot_token),
             bot_id=row.bot_id,
             bot_user_id=row.bot_user_id,
             bot_scopes=row.bot_scopes,
-            bot_refresh_token=row.bot_refresh_token,
+            bot_refresh_token=self._opened(row.bot_refresh_token),
             bot_token_expires_at=row.bot_token_expires_at,
             user_id=user_id if user_id is not None else row.installer_user_id or "",
-            user_token=user.user_token if user is not None else None,
+            user_token=self._cipher.open(user.user_token) if user is not None else None,
             user_scopes=user.user_scopes if user is not None else "",
-            user_refresh_token=user.user_refresh_token if user is not None else None,
+            user_refresh_token=self._opened(user.user_refresh_token) if user is not None else None,
             user_token_expires_at=user.user_token_expires_at if user is not None else None,
             is_enterprise_install=row.is_enterprise_install,
             installed_at=row.installed_at,
         )
+
+    def _sealed(self, value: str | None) -> str | None:
+        return self._cipher.seal(value) if value is not None else None
+
+    def _opened(self, stored: str | None) -> str | None:
+        return self._cipher.open(stored) if stored is not None else None
+
+    async def rotate_keys(self) -> Rotation:
+        """Re-encrypt every stored token with the first key, in one transaction: all of them, or (on a key that does
+        not fit, EncryptionKeyError) none."""
+        tokens = were_plain = 0
+        async with self._engine.begin() as connection:
+            for table, columns in _SECRET_COLUMNS.items():
+                rows = (await connection.execute(select(table.c.id, *(table.c[name] for name in columns)))).all()
+                for row in rows:
+                    values = {}
+                    for name in columns:
+                        stored = row._mapping[name]
+                        if stored is None:
+                            continue
+                        values[name] = self._cipher.reseal(stored)
+                        tokens += 1
+                        were_plain += not is_sealed(stored)
+                    if values:
+                        await connection.execute(update(table).where(table.c.id == row.id).values(**values))
+        log.info("re-encrypted %d stored Slack tokens with the first encryption key", tokens)
+        return Rotation(tokens=tokens, were_plain=were_plain)
+
+    async def key_states(self) -> Counter[str]:
+        """How many stored tokens are in each state of TokenCipher.state: plain, current, older, unreadable."""
+        states: Counter[str] = Counter()
+        async with self._engine.connect() as connection:
+            for table, columns in _SECRET_COLUMNS.items():
+                for row in await connection.execute(select(*(table.c[name] for name in columns))):
+                    states.update(self._cipher.state(stored) for stored in row if stored is not None)
+        return states
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         """Forget the workspace's bot (Slack said the app was uninstalled or its tokens revoked)."""

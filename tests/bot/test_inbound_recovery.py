@@ -28,7 +28,9 @@ class Unreadable(InboundEvent):
 
 
 def _settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url, port=0, dispatch_interval_seconds=0.5)  # type: ignore[call-arg]
+    # One member's 30 commands in one frozen minute: over the abuse limit (rituals/limits.py), not tested here.
+    return Settings(_env_file=None, database_url=database_url, port=0, dispatch_interval_seconds=0.5,  # type: ignore[call-arg]
+                    commands_per_minute_member=100)
 
 
 def _command(event_id: str, text: str, clock: FakeClock) -> CommandInvoked:

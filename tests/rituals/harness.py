@@ -19,6 +19,7 @@ from rituals.coffee import CoffeeRituals
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, HomeOpened, MemberSeen
 from rituals.focus import FocusRituals
+from rituals.limits import CommandLimits
 from rituals.outbound import ChannelPost, Form, HomeView, Message, Prompt, ThreadReply, Update
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
@@ -174,7 +175,8 @@ MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
 def make_engine(
-    store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: MemoryFailureLog | None = None
+    store: SqlStore, clock: FakeClock, grace: timedelta = timedelta(hours=2), failures: MemoryFailureLog | None = None,
+    limits: CommandLimits | None = None,
 ) -> Engine:
     catalog = Catalog()
     boundaries = Boundaries(default_country="NL")
@@ -189,7 +191,7 @@ def make_engine(
     return Engine(store=store, clock=clock, catalog=catalog, settings=EngineSettings(grace=grace), failures=failures,
                   pulses=SqlPulseStore(store.engine), borrels=borrels, coffee=coffee,
                   boundaries=boundaries, calendar=calendar, focus=focus,
-                  message_counts=SqlMessageCounts(store.engine), audit=SqlAuditLog(store.engine))
+                  message_counts=SqlMessageCounts(store.engine), audit=SqlAuditLog(store.engine), limits=limits)
 
 
 ANNA = Person("anna", "Anna", "Europe/Amsterdam", "nl")
