@@ -52,16 +52,18 @@ async def test_control_characters_are_refused_before_any_database_sees_them(
             "user": "anna", "conversation": "channel:team", "text": "/ritme help", "event_id": "e\x00"}) as response:
         assert response.status == 400 and "event_id" in (await response.json())["error"]
 
-    # A stand-up answer with a NUL is stored as JSON on both databases, and its digest is posted.
+    # A stand-up answer with a NUL: refused in the member's words, nothing stored; the clean one is posted.
     clock.set(MONDAY_0900_AMSTERDAM + timedelta(minutes=45))
     await chat.say("anna", "/ritme standup run 1")
     forms = [m["form"] for m in await chat.history("ben")
              if m.get("form") and not any(field.get("choices") for field in m["form"]["fields"])]
     await chat.answer("ben", forms[-1]["delivery_id"], ["fine\x00", "ok", "ok"])
+    assert "U+0000" in await _last(chat, "ben")
+    await chat.answer("ben", forms[-1]["delivery_id"], ["fine", "ok", "ok"])
     assert "saved" in await _last(chat, "ben")
     await chat.say("anna", "/ritme standup digest 1")
     digest = [text_of(m) for m in await chat.history("anna") if "fine" in text_of(m)]
-    assert digest and "fine\x00" in digest[-1]
+    assert digest and "\x00" not in digest[-1]
 
     # A pulse comment with a NUL: refused in the member's words, the round untouched; then a clean one is kept.
     await chat.say("anna", "/ritme pulse create weekly mon 10:00 open 1d k 3")
