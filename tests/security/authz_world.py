@@ -12,24 +12,33 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from sqlalchemy import MetaData, Table, select, text
+
+from bot.calendar_feed import mount_calendar
+from bot.dashboard.site import mount_dashboard
 
 from rituals.borrel import Borrels
 from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
 from rituals.catalog import Catalog
 from rituals.coffee import CoffeeRituals
-from rituals.dashboard import SignInLinks
+from rituals.dashboard import Dashboard, SignInLinks
 from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, MemberSeen
 from rituals.focus import FocusRituals
+from rituals.member_data import MemberData
+from rituals.ports import MemberDefaults
+from rituals.reports import Reports
 from rituals.outbound import Form, Message
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
@@ -38,9 +47,11 @@ from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine, migrate
 from storage.focus import SqlFocusStore
+from storage.member_data import SqlMemberData
 from storage.message_counts import SqlMessageCounts
 from storage.models import Base
 from storage.pulse import SqlPulseStore
+from storage.reports import SqlReportStore
 from storage.repository import SqlStore
 from tests.rituals.harness import FakeClock
 
@@ -119,6 +130,7 @@ class World:
     engine: Engine
     clock: FakeClock
     ids: dict[str, int]
+    tokens: dict[str, str]
     counter: itertools.count = field(default_factory=itertools.count)
     dirty: bool = False  # True once something may have changed it
 
@@ -227,13 +239,14 @@ def owned_rows(tables: dict[str, tuple[Table, list[tuple[Any, ...]]]], workspace
     return result
 
 
-async def _seed(url: str) -> dict[str, int]:
-    """Both workspaces, through the engine as people would set them up; the ids the matrix names."""
+async def _seed(url: str, tokens: dict[str, str]) -> dict[str, int]:
+    """Both workspaces, through the engine as people would set them up; the ids the matrix names, and the
+    calendar feeds' tokens in `tokens`."""
     await migrate(url)
     database = create_engine(url)
     store = SqlStore(database)
     clock = FakeClock(START)
-    world = World(url=url, store=store, engine=build_engine(store, clock), clock=clock, ids={})
+    world = World(url=url, store=store, engine=build_engine(store, clock), clock=clock, ids={}, tokens=tokens)
     try:
         for boss, words, borrel_link in ((MIA, HOME_WORDS, HOME_WORDS[2]), (ZED, AWAY_WORDS, AWAY_WORDS[2])):
             await world.say(boss, f'/ritme standup create at 09:00 on mon-fri digest 11:00 questions "{words[0]}?"')
@@ -243,7 +256,11 @@ async def _seed(url: str) -> dict[str, int]:
             await world.say(boss, "/ritme coffee machine https://meet.example/koffie at 09:30 until 10:30 on mon-fri")
             await world.say(boss, f'/ritme focus add wed 13:00-17:00 "{words[0]} focus"')
             await world.say(boss, "/ritme core 10:00-12:00 14:00-16:00")
-            await world.say(boss, "/ritme focus calendar")
+            # The first link is revoked at once: the matrix needs a dead link as well as the live one.
+            first = texts(await world.say(boss, "/ritme focus calendar"))
+            live = texts(await world.say(boss, "/ritme focus calendar revoke"))
+            tokens[f"revoked:{boss.workspace}"] = _feed_token(first)
+            tokens[f"token:{boss.workspace}"] = _feed_token(live)
         await world.join(MO)
         await world.join(STRANGER)
         await world.say(OTTO, "/ritme standup create at 09:30 on mon-fri", channel="other")
@@ -298,12 +315,59 @@ async def _borrel_ids(world: World) -> dict[str, int]:
         await engine.dispose()
 
 
+def texts(messages: Iterable[Message]) -> list[str]:
+    """The plain text of every message that has some."""
+    return [m.text.as_plain() for m in messages if getattr(m, "text", None) is not None]  # type: ignore[attr-defined]
+
+
+def _feed_token(said: list[str]) -> str:
+    found = re.search(r"/calendar/([A-Za-z0-9_-]+)\.ics", "\n".join(said))
+    assert found is not None, said
+    return found.group(1)
+
+
+@asynccontextmanager
+async def serving(world: World) -> AsyncIterator[str]:
+    """The dashboard and the calendar feed over `world`'s database, wired as bot/wiring.py wires them, on a real
+    HTTP server on a loopback port; its base URL."""
+    catalog = Catalog()
+    database = world.store.engine
+    app = web.Application()
+    mount_calendar(app, CalendarFeedRituals(store=world.store, feeds=SqlCalendarFeeds(database), catalog=catalog,
+                                            clock=world.clock, base_url=BASE_URL))
+    dashboard = Dashboard(store=world.store, sign_ins=SqlDashboardStore(database), planner=world.engine,
+                          catalog=catalog, clock=world.clock, boundaries=Boundaries(default_country="NL"),
+                          audit=SqlAuditLog(database),
+                          member_data=MemberData(store=SqlMemberData(database), catalog=catalog, clock=world.clock))
+    mount_dashboard(app, dashboard, catalog, public_url=BASE_URL, default_locale="en",
+                    reports=Reports(store=SqlReportStore(database), catalog=catalog), clock=world.clock)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        host, port = runner.addresses[0][:2]
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def sign_in_link(world: World, who: Who) -> str:
+    """The path of a fresh sign-in link for `who`, as `/ritme dashboard` would send it."""
+    member = await world.store.upsert_member(PLATFORM, who.workspace, who.user_id, who.name,
+                                             MemberDefaults(timezone="Europe/Amsterdam", locale=who.locale))
+    links = SignInLinks(sign_ins=SqlDashboardStore(world.store.engine), catalog=Catalog(), clock=world.clock,
+                        base_url=BASE_URL)
+    return (await links.issue(member)).removeprefix(BASE_URL)
+
+
 class Template:
     """The seeded database file, made once; each case works on its own copy."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "seeded.db"
-        self.ids = asyncio.run(_seed(f"sqlite+aiosqlite:///{self.path}"))
+        self.tokens: dict[str, str] = {}
+        self.ids = asyncio.run(_seed(f"sqlite+aiosqlite:///{self.path}", self.tokens))
 
     def copy(self, directory: Path) -> World:
         """A fresh world on a copy of the seeded database, its clock where the seeding left it."""
@@ -315,4 +379,5 @@ class Template:
         url = f"sqlite+aiosqlite:///{target}"
         store = SqlStore(create_engine(url))
         clock = FakeClock(START + timedelta(hours=2, minutes=5))
-        return World(url=url, store=store, engine=build_engine(store, clock), clock=clock, ids=dict(self.ids))
+        return World(url=url, store=store, engine=build_engine(store, clock), clock=clock, ids=dict(self.ids),
+                     tokens=dict(self.tokens))

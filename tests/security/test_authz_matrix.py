@@ -5,7 +5,6 @@ from another workspace never changes or sees anything of this one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from tests.security.authz_table import (
     WEB,
     Row,
 )
-from tests.security.authz_world import HOME_WORDS, MIA, ROLES, Template, Who, World
+from tests.security.authz_world import HOME_WORDS, MIA, ROLES, Template, Who, World, texts
 
 DOC = Path(__file__).parents[2] / "docs" / "security" / "authz.md"
 CATALOG = Catalog()
@@ -45,11 +44,6 @@ REFUSALS = re.compile("|".join(f"(?:{_pattern(text)})" for key, pair in _MESSAGE
 def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     """Both workspaces seeded once for the whole matrix."""
     return Template(tmp_path_factory.mktemp("authz"))
-
-
-def texts(messages: Sequence[Message]) -> list[str]:
-    """The plain text of every message."""
-    return [m.text.as_plain() for m in messages if getattr(m, "text", None) is not None]  # type: ignore[attr-defined]
 
 
 async def act(world: World, row: Row, who: Who) -> list[Message]:
