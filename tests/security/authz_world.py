@@ -39,7 +39,7 @@ from rituals.focus import FocusRituals
 from rituals.member_data import MemberData
 from rituals.ports import MemberDefaults
 from rituals.reports import Reports
-from rituals.outbound import Form, Message
+from rituals.outbound import Form, MemberAddress, Message
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
@@ -74,11 +74,17 @@ class Who:
     user_id: str
     name: str
     locale: str = "en"
+    platform: str = PLATFORM
+
+    @property
+    def address(self) -> MemberAddress:
+        """Where messages to this person go."""
+        return MemberAddress(platform=self.platform, workspace_id=self.workspace, user_id=self.user_id)
 
     @property
     def actor(self) -> Actor:
         """The actor of this person's events."""
-        return Actor(platform=PLATFORM, workspace_id=self.workspace, user_id=self.user_id, display_name=self.name,
+        return Actor(platform=self.platform, workspace_id=self.workspace, user_id=self.user_id, display_name=self.name,
                      timezone="Europe/Amsterdam", locale=self.locale)
 
 
@@ -354,7 +360,7 @@ async def serving(world: World) -> AsyncIterator[str]:
 
 async def sign_in_link(world: World, who: Who) -> str:
     """The path of a fresh sign-in link for `who`, as `/ritme dashboard` would send it."""
-    member = await world.store.upsert_member(PLATFORM, who.workspace, who.user_id, who.name,
+    member = await world.store.upsert_member(who.platform, who.workspace, who.user_id, who.name,
                                              MemberDefaults(timezone="Europe/Amsterdam", locale=who.locale))
     links = SignInLinks(sign_ins=SqlDashboardStore(world.store.engine), catalog=Catalog(), clock=world.clock,
                         base_url=BASE_URL)
