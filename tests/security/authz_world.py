@@ -26,7 +26,6 @@ from sqlalchemy import MetaData, Table, select, text
 
 from bot.calendar_feed import mount_calendar
 from bot.dashboard.site import mount_dashboard
-
 from rituals.borrel import Borrels
 from rituals.boundaries import Boundaries
 from rituals.calendar import CalendarFeedRituals
@@ -37,9 +36,9 @@ from rituals.engine import Engine, EngineSettings
 from rituals.events import Actor, AnswerSubmitted, ButtonClicked, CommandInvoked, MemberSeen
 from rituals.focus import FocusRituals
 from rituals.member_data import MemberData
+from rituals.outbound import Form, MemberAddress, Message
 from rituals.ports import MemberDefaults
 from rituals.reports import Reports
-from rituals.outbound import Form, MemberAddress, Message
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
@@ -96,6 +95,8 @@ ZED = Who(AWAY, "zed", "Zed Lighthouse")
 # The same user id as w1's manager, in the other workspace, where they are its admin.
 STRANGER = Who(AWAY, "mia", "Mila Aubergine")
 
+# Every table's rows, sorted, with the table itself.
+Tables = dict[str, tuple[Table, list[tuple[Any, ...]]]]
 # The columns of the matrix, in the doc's order.
 ROLES: dict[str, Who] = {
     "member": MO,
@@ -179,9 +180,13 @@ class World:
 
     async def home_snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row that belongs to workspace w1: its workspace row and whatever reaches it by foreign keys."""
-        return owned_rows(await self._tables(), HOME)
+        return owned_rows_of(await self._tables(), HOME)
 
-    async def _tables(self) -> dict[str, tuple[Table, list[tuple[Any, ...]]]]:
+    async def snapshot_tables(self) -> Tables:
+        """Every table but the inbound ledger with its rows, for `owned_rows_of`."""
+        return await self._tables()
+
+    async def _tables(self) -> Tables:
         async with self.store.engine.connect() as connection:
             found = {}
             # The models' tables, not reflected ones: reflecting costs half a second a case (a test below checks the
@@ -205,7 +210,7 @@ class World:
         await self.store.engine.dispose()
 
 
-def owned_rows(tables: dict[str, tuple[Table, list[tuple[Any, ...]]]], workspace: str) -> dict[str, list[tuple[Any, ...]]]:
+def owned_rows_of(tables: Tables, workspace: str) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of one workspace: found by following foreign keys from its row in `workspaces` until nothing new
     turns up, so a table added later is covered without this list knowing it."""
     owned: dict[str, set[Any]] = {name: set() for name in tables}

@@ -8,15 +8,22 @@ import json
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy import select
 
+from adapters.teams.references import ConversationRef
 from rituals.catalog import Catalog
 from rituals.events import HomeOpened
 from rituals.member_data import MemberData
 from rituals.outbound import Form, Message
 from storage.member_data import SqlMemberData
+from storage.models import Base
+from storage.slack_installations import SqlInstallationStore
+from storage.teams_references import SqlConversationReferences
 from tests.security.authz_world import (
     AWAY_WORDS,
     HOME_WORDS,
@@ -27,6 +34,7 @@ from tests.security.authz_world import (
     Template,
     Who,
     World,
+    owned_rows_of,
     serving,
 )
 from tests.security.test_authz_dashboard import Browser, sign_in
@@ -84,12 +92,15 @@ async def test_no_reply_home_or_digest_shows_another_workspace(template: Templat
     try:
         await add_tenant(world)
         for who, own, others in SIDES:
+            replies = []
             for command in READS:
                 said = everything(await world.say(who, command))
                 assert not words_of_others(others, said), (who, command, said)
+                replies.append(said)
             [home] = await world.engine.handle(HomeOpened(event_id=f"home-{who.platform}-{who.workspace}-{who.user_id}",
                                                           actor=who.actor, received_at=world.clock.now()))
             assert not words_of_others(others, repr(home)), (who, home)
+            assert [word for word in own if word in "".join(replies)], replies  # they do see their own
         # At 11:00 the timer posts every digest that is due: each with its own team's answers, in its own channel.
         world.clock.advance(timedelta(hours=1))
         seen = set()
@@ -148,5 +159,49 @@ async def test_exports_feeds_and_pages_show_only_their_own_workspace(template: T
                     feed = await response.text()
                 assert response.status == 200 and own[0] in feed, feed
                 assert not words_of_others(others, feed), feed
+    finally:
+        await world.close()
+
+
+async def platform_rows(world: World, workspace: str, user_id: str) -> tuple[list[Any], list[Any]]:
+    """The Slack user grants and Teams conversations kept for that user id in that workspace or tenant."""
+    tokens_table = Base.metadata.tables["slack_user_tokens"]
+    chats_table = Base.metadata.tables["teams_conversations"]
+    async with world.store.engine.connect() as connection:
+        tokens = (await connection.execute(select(tokens_table).where(
+            tokens_table.c.team_id == workspace, tokens_table.c.user_id == user_id))).all()
+        chats = (await connection.execute(select(chats_table).where(
+            chats_table.c.tenant_id == workspace, chats_table.c.user_id == user_id))).all()
+    return list(tokens), list(chats)
+
+
+async def test_erasing_a_member_leaves_the_same_id_in_another_workspace_alone(
+    template: Template, tmp_path: Path
+) -> None:
+    world = template.copy(tmp_path)
+    try:
+        # Zed's answer mentions his colleague by id, the way Slack writes a mention: `mia` of w2, not of w1.
+        await world.answer(ZED, world.ids["delivery:w2:zed"], [f"{AWAY_WORDS[0]} with <@{STRANGER.user_id}>"])
+        installs = SqlInstallationStore(world.store.engine)
+        references = SqlConversationReferences(world.store.engine)
+        for workspace in ("w1", "w2"):
+            await installs.async_save(Installation(
+                app_id="A1", team_id=workspace, team_name=workspace, bot_token=f"xoxb-{workspace}", bot_id="B1",
+                bot_user_id="UBOT", bot_scopes=["commands"], user_id="mia", user_token=f"xoxp-{workspace}",
+                user_scopes=["users.profile:write"], installed_at=world.clock.now().timestamp()))
+            await references.remember(ConversationRef(
+                tenant_id=workspace, conversation_id=f"a:1mia-{workspace}", service_url="https://smba.example/",
+                bot_id="28:app", kind="personal", user_id="mia", updated_at=world.clock.now()))
+        away = owned_rows_of(await world.snapshot_tables(), "w2")
+        kept = await platform_rows(world, "w2", "mia")
+        assert all(kept)
+        data = SqlMemberData(world.store.engine)
+        [mia] = await world.store.find_members("local", "w1", MIA.name)
+
+        assert await data.erase(mia.id) is True
+
+        assert owned_rows_of(await world.snapshot_tables(), "w2") == away
+        assert await platform_rows(world, "w2", "mia") == kept
+        assert await platform_rows(world, "w1", "mia") == ([], [])
     finally:
         await world.close()
