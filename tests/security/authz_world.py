@@ -372,6 +372,15 @@ async def sign_in_link(world: World, who: Who) -> str:
     return (await links.issue(member)).removeprefix(BASE_URL)
 
 
+async def seeded(url: str) -> World:
+    """Both workspaces seeded straight into the database at `url` (SQLite or PostgreSQL), with an engine on it."""
+    tokens: dict[str, str] = {}
+    ids = await _seed(url, tokens)
+    store = SqlStore(create_engine(url))
+    clock = FakeClock(START + timedelta(hours=2, minutes=5))
+    return World(url=url, store=store, engine=build_engine(store, clock), clock=clock, ids=ids, tokens=tokens)
+
+
 class Template:
     """The seeded database file, made once; each case works on its own copy."""
 

@@ -35,6 +35,7 @@ from tests.security.authz_world import (
     Who,
     World,
     owned_rows_of,
+    seeded,
     serving,
 )
 from tests.security.test_authz_dashboard import Browser, sign_in
@@ -175,10 +176,9 @@ async def platform_rows(world: World, workspace: str, user_id: str) -> tuple[lis
     return list(tokens), list(chats)
 
 
-async def test_erasing_a_member_leaves_the_same_id_in_another_workspace_alone(
-    template: Template, tmp_path: Path
-) -> None:
-    world = template.copy(tmp_path)
+async def test_erasing_a_member_leaves_the_same_id_in_another_workspace_alone(database_url: str) -> None:
+    # On both backends (tests/conftest.py's database_url): the erase is SQL that SQLite and PostgreSQL read alike.
+    world = await seeded(database_url)
     try:
         # Zed's answer mentions his colleague by id, the way Slack writes a mention: `mia` of w2, not of w1.
         await world.answer(ZED, world.ids["delivery:w2:zed"], [f"{AWAY_WORDS[0]} with <@{STRANGER.user_id}>"])
