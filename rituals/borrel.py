@@ -304,7 +304,9 @@ class Borrels:
         if not occurrence_text.isdigit() or answer not in BORREL_ANSWERS:
             return []
         context = await self._store.context(int(occurrence_text))
-        if context is None:
+        # A click names the borrel by id only: one from another workspace or tenant is no answer to this invite.
+        if context is None or (member.platform, member.workspace_id) != (context.team.platform,
+                                                                          context.team.workspace_id):
             return []
         occurrence = context.occurrence
         if not await self._store.rsvp(occurrence.id, member.id, answer, now):

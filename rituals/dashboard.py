@@ -469,6 +469,9 @@ class Dashboard:
         if role is not Role.MANAGER and not member.is_admin:
             raise NotAllowed(team_id)
         team = await self._sign_ins.team(team_id)
+        # An admin is the admin of their own workspace only: another workspace's team is as closed as to anyone.
+        if team is not None and role is not Role.MANAGER and not _same_workspace(member, team):
+            raise NotAllowed(team_id)
         if team is None:
             raise NotFound(team_id)
         return team
@@ -860,3 +863,8 @@ def _pulse_day(value: str) -> int:
     if text not in WEEKDAYS:
         raise CommandError("error.pulse_day", value=value.strip(), example=PULSE_EXAMPLE)
     return WEEKDAYS.index(text)
+
+
+def _same_workspace(member: Member, team: Team) -> bool:
+    """True when the team is on the member's own platform workspace (or Teams tenant)."""
+    return (member.platform, member.workspace_id) == (team.platform, team.workspace_id)

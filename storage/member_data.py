@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import Column, String, Table, delete, func, insert, or_, select, update
+from sqlalchemy import Column, ColumnElement, String, Table, delete, func, insert, or_, select, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -164,11 +164,13 @@ class SqlMemberData:
                 "slack_installs": [
                     {"workspace_name": row.team_name or row.enterprise_name, "installed_at": _plain(row.installed_at)}
                     for row in await conn.execute(
-                        select(_installations).where(_installations.c.installer_user_id == user_id))
+                        select(_installations).where(_installations.c.installer_user_id == user_id,
+                                                     _slack_installation_scope(workspace)))
                 ] if platform == "slack" else [],
                 "teams_conversations": [
                     {"kind": row.kind, "updated_at": _plain(row.updated_at)}
-                    for row in await conn.execute(select(_conversations).where(_conversations.c.user_id == user_id))
+                    for row in await conn.execute(select(_conversations).where(
+                        _conversations.c.user_id == user_id, _conversations.c.tenant_id == workspace))
                 ] if platform == "teams" else [],
                 "delivery_failures": [
                     {"kind": row.kind, "key": row.key, "error": row.error, "failed_at": _plain(row.failed_at)}
@@ -311,7 +313,7 @@ class SqlMemberData:
     ) -> dict[str, Any] | None:
         if platform != "slack":
             return None
-        row = (await conn.execute(select(_user_tokens).where(_user_tokens.c.user_id == user_id)
+        row = (await conn.execute(select(_user_tokens).where(_user_tokens.c.user_id == user_id, _slack_scope(workspace))
                                   .order_by(_user_tokens.c.granted_at.desc()))).first()
         if row is None:
             return None
@@ -371,6 +373,7 @@ class SqlMemberData:
                                                           _answers.c.delivery_id.in_(deliveries))))
             for start in range(0, len(keys), 500):
                 await conn.execute(delete(_posted).where(_posted.c.platform == platform,
+                                                         _posted.c.workspace_id == workspace,
                                                          _posted.c.key.in_(keys[start:start + 500])))
             await conn.execute(delete(_deliveries).where(_deliveries.c.member_id == member_id))
             groups = list((await conn.execute(
@@ -382,7 +385,7 @@ class SqlMemberData:
             await conn.execute(delete(_groups).where(_groups.c.id.in_(groups), lonely))
             await self._erase_from_audit(conn, member_id, row.workspace_id, user_id, row.display_name)
             await self._hand_over_rituals(conn, member_id, row.workspace_id)
-            await self._erase_from_free_text(conn, user_id)
+            await self._erase_from_free_text(conn, user_id, row.workspace_id)
             await self._erase_platform_rows(conn, platform, workspace, user_id)
             for column in member_columns():
                 if (column.table.name, column.name) in KNOWN_MEMBER_COLUMNS:
@@ -431,20 +434,27 @@ class SqlMemberData:
                                .values(created_by=placeholder))
 
     @staticmethod
-    async def _erase_from_free_text(conn: AsyncConnection, user_id: str) -> None:
+    async def _erase_from_free_text(conn: AsyncConnection, user_id: str, workspace_row_id: int) -> None:
         """A mention of the member by platform id in someone's stand-up answer or pulse comment (Slack writes
-        `<@U123>`)."""
+        `<@U123>`), in their own workspace only: the same id in another workspace or tenant is someone else."""
         named = _whole(user_id)
+        colleagues = select(_members.c.id).where(_members.c.workspace_id == workspace_row_id)
         rows = await conn.execute(select(_answers.c.delivery_id, _answers.c["values"])
-                                  .where(cast_(_answers.c["values"], String).contains(user_id, autoescape=True)))
+                                  .where(_answers.c.member_id.in_(colleagues),
+                                         cast_(_answers.c["values"], String).contains(user_id, autoescape=True)))
         for delivery_id, values in rows.all():
             if any(user_id in value for value in values):
                 scrubbed = [named.sub(ERASED, value).replace(user_id, ERASED) for value in values]
                 await conn.execute(update(_answers).where(_answers.c.delivery_id == delivery_id)
                                    .values(values=scrubbed))
         # An anonymous pulse comment stays anonymous, but a mention of the member in it does not stay.
+        occurrences = (select(_occurrences.c.id)
+                       .select_from(_occurrences.join(_rituals, _rituals.c.id == _occurrences.c.ritual_id)
+                                    .join(_teams, _teams.c.id == _rituals.c.team_id))
+                       .where(_teams.c.workspace_id == workspace_row_id))
         comments = await conn.execute(select(_comments.c.occurrence_id, _comments.c.id, _comments.c.text)
-                                      .where(_comments.c.text.contains(user_id, autoescape=True)))
+                                      .where(_comments.c.occurrence_id.in_(occurrences),
+                                             _comments.c.text.contains(user_id, autoescape=True)))
         for occurrence_id, comment_id, comment in comments.all():
             await conn.execute(update(_comments).where(_comments.c.occurrence_id == occurrence_id,
                                                        _comments.c.id == comment_id)
@@ -462,12 +472,25 @@ class SqlMemberData:
         events = await self._naming_events(conn, platform, user_id)
         for start in range(0, len(events), 500):
             await conn.execute(delete(_inbound).where(_inbound.c.id.in_(events[start:start + 500])))
-        # Slack's and Teams' user ids are unique to their platform ("U..." and "29:..."), so no other member's rows
-        # are matched by the id alone, whichever platform this member came from.
-        await conn.execute(delete(_user_tokens).where(_user_tokens.c.user_id == user_id))
-        await conn.execute(update(_installations).where(_installations.c.installer_user_id == user_id)
+        # By user id within the member's own workspace or tenant (Slack's team id, Teams' tenant id): the same id in
+        # another workspace or tenant is someone else.
+        await conn.execute(delete(_user_tokens).where(_user_tokens.c.user_id == user_id, _slack_scope(workspace)))
+        await conn.execute(update(_installations).where(_installations.c.installer_user_id == user_id,
+                                                        _slack_installation_scope(workspace))
                            .values(installer_user_id=None))
-        await conn.execute(delete(_conversations).where(_conversations.c.user_id == user_id))
+        await conn.execute(delete(_conversations).where(_conversations.c.user_id == user_id,
+                                                        _conversations.c.tenant_id == workspace))
+
+
+def _slack_scope(workspace: str) -> ColumnElement[bool]:
+    """A Slack user token of the workspace whose id Ritme keeps for its members (Slack's team id), or of the
+    Enterprise Grid org of that id."""
+    return or_(_user_tokens.c.team_id == workspace, _user_tokens.c.enterprise_id == workspace)
+
+
+def _slack_installation_scope(workspace: str) -> ColumnElement[bool]:
+    """The Slack installation of that workspace, or of the Enterprise Grid org of that id."""
+    return or_(_installations.c.team_id == workspace, _installations.c.enterprise_id == workspace)
 
 
 async def _placeholder(conn: AsyncConnection, workspace_row_id: int) -> int:
