@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="ritme", description="Rituals for remote teams, in chat.")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="serve Ritme (the local browser chat when no platform is configured)")
+    run = commands.add_parser("run", help="serve Ritme (the local browser chat while no platform is configured)")
     demo = commands.add_parser("demo", help="seed a demo team with a stand-up and serve the browser chat")
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("doctor", help="check the settings, the database and the platforms; say what is wrong")

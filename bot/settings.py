@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         description="seconds a replica holds the prompts it claimed before others may take them over, e.g. 120",
     )
     host: str = Field(default="127.0.0.1", description="address the web server listens on, e.g. 0.0.0.0")
+    local_chat: bool | None = Field(
+        default=None, description="true or false (unset: served only while neither Slack nor Teams is configured)"
+    )
     port: int = Field(
         default=8080, ge=0, le=65535, description="a port number from 1 to 65535 (0: any free port), e.g. 8080"
     )
@@ -121,6 +124,14 @@ class Settings(BaseSettings):
                 "RITME_TEAMS_APP_PASSWORD and RITME_TEAMS_TENANT_ID belong to RITME_TEAMS_APP_ID: set the app id too"
             )
         return self
+
+    @property
+    def local_chat_enabled(self) -> bool:
+        """True when the local browser chat is served: as set, or by default only while no platform is configured
+        (it has no sign-in: anyone who reaches it can act as any of its members)."""
+        if self.local_chat is not None:
+            return self.local_chat
+        return not (self.slack_enabled or self.teams_enabled)
 
     @property
     def teams_enabled(self) -> bool:

@@ -191,7 +191,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         app = web_application()
         # Security headers on every response, cross-site writes refused (bot/web_security.py).
         secure_web(app, public_url=settings.public_url, catalog=catalog)
-        mount_local(app, local, inbound, clock)
+        if settings.local_chat_enabled:
+            mount_local(app, local, inbound, clock)
         if slack is not None:
             signing_secret = settings.slack_signing_secret
             slack_app = SlackApp(

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.demo import seed_demo
@@ -119,3 +120,24 @@ def _help(event_id: str, clock: FakeClock, *, platform: str = "local") -> Comman
         event_id=event_id, actor=Actor(platform=platform, workspace_id="local", user_id="anna"),
         received_at=clock.now(), channel_id="team", channel_name="team", text="/ritme help",
     )
+
+
+@pytest.mark.parametrize(
+    ("platform", "local_chat", "served"),
+    [
+        ({}, None, True),  # the demo and a trial: nothing else to talk to
+        ({"slack_bot_token": "xoxb-test", "slack_signing_secret": "s3cret"}, None, False),
+        ({"teams_app_id": "00000000-0000-0000-0000-000000000001", "teams_app_password": "pw"}, None, False),
+        ({"slack_bot_token": "xoxb-test", "slack_signing_secret": "s3cret"}, True, True),
+        ({}, False, False),
+    ],
+)
+async def test_the_local_chat_without_sign_in_is_served_only_while_no_platform_is_configured(
+    tmp_path: Path, platform: dict[str, str], local_chat: bool | None, served: bool
+) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/ritme.db", port=0,  # type: ignore[call-arg]
+                        local_chat=local_chat, **platform)
+    async with assemble(settings) as ritme, serving(ritme, with_timer=False) as url, aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/") as page, http.post(f"{url}/api/command", json={}) as command:
+            assert (page.status == 200) is served
+            assert (command.status != 404) is served

@@ -1,5 +1,5 @@
 """The authorization matrix as data: every chat command, form, button, dashboard page and POST against the five
-roles. docs/security/authz.md holds the same table; test_authz_matrix.py proves the two say the same.
+roles. docs/security.md holds the same table; test_authz_matrix.py proves the two say the same.
 
 A row's label is what the doc shows; `{name}` in it stands for an id of the seeded world (tests/security/
 authz_world.py), e.g. `{standup}` is the stand-up of w1's channel `team`.

@@ -277,7 +277,7 @@ async def _seed(url: str, tokens: dict[str, str]) -> dict[str, int]:
         await world.say(OTTO, "/ritme standup create at 09:30 on mon-fri", channel="other")
         await world.join(ADA, channel="lobby")
         async with database.begin() as connection:
-            # Ritme has no command that makes an admin (see docs/security/authz.md): the column is set by hand.
+            # Ritme has no command that makes an admin (see docs/security.md): the column is set by hand.
             await connection.execute(text(
                 "UPDATE members SET is_admin = true WHERE (user_id = 'ada' AND workspace_id = "
                 "(SELECT id FROM workspaces WHERE external_id = 'w1')) OR (user_id = 'mia' AND workspace_id = "

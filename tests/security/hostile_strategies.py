@@ -1,5 +1,5 @@
 """What the hostile-input tests throw at Ritme: hypothesis strategies of text an attacker, a script or a clumsy paste
-would send, and the limits the answers are held to (the table in docs/security/hostile.md)."""
+would send, and the limits the answers are held to (the table in docs/security.md)."""
 
 from __future__ import annotations
 
