@@ -71,7 +71,12 @@ async def test_a_replica_killed_mid_fan_out_leaves_its_prompts_to_the_others_aft
     assert all(r.alive for r in survivors), rig.logs()
     # The survivors sent everything the victim did not: its unfinished claim came free when the lease ran out.
     assert sum(outcome.by_replica[r.name] for r in survivors) >= MEMBERS - posted_by_victim, outcome.describe()
-    assert outcome.exactly_once, f"after SIGKILL of {victim.name} ({posted_by_victim} posted): {outcome.describe()}"
+    described = f"after SIGKILL of {victim.name} ({posted_by_victim} posted): {outcome.describe()}"
+    assert not outcome.lost and not outcome.strays and outcome.statuses == {"sent": MEMBERS}, described
+    # The one window a hard crash leaves (README, "How replicas share the work"): the prompt Slack accepted just before
+    # the kill, whose message id the victim had not written yet, may go out once more. None of the others it sent may.
+    in_flight = rig.prompt_posts(by=victim)[-1].args["channel"]
+    assert set(outcome.duplicated) <= {in_flight} and set(outcome.duplicated.values()) <= {2}, described
 
 
 async def test_terminating_every_database_connection_mid_run_loses_and_repeats_nothing(rig: ReplicaRig) -> None:
