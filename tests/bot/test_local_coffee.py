@@ -188,3 +188,40 @@ async def test_one_member_hears_why_in_their_hours_and_a_round_of_nobody_sends_n
     stats = await _last_reply(chat, "ben", "/ritme coffee stats")
     assert "Coffee pairing of #team: rounds: 2, groups: 0." in stats and "Met: 0 of the 0 groups asked (—)." in stats
     assert "Nobody takes part yet" in await _last_reply(chat, "ben", "/ritme coffee list")
+
+
+async def test_an_even_round_pairs_everyone_but_the_away_member_and_the_one_whose_hours_meet_nobodys(
+    served: tuple[Ritme, FakeClock, PulseChat],
+) -> None:
+    ritme, clock, chat = served
+    dana, eva, finn, gus, hana = [await chat.add(name) for name in ("Dana", "Eva", "Finn", "Gus", "Hana")]
+    # Opt-in. Anna starts it and leaves again (the demo's Anna works around the clock, so she meets anyone's hours).
+    await _last_reply(chat, "anna", "/ritme coffee create weekly on mon at 10:00")
+    await chat.say("anna", "/ritme coffee leave")
+    for user in ("priya", dana, eva, finn, gus, hana):
+        await chat.say(user, "/ritme coffee join")
+    await chat.say(finn, "/ritme me away until 2026-11-24")
+    # In UTC: Auckland's 09:00-17:00 is 20:00-04:00, Priya's 12:00-17:00 in Kolkata 06:30-11:30, Amsterdam's
+    # 09:00-17:00 08:00-16:00. Gus shares no time with anyone; Priya shares 3.5 h a day with Amsterdam.
+    await chat.say(gus, "/ritme me timezone Pacific/Auckland")
+    await chat.say("priya", "/ritme me hours 12:00-17:00")
+    for user in (dana, eva, gus, hana):
+        await chat.say(user, "/ritme me hours 09:00-17:00")
+    everyone = ["anna", "ben", "lucas", "priya", dana, eva, finn, gus, hana]
+
+    await _at(ritme, clock, ROUND)  # 14:30 in Kolkata, 22:00 in Auckland
+    pairs = {frozenset(m["conversation"].removeprefix("group:").split(":"))
+             for user in everyone for m in await _groups(chat, user, "coffee-intro:")}
+    assert sorted(len(pair) for pair in pairs) == [2, 2]
+    assert frozenset().union(*pairs) == {"priya", dana, eva, hana}
+    assert "You were not in the latest coffee round of #team" in await _last_reply(chat, finn, "/ritme coffee why")
+
+    # Gus hears why in his own Tuesday morning, in his direct messages, and never before.
+    morning = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Tuesday 09:00 in Auckland
+    await _at(ritme, clock, morning - timedelta(minutes=1))
+    assert [m for m in await chat.history(gus) if m["key"].startswith("coffee")] == []
+    await _at(ritme, clock, morning)
+    [note] = [m for m in await chat.history(gus) if m["key"].startswith("coffee")]
+    assert note["conversation"] == f"dm:{gus}"
+    assert text_of(note).startswith("No coffee match for you in #team this round, because nobody else this round "
+                                    "shares at least 1 h of working time with you.")

@@ -196,3 +196,26 @@ async def test_one_member_is_told_in_a_dm_in_her_morning_and_a_round_of_nobody_c
     assert rig.fake.calls[calls:] == []
     stats = await _answer(rig, "U3", "coffee stats")
     assert "Coffee pairing of #team: rounds: 2, groups: 0." in stats and "Met: 0 of the 0 groups asked (—)." in stats
+
+
+async def test_an_even_round_pairs_everyone_but_the_away_member_and_the_one_whose_hours_meet_nobodys(
+    rig: SlackRig,
+) -> None:
+    for index, user in enumerate(["U2", "U3", "U4", "U6", "U7"]):
+        assert (await rig.slack.event(member_joined(f"Ev{index}", user_id=user))).status == 200
+    await rig.until_members(5)
+    await _answer(rig, "U1", "coffee create weekly on mon at 10:00 enrol all")
+    await rig.until_members(6)
+    assert "until after Tuesday 24 November" in await _answer(rig, "U6", "me away until 2026-11-24")
+
+    # Finn is away and Kiri's Auckland hours meet nobody's: the other four make two pairs, each in a group DM.
+    await _at(rig, ROUND)
+    groups = _opened(rig)
+    assert sorted(len(group) for group in groups) == [2, 2]
+    assert frozenset().union(*groups) == {"U1", "U2", "U3", "U4"}
+    assert all(len(rig.posted(_dm_of(group))) == 1 for group in groups)
+    assert rig.posted("U6") == [] and rig.posted("U7") == []
+    assert "You were not in the latest coffee round of #team" in await _answer(rig, "U6", "coffee why")
+    await _at(rig, KIRI_MORNING)
+    [note] = rig.posted("U7")
+    assert "nobody else this round shares at least 1 h of working time with you" in text_of(note)

@@ -19,7 +19,15 @@ from pathlib import Path
 import pytest
 
 from adapters.teams.protocol import BUTTON, DATA_KEY
-from tests.adapters.teams.activities import ADA, BRAM, TEAM_ID, card_submit, channel_mention, installed_in_team
+from tests.adapters.teams.activities import (
+    ADA,
+    BRAM,
+    TEAM_ID,
+    card_submit,
+    channel_mention,
+    installed_in_team,
+    personal_message,
+)
 from tests.adapters.teams.fake_connector import Call
 from tests.bot.teams_rig import CHRIS, DANA, EVA, TeamsRig, card_of, teams_rig, texts_of
 from tests.bot.test_teams_borrel import _tell
@@ -189,3 +197,43 @@ async def test_one_member_is_told_in_her_personal_chat_in_her_hours_and_a_round_
     stats = await _mention(rig, CHRIS, "coffee stats")
     assert "Coffee pairing of #General: rounds: 2, groups: 0." in stats
     assert "Met: 0 of the 0 groups asked (—)." in stats
+
+
+async def _say(rig: TeamsRig, user: str, text: str) -> str:
+    """The member writes to Ritme in their personal chat; what Ritme answers there."""
+    before = len(rig.to(user))
+    await rig.post(personal_message(text, next(ACTIVITY_IDS), user=user, name=NAMES[user], locale="en-GB"))
+    return texts_of((await rig.until(lambda: rig.to(user), before + 1))[-1])
+
+
+async def test_an_even_round_pairs_everyone_but_the_away_member_and_the_one_whose_hours_meet_nobodys(
+    rig: TeamsRig,
+) -> None:
+    installed = installed_in_team()
+    installed["locale"] = "en-GB"
+    await rig.post(installed)
+    await rig.until_members(6)
+    await _mention(rig, ADA, "coffee create weekly on mon at 10:00 enrol all")
+    assert "until after Tuesday 24 November" in await _say(rig, DANA, "/ritme me away until 2026-11-24")
+    # Finn works 09:00-17:00 in Auckland, 20:00-04:00 UTC, while the others work 08:00-16:00 UTC.
+    await _say(rig, FINN, "/ritme me timezone Pacific/Auckland")
+    for user in (ADA, BRAM, CHRIS, EVA, FINN):
+        await _say(rig, user, "/ritme me hours 09:00-17:00")
+
+    await _at(rig, ROUND)
+    intros = {user: _keyed(rig, user, "Coffee time in #General!") for user in NAMES}
+    assert intros[DANA] == [] and intros[FINN] == []
+    groups: dict[str, set[str]] = {}
+    for user in (ADA, BRAM, CHRIS, EVA):
+        [intro] = intros[user]
+        groups.setdefault(texts_of(intro), set()).add(user)
+    assert sorted(len(group) for group in groups.values()) == [2, 2]
+    assert "You were not in the latest coffee round of #General" in await _mention(rig, DANA, "coffee why")
+
+    # Finn hears why in his personal chat in his own Tuesday morning, and not before.
+    morning = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # Tuesday 09:00 in Auckland
+    await _at(rig, morning - timedelta(minutes=1))
+    assert _keyed(rig, FINN, "No coffee match") == []
+    await _at(rig, morning)
+    [note] = _keyed(rig, FINN, "No coffee match")
+    assert "nobody else this round shares at least 1 h of working time with you" in texts_of(note)
