@@ -219,6 +219,7 @@ async def test_an_even_round_pairs_everyone_but_the_away_member_and_the_one_whos
     await _say(rig, FINN, "/ritme me timezone Pacific/Auckland")
     for user in (ADA, BRAM, CHRIS, EVA, FINN):
         await _say(rig, user, "/ritme me hours 09:00-17:00")
+    await rig.ritme.inbound.idle()  # the dispatch after the last command is over before the clock moves on
 
     await _at(rig, ROUND)
     intros = {user: _keyed(rig, user, "Coffee time in #General!") for user in NAMES}
