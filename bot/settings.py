@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(default=1, ge=0.5, le=300, description="seconds, e.g. 1")
     plan_interval_minutes: float = Field(default=10, ge=1, le=720, description="minutes, e.g. 10")
     drain_seconds: float = Field(default=10, ge=0, le=300, description="seconds from 0 to 300, e.g. 10")
+    retry_hours: float = Field(
+        default=24, ge=0.1, le=168,
+        description="hours a digest, reminder or invitation its platform could not take is tried again, e.g. 24",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="INFO or DEBUG")
     log_format: Literal["text", "json"] = Field(
         default="text", description="text (lines for a terminal) or json (one object per line for a log collector)"

@@ -59,6 +59,7 @@ from rituals.ports import Clock, FailureLog, Outbox, SystemClock
 from rituals.pulse import SignalThresholds
 from rituals.reports import Reports
 from rituals.retention import Retention
+from rituals.retries import Retries
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.calendar import SqlCalendarFeeds
@@ -68,6 +69,7 @@ from storage.database import create_engine, is_sqlite, lacking_migrations, migra
 from storage.encryption import TokenCipher
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
+from storage.held_messages import SqlHeldMessages
 from storage.inbound import SqlInboundLedger
 from storage.member_data import SqlMemberData
 from storage.message_counts import SqlMessageCounts
@@ -139,6 +141,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         # The dashboard's links and sessions; `/ritme dashboard` hands out links, the web pages use sessions.
         sign_ins = SqlDashboardStore(database)
+        # What the adapters posted: a prompt or digest taken over from a replica that died is not sent twice.
+        posted = SqlMessageLog(database)
         engine = Engine(
             store=store,
             clock=clock,
@@ -165,12 +169,14 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
             message_counts=SqlMessageCounts(database),
             audit=audit,
             dashboard=SignInLinks(sign_ins=sign_ins, catalog=catalog, clock=clock, base_url=settings.public_url),
-            # What the adapters posted: a prompt taken over from a replica that died is not sent twice.
-            messages=SqlMessageLog(database),
+            messages=posted,
             observe=metrics.prompts,  # each batch of due prompts, counted for /metrics
             limits=CommandLimits(clock=clock, catalog=catalog, store=store, default_locale=settings.default_locale,
                                  per_member=settings.commands_per_minute_member,
                                  per_team=settings.commands_per_minute_team),
+            retries=Retries(SqlHeldMessages(database), store=store, boundaries=boundaries, failures=failures,
+                            posted=posted, lease=timedelta(seconds=settings.claim_lease_seconds),
+                            give_up_after=timedelta(hours=settings.retry_hours)),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -373,8 +373,8 @@ class Borrels:
             theme = self._theme_line(context.ritual, occurrence.local_date, member.locale)
             if theme:
                 lines.append(theme)
-            messages.append(Prompt(key=key, to=address_of(member),
-                                   text=Text(tuple(lines))))
+            messages.append(Prompt(key=key, to=address_of(member), text=Text(tuple(lines)),
+                                   expires_at=occurrence.starts_at))
         return messages
 
     # Texts ----------------------------------------------------------------------------------------------------
@@ -416,7 +416,8 @@ class Borrels:
         key = invite_key(occurrence.id)
         if update:
             return ChannelUpdate(key=key, to=channel_of(team), text=Text(tuple(lines)), buttons=buttons)
-        return ChannelPost(key=key, to=channel_of(team), text=Text(tuple(lines)), buttons=buttons)
+        return ChannelPost(key=key, to=channel_of(team), text=Text(tuple(lines)), buttons=buttons,
+                           expires_at=occurrence.starts_at)
 
     def _theme_line(self, ritual: Ritual, day: date, locale: str) -> Line | None:
         settings = ritual.borrel

@@ -1289,6 +1289,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Feestdagen van {country}: dan geen berichten.",
     ),
     "failure.kind.skipped": ("message held back", "bericht achtergehouden"),
+    "failure.kind.gave_up": ("message given up on", "bericht opgegeven"),
     "boundary.away": ("they are away", "afwezig"),
     "boundary.holiday": ("a public holiday for them", "een feestdag voor deze persoon"),
     "boundary.day_off": ("not one of their working days", "geen werkdag van deze persoon"),
@@ -1847,6 +1848,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "boundary.capped": (
         "their daily number of messages from Ritme was reached",
         "het dagelijkse aantal berichten van Ritme voor deze persoon was bereikt",
+    ),
+    # A digest, reminder or invitation its platform could not take in time (rituals/retries.py).
+    "boundary.expired": (
+        "the platform could not take it while it was still current, though Ritme kept trying",
+        "het platform kon het niet aannemen zolang het nog actueel was, hoewel Ritme het bleef proberen",
     ),
     # The audit log (rituals/audit.py): `/ritme manager audit`, for managers.
     "error.audit_extra": (

@@ -385,7 +385,8 @@ class CoffeeRituals:
         pieces = self._catalog.pieces(ritual.locale, "coffee.machine_open", {"link": settings.link},
                                       until=self._catalog.time(settings.until))
         text = Text((tuple(Span(text=piece, user=typed) for piece, typed in pieces),))
-        return [ChannelPost(key=f"coffee-machine:{ritual.id}:{today.isoformat()}", to=channel_of(team), text=text)]
+        return [ChannelPost(key=f"coffee-machine:{ritual.id}:{today.isoformat()}", to=channel_of(team), text=text,
+                            expires_at=local_instant(today, settings.until, ritual.timezone))]
 
     async def _rounds(self, ritual: Ritual, team: Team, now: datetime) -> None:
         today = local_date(now, ritual.timezone)

@@ -85,7 +85,7 @@ from rituals.outbound import (
     Text,
     ThreadReply,
     Update,
-    recipient_of,
+    recipient_id,
 )
 from rituals.ports import (
     AnswerContext,
@@ -106,6 +106,7 @@ from rituals.ports import (
     Store,
 )
 from rituals.replies import Reply, address_of, channel_of, join_channel_team
+from rituals.retries import Retries
 from rituals.schedule import dates_around, is_valid_zone, local_date, local_instant, local_time
 from rituals.text_safety import code_point, first_invisible
 
@@ -166,7 +167,9 @@ class Engine:
         messages: MessageLog | None = None,
         observe: Callable[[PromptTally], None] | None = None,
         limits: CommandLimits | None = None,
+        retries: Retries | None = None,
     ) -> None:
+        self._retries = retries  # scheduled messages a platform could not take (rituals/retries.py); None: lost
         self._limits = limits  # commands per member and per channel per minute (rituals/limits.py); None: no limit
         self._store = store
         self._observe = observe  # the admin's metrics (bot/metrics.py), told of every batch of prompts
@@ -952,14 +955,15 @@ class Engine:
         if self._focus is not None:
             async for batch in self._focus.due(now):
                 rest.extend(batch)
-        if rest:
-            paced = await self._pace(rest, now)
-            if paced:
-                result = yield paced
-                if result is not None and result.undelivered:
-                    # Each of these was claimed once, when it came due; the platform's outage is in the log above.
-                    log.error("%d messages (digests, reminders, invitations) were not delivered: %s",
-                              len(result.undelivered), ", ".join(message.key for message in result.undelivered))
+        paced = await self._pace(rest, now) if rest else []
+        retried = await self._retries.due(now) if self._retries is not None else []
+        if paced or retried:
+            result = yield [*paced, *(held.message for held in retried)]
+            if self._retries is not None:
+                await self._retries.settle(retried, paced, result, now)
+            elif result is not None and result.undelivered:
+                log.error("%d messages (digests, reminders, invitations) were not delivered: %s",
+                          len(result.undelivered), ", ".join(message.key for message in result.undelivered))
 
     async def _pace(self, messages: list[Message], now: datetime) -> list[Message]:
         """The tick's messages combined and within each member's daily cap; what the cap kept back is recorded."""
@@ -1059,7 +1063,7 @@ class Engine:
         posted = await self._messages.posted_keys({message.key for message in messages})
         if not posted:
             return messages
-        return [message for message in messages if (message.key, _recipient_id(message)) not in posted]
+        return [message for message in messages if (message.key, recipient_id(message)) not in posted]
 
     @staticmethod
     def _next_day(member: Member, now: datetime) -> datetime:
@@ -1187,13 +1191,15 @@ class Engine:
                     text_ = pulse.reminder_text(self._catalog, due.member, team_name=due.team.name,
                                                 deadline=due.digest_due_at)
                     messages.append((due.delivery.id, Prompt(key=f"pulse-reminder:{due.delivery.id}",
-                                                             to=address_of(due.member), text=text_)))
+                                                             to=address_of(due.member), text=text_,
+                                                             expires_at=due.digest_due_at)))
                 continue
             deadline = self._catalog.time(local_time(due.digest_due_at, due.member.timezone))
             text = self._catalog.text(due.member.locale, "standup.reminder", team=due.team.name, deadline=deadline)
             messages.append((
                 due.delivery.id,
-                Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text)),
+                Prompt(key=f"standup-reminder:{due.delivery.id}", to=address_of(due.member), text=Text.plain(text),
+                       expires_at=due.digest_due_at),
             ))
         await self._store.defer_reminders(deferred)
         later_ids = {delivery_id for delivery_id, _ in deferred}
@@ -1277,9 +1283,3 @@ def _outcomes(delivery: BatchResult | None) -> Callable[[Sequence[Message]], _Ou
         return _Outcome.SENT
 
     return outcome
-
-
-def _recipient_id(message: Message) -> str:
-    """Whom a message went to, as the message log records it: a member's user id or a channel's id."""
-    address = recipient_of(message)
-    return address.user_id if isinstance(address, MemberAddress) else address.channel_id

@@ -16,6 +16,9 @@ SHOWN = 10
 # A scheduled message Ritme held back to respect a member's free time (rituals/boundaries.py) is recorded in the
 # same log as one the platform refused, with this kind and the reason as its error, so managers see both.
 SKIPPED = "skipped"
+# A scheduled message its platform could not take before it went out of date (rituals/retries.py) is a skip with
+# this reason.
+EXPIRED = "expired"
 
 
 def skipped(member: Member, key: str, reason: str, at: datetime) -> DeliveryFailure:
@@ -38,7 +41,7 @@ def what(failure: DeliveryFailure) -> str:
     """The catalog key naming what the message was, from the adapter's kind and the engine's key."""
     # The keys are the engine's own (rituals.standup and the reminders): they tell a digest from another post.
     if failure.kind == SKIPPED:
-        return "failure.kind.skipped"
+        return "failure.kind.gave_up" if failure.error == EXPIRED else "failure.kind.skipped"
     if failure.key.startswith("standup-reminder:"):
         return "failure.kind.reminder"
     if failure.kind == "channel_post" and failure.key.startswith("standup-digest:"):

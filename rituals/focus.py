@@ -440,4 +440,4 @@ class FocusRituals:
         line = _named_line(self._catalog, window.locale, "focus.reminder", window,
                            until=self._catalog.time(window.focus.until))
         return ChannelPost(key=f"focus-reminder:{window.id}:{day.isoformat()}", to=channel_of(team),
-                           text=Text((line,)))
+                           text=Text((line,)), expires_at=local_instant(day, window.focus.until, window.timezone))

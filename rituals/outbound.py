@@ -86,9 +86,14 @@ class Field:
 
 @dataclass(frozen=True, kw_only=True)
 class Outbound:
-    """Fields every outbound message carries; `key` names it so a later Update or ThreadReply can find it."""
+    """Fields every outbound message carries; `key` names it so a later Update or ThreadReply can find it.
+
+    `expires_at` is when a scheduled message stops being true ("starts in 10 minutes"): one its platform could not
+    take is tried again until then (rituals/retries.py), and never after.
+    """
 
     key: str = ""
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,3 +217,8 @@ def recipient_of(message: Message) -> MemberAddress | ChannelAddress:
     """The one address that names where a message goes: a group prompt's first member stands for the group."""
     return message.to[0] if isinstance(message, GroupPrompt) else message.to
 
+
+def recipient_id(message: Message) -> str:
+    """Whom a message goes to, as the message log records it: a member's user id (a group's first) or a channel's."""
+    address = recipient_of(message)
+    return address.user_id if isinstance(address, MemberAddress) else address.channel_id

@@ -119,8 +119,10 @@ def _merge(address: MemberAddress, parts: Sequence[Prompt], header: str) -> Prom
         lines.append((Span(text=""),))  # an empty line, as Text.plain makes one: each note its own paragraph
         lines.extend(part.text.lines)
         buttons.extend(part.buttons)
+    # Tried again (rituals/retries.py) only while every part is still true.
+    expiries = [part.expires_at for part in parts if part.expires_at is not None]
     return Prompt(key=KEY_JOIN.join(part.key for part in parts), to=address, text=Text(tuple(lines)),
-                  buttons=tuple(buttons))
+                  buttons=tuple(buttons), expires_at=min(expiries, default=None))
 
 
 @dataclass(frozen=True, kw_only=True)

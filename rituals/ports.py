@@ -85,6 +85,36 @@ class PromptTally:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HeldMessage:
+    """A scheduled message its platform could not take, claimed to be tried again."""
+
+    id: int
+    message: Message
+    held_since: datetime  # when the platform first could not take it
+    attempts: int  # how often it was tried and not delivered
+
+
+class HeldMessages(Protocol):
+    """Where scheduled messages (digests, reminders, invitations) wait while their platform is unavailable."""
+
+    async def hold(self, messages: Sequence[Message], retry_at: datetime, now: datetime) -> None:
+        """Keep messages that were tried once and not delivered, to be tried again from `retry_at`."""
+        ...
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[HeldMessage]:
+        """Claim held messages whose time has come for `lease`, oldest first; other workers skip them meanwhile."""
+        ...
+
+    async def retry_later(self, retries: Sequence[tuple[int, datetime]], tried: bool) -> None:
+        """Hand claimed messages back to be tried at their given time; `tried` counts this as an attempt."""
+        ...
+
+    async def forget(self, ids: Sequence[int]) -> None:
+        """Drop held messages: delivered, refused for good, or out of date."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostedMessage:
     """Where a platform put a keyed message, so a later Update or ThreadReply can find it."""
 

@@ -34,6 +34,7 @@ from storage.models import (
     CoffeeRoundRow,
     DeliveryFailureRow,
     DeliveryRow,
+    HeldMessageRow,
     InboundEventRow,
     MemberMessageCountRow,
     MemberRow,
@@ -76,6 +77,7 @@ _audit = _t(AuditEntryRow)
 _inbound = _t(InboundEventRow)
 _posted = _t(PostedMessageRow)
 _failures = _t(DeliveryFailureRow)
+_held = _t(HeldMessageRow)
 _installations = _t(SlackInstallationRow)
 _user_tokens = _t(SlackUserTokenRow)
 _conversations = _t(TeamsConversationRow)
@@ -182,6 +184,8 @@ class SqlMemberData:
                                                      _posted.c.workspace_id == workspace,
                                                      _posted.c.recipient == user_id),
                 "events_waiting": len(await self._naming_events(conn, platform, user_id)),
+                "messages_held": await self._count(conn, _held, _held.c.platform == platform,
+                                                   _held.c.workspace_id == workspace, _held.c.recipient == user_id),
                 "other": await self._other_tables(conn, member_id),
             }
 
@@ -387,6 +391,7 @@ class SqlMemberData:
             await self._hand_over_rituals(conn, member_id, row.workspace_id)
             await self._erase_from_free_text(conn, user_id, row.workspace_id)
             await self._erase_platform_rows(conn, platform, workspace, user_id)
+            await self._erase_held_messages(conn, platform, workspace, user_id, row.display_name)
             for column in member_columns():
                 if (column.table.name, column.name) in KNOWN_MEMBER_COLUMNS:
                     continue
@@ -459,6 +464,23 @@ class SqlMemberData:
             await conn.execute(update(_comments).where(_comments.c.occurrence_id == occurrence_id,
                                                        _comments.c.id == comment_id)
                                .values(text=named.sub(ERASED, comment).replace(user_id, ERASED)))
+
+    @staticmethod
+    async def _erase_held_messages(
+        conn: AsyncConnection, platform: str, workspace: str, user_id: str, display_name: str
+    ) -> None:
+        """Messages waiting for their platform (storage/held_messages.py) that are for the member or name them.
+
+        They go whole, not scrubbed: one is addressed to them, or carries their answers (a day's digest), and a
+        digest without its author's answers would tell the team the wrong thing."""
+        held = await conn.execute(select(_held.c.id, _held.c.recipient, _held.c.body).where(
+            _held.c.platform == platform, _held.c.workspace_id == workspace))
+        named = [_whole(user_id), *([_whole(display_name), _whole(json.dumps(display_name)[1:-1])]
+                                    if display_name else [])]
+        doomed = [row.id for row in held.all()
+                  if row.recipient == user_id or any(pattern.search(row.body) for pattern in named)]
+        if doomed:
+            await conn.execute(delete(_held).where(_held.c.id.in_(doomed)))
 
     async def _erase_platform_rows(self, conn: AsyncConnection, platform: str, workspace: str, user_id: str) -> None:
         """Rows the adapters keep by the member's platform user id."""

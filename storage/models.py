@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,
@@ -297,6 +298,24 @@ class PostedMessageRow(Base):
     recipient: Mapped[str] = mapped_column(String(255))
     conversation_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str] = mapped_column(String(255))
+
+
+class HeldMessageRow(Base):
+    """A scheduled message its platform could not take, kept to be tried again (rituals/retries.py)."""
+
+    __tablename__ = "held_messages"
+    __table_args__ = (Index("ix_held_messages_retry_at", "retry_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str] = mapped_column(String(255))  # a member's user id, or a channel's id
+    key: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text())  # the message as JSON (storage/held_messages.py)
+    held_since: Mapped[datetime] = mapped_column(UTCDateTime())
+    retry_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class SlackInstallationRow(Base):

@@ -21,6 +21,7 @@ from tests.bot.slack_rig import SlackRig, slack_rig
 
 MONDAY_0800_AMSTERDAM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 PROMPT_TIME = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
+DIGEST_TIME = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam
 MEMBERS = ("U1", "U2", "U3")
 
 
@@ -122,3 +123,37 @@ async def test_a_stop_lets_the_prompt_being_sent_finish_and_hands_the_others_bac
     await restarted.tick()
     assert _prompts_per_member(rig) == dict.fromkeys(MEMBERS, 1)
     assert await _statuses(rig) == ["sent", "sent", "sent"]
+
+
+async def test_a_digest_slack_could_not_take_is_posted_once_when_slack_is_back_and_managers_see_the_outage(
+    rig: SlackRig,
+) -> None:
+    await rig.tick()  # the prompts go out
+    rig.clock.set(DIGEST_TIME)
+    # Slack answers 503 to the digest and to all three of its transport's retries.
+    rig.fake.script("chat.postMessage", *[Scripted(status=503)] * 4)
+    await rig.tick()
+    assert rig.posted("C1") == [] and await _held(rig) == 1
+
+    rig.clock.advance(timedelta(seconds=20))
+    await rig.tick()  # waited for, not tried on every tick
+    assert len(rig.fake.calls_to("chat.postMessage", ok=False)) == 4
+
+    rig.clock.advance(timedelta(seconds=10))
+    await rig.tick()  # Slack is back
+    [digest] = rig.posted("C1")
+    assert "Stand-up" in str(digest.args["text"]) and await _held(rig) == 0
+    for _ in range(3):
+        rig.clock.advance(timedelta(minutes=5))
+        await rig.tick()
+    assert len(rig.posted("C1")) == 1
+    # The outage itself stays visible to the team's managers.
+    assert (await rig.slack.command("standup failures", user_id="U1")).status == 200
+    [report] = await rig.until(lambda: [c for c in rig.fake.calls_to("chat.postEphemeral", ok=True)
+                                        if "Not delivered for #team" in str(c.args["text"])])
+    assert "digest to #team" in str(report.args["text"])
+
+
+async def _held(rig: SlackRig) -> int:
+    async with rig.ritme.store.engine.connect() as connection:
+        return int((await connection.execute(text("SELECT count(*) FROM held_messages"))).scalar_one())

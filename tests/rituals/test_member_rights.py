@@ -18,12 +18,14 @@ from rituals.catalog import Catalog
 from rituals.dashboard import new_secret, secret_hash
 from rituals.events import Actor, CommandInvoked
 from rituals.member_data import ERASED, FORMAT, MemberData
+from rituals.outbound import ChannelAddress, ChannelPost, MemberAddress, Prompt, Text
 from rituals.ports import DeliveryFailure, PostedMessage
 from storage.audit import SqlAuditLog
 from storage.borrel import SqlBorrelStore
 from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
 from storage.failures import SqlFailureLog
+from storage.held_messages import SqlHeldMessages
 from storage.inbound import SqlInboundLedger
 from storage.member_data import KNOWN_MEMBER_COLUMNS, SqlMemberData, member_columns
 from storage.message_counts import SqlMessageCounts
@@ -129,6 +131,15 @@ async def _seed(harness: Harness) -> dict[str, int]:
             tenant_id=WORKSPACE, conversation_id=f"a:1{person.user_id}", service_url="https://smba.example/",
             bot_id="28:app", kind="personal", user_id=person.user_id, updated_at=harness.clock.now(),
         ))
+    # Slack was down: a note to each waits, and a digest that quotes Zoë, and one that does not.
+    channel = ChannelAddress(platform="slack", workspace_id=WORKSPACE, channel_id="team")
+    await SqlHeldMessages(engine).hold([
+        *(Prompt(key=f"standup-reminder:{person.user_id}", text=Text.plain("Answer, please"),
+                 to=MemberAddress(platform="slack", workspace_id=WORKSPACE, user_id=person.user_id))
+          for person in (ZOE, BEN)),
+        ChannelPost(key="standup-digest:1", to=channel, text=Text.plain(f"{ZOE.name}: shipped the release")),
+        ChannelPost(key="standup-digest:2", to=channel, text=Text.plain(f"{BEN.name}: reviews")),
+    ], harness.clock.now(), harness.clock.now())
     ledger = SqlInboundLedger(engine)
     for person in (ZOE, BEN):
         event = CommandInvoked(event_id=f"Ev{person.user_id}", actor=person.actor, received_at=harness.clock.now(),
@@ -210,6 +221,7 @@ async def test_after_erase_the_members_ids_are_nowhere_and_what_stays_stays(harn
     assert after["slack_installations"][0]["installer_user_id"] is None
     assert [r["recipient"] for r in after["posted_messages"]] == [BEN.user_id]
     assert [r["event_id"] for r in after["inbound_events"]] == [f"Ev{BEN.user_id}"]
+    assert sorted(r["key"] for r in after["held_messages"]) == ["standup-digest:2", f"standup-reminder:{BEN.user_id}"]
     assert [r["member_id"] for r in after["dashboard_links"]] == [ben]
     assert [r["member_id"] for r in after["dashboard_sessions"]] == [ben]
     # The team lost its only other manager but not its rituals; Ben, its first manager, still reads the log.
@@ -265,7 +277,7 @@ async def test_an_export_holds_everything_about_the_member_and_nothing_about_any
     assert [e["action"] for e in data["audit_entries"]] == [
         "pulse.create", "borrel.create", "coffee.create", "standup.pause", "standup.resume"]
     assert [f["error"] for f in data["delivery_failures"]] == ["channel_not_found"]
-    assert data["messages_placed"] == 1 and data["events_waiting"] == 1
+    assert data["messages_placed"] == 1 and data["events_waiting"] == 1 and data["messages_held"] == 1
     # The dashboard's rows are there, found by their foreign key, without the hashes and token that open a session.
     assert set(data["other"]) == {"dashboard_links", "dashboard_sessions"}
     [link], [session] = data["other"]["dashboard_links"], data["other"]["dashboard_sessions"]
