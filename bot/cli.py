@@ -76,12 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_rotate_keys(settings))
     from adapters.slack import SocketModeUnavailable
     from bot.wiring import SchemaNotCurrent
+    from storage.encryption import EncryptionKeyError
 
     try:
         asyncio.run(_serve(settings, demo=args.command == "demo"))
     except KeyboardInterrupt:
         pass
-    except (SchemaNotCurrent, SocketModeUnavailable) as error:
+    except (SchemaNotCurrent, SocketModeUnavailable, EncryptionKeyError) as error:
         print(f"Ritme cannot start: {error}.", file=sys.stderr)
         return 2
     return 0

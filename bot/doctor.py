@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.logs import Redactor, secrets_of
 from bot.settings import Settings, describe_error
 from storage.database import create_engine, lacking_migrations, normalize_url
-from storage.encryption import TokenCipher
+from storage.encryption import TokenCipher, unreadable_tokens
 from storage.slack_installations import SqlInstallationStore
 
 # How long the database and Slack get to answer before doctor says they did not.
@@ -185,9 +185,7 @@ async def _stored_tokens(engine: AsyncEngine, settings: Settings) -> Check | Non
     if key is None and total == 0:
         return None
     if states["unreadable"]:
-        return Check("encryption", False, f"{states['unreadable']} of {total} stored Slack tokens were encrypted "
-                                          "with a key that is not in RITME_ENCRYPTION_KEY: add that key after the "
-                                          "first (RITME_ENCRYPTION_KEY=new-key,old-key)")
+        return Check("encryption", False, unreadable_tokens(states["unreadable"], total, key_set=key is not None))
     if key is None:
         return Check("encryption", True, f"{total} Slack tokens are stored unencrypted; to encrypt them set "
                                          "RITME_ENCRYPTION_KEY and run `ritme rotate-keys` (docs/security.md)")

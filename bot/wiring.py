@@ -66,7 +66,7 @@ from storage.calendar import SqlCalendarFeeds
 from storage.coffee import SqlCoffeeStore
 from storage.dashboard import SqlDashboardStore
 from storage.database import create_engine, is_sqlite, lacking_migrations, migrate, pending_migrations
-from storage.encryption import TokenCipher
+from storage.encryption import EncryptionKeyError, TokenCipher, unreadable_tokens
 from storage.failures import SqlFailureLog
 from storage.focus import SqlFocusStore
 from storage.held_messages import SqlHeldMessages
@@ -125,6 +125,8 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
     database = create_engine(settings.database_url)
     metrics = Metrics()
     try:
+        if settings.slack_client_id is not None:
+            await _check_stored_tokens(settings, database)
         store = SqlStore(database, clock=clock)
         # One log for every platform: adapters record what they could not deliver, the engine shows it to managers.
         failures = CountedFailureLog(SqlFailureLog(database), metrics)
@@ -260,6 +262,15 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
         yield Ritme(settings, store, engine, dispatcher, local, inbound, app, retention, audit, member_data, metrics)
     finally:
         await database.dispose()
+
+
+async def _check_stored_tokens(settings: Settings, database: AsyncEngine) -> None:
+    """Refuse to start when stored Slack tokens do not open with RITME_ENCRYPTION_KEY: every request of those
+    workspaces would fail, so the admin hears it now, in one line, rather than from a member later."""
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key is not None else None
+    states = await SqlInstallationStore(database, cipher=TokenCipher.from_setting(key)).key_states()
+    if states["unreadable"]:
+        raise EncryptionKeyError(unreadable_tokens(states["unreadable"], sum(states.values()), key_set=key is not None))
 
 
 @dataclass(frozen=True)

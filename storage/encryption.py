@@ -23,6 +23,15 @@ class EncryptionKeyError(RuntimeError):
     """A stored secret cannot be read with the keys Ritme was given; the message says what to change."""
 
 
+def unreadable_tokens(unreadable: int, total: int, *, key_set: bool) -> str:
+    """What to tell an admin when `unreadable` of the `total` stored Slack tokens do not open with the keys given."""
+    if not key_set:
+        return (f"{unreadable} of {total} stored Slack tokens are encrypted, but {SETTING} is not set: set it to the "
+                "key (or keys, comma-separated) they were encrypted with")
+    return (f"{unreadable} of {total} stored Slack tokens were encrypted with a key that is not in {SETTING}: add "
+            f"that key after the first ({SETTING}=new-key,old-key)")
+
+
 def parse_keys(value: str) -> list[str]:
     """The comma-separated keys of the setting, each checked to be a Fernet key; ValueError naming the bad one."""
     keys = [key.strip() for key in value.split(",") if key.strip()]

@@ -185,3 +185,24 @@ def test_rotating_without_a_key_says_how_to_make_one(
     assert main(["rotate-keys"]) == 2
     err = capsys.readouterr().err
     assert "RITME_ENCRYPTION_KEY is not set" in err and "Fernet.generate_key()" in err
+
+
+@pytest.mark.parametrize("key", [KEY_2, None], ids=["another key", "no key"])
+def test_ritme_run_with_a_key_that_does_not_open_the_stored_tokens_refuses_to_start_in_one_line(
+    admin_shell: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], key: str | None
+) -> None:
+    asyncio.run(_save(admin_shell, KEY_1))
+    for name, value in {"RITME_SLACK_CLIENT_ID": "1.2", "RITME_SLACK_CLIENT_SECRET": "client-secret",
+                        "RITME_SLACK_SIGNING_SECRET": "signing-secret", "RITME_PORT": "0"}.items():
+        monkeypatch.setenv(name, value)
+    if key is not None:
+        monkeypatch.setenv("RITME_ENCRYPTION_KEY", key)
+    # Were it to start, it would serve until stopped; refusing returns at once.
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    expected = ("3 of 3 stored Slack tokens were encrypted with a key that is not in RITME_ENCRYPTION_KEY"
+                if key else "3 of 3 stored Slack tokens are encrypted, but RITME_ENCRYPTION_KEY is not set")
+    [refusal] = [line for line in err.splitlines() if "Ritme cannot start" in line]  # after the migration's log
+    assert refusal.startswith(f"Ritme cannot start: {expected}")
+    assert KEY_1 not in err and KEY_2 not in err
