@@ -1,4 +1,4 @@
-"""The `ritme` command: run, demo, migrate, doctor, prune, rotate-keys, teams-package."""
+"""The `ritme` command: run, demo, migrate, doctor, prune, rotate-keys, admins, teams-package."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.logs import configure_logging
 from bot.settings import Settings, describe_error
+
+if TYPE_CHECKING:
+    from rituals.model import Member
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "rotate-keys", help="re-encrypt every stored Slack token with the first key of RITME_ENCRYPTION_KEY"
     )
+    admins = commands.add_parser(
+        "admins", help="list, grant or revoke Ritme's workspace admins (they may manage every team of their workspace)"
+    )
+    admins.add_argument("action", nargs="?", choices=("list", "grant", "revoke"), default="list")
+    admins.add_argument("who", nargs="?", help="the member's name as Ritme shows it, or their platform user id")
+    admins.add_argument("--workspace", help="the Slack workspace or Teams tenant id, when the name is in several")
     package = commands.add_parser("teams-package", help="write the app package to upload in Microsoft Teams (a zip)")
     package.add_argument("--output", default="ritme-teams.zip", help="the zip to write (default: ritme-teams.zip)")
     package.add_argument("--app-id", help="the bot's Microsoft App ID (default: RITME_TEAMS_APP_ID)")
@@ -74,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_prune(settings))
     if args.command == "rotate-keys":
         return asyncio.run(_rotate_keys(settings))
+    if args.command == "admins":
+        return asyncio.run(_admins(settings, args.action, args.who, args.workspace))
     from adapters.slack import SocketModeUnavailable
     from bot.wiring import SchemaNotCurrent
     from storage.encryption import EncryptionKeyError
@@ -205,6 +217,57 @@ async def _rotate_keys(settings: Settings) -> int:
         "for them."
     )
     return 0
+
+
+async def _admins(settings: Settings, action: str, who: str | None, workspace: str | None) -> int:
+    """`ritme admins`: Ritme's workspace admins, or one member made or unmade one; errors in one line."""
+    from storage.database import create_engine, pending_migrations
+    from storage.repository import SqlStore
+
+    example = "ritme admins grant 'Ada Lovelace'  (or her user id, e.g. ritme admins grant U012AB3CD)"
+    if action != "list" and not who:
+        print(f"Ritme needs to know whom to {action}: {example}.", file=sys.stderr)
+        return 2
+    if lacking := await pending_migrations(settings.database_url):
+        print(f"Ritme cannot change admins: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` "
+              "first.", file=sys.stderr)
+        return 2
+    database = create_engine(settings.database_url)
+    try:
+        store = SqlStore(database)
+        if action == "list":
+            found = await store.workspace_admins()
+            print("\n".join(_who(member) for member in found) if found else
+                  f"Ritme has no workspace admins. Make one with: {example}.")
+            return 0
+        assert who is not None
+        matches = await store.find_members_anywhere(who, workspace)
+        if not matches:
+            where = f" in workspace {workspace}" if workspace else ""
+            print(f"Ritme knows no member named or with the user id {who!r}{where}; nothing was changed. A member is "
+                  f"known once they wrote to Ritme or joined a team channel. For example: {example}.", file=sys.stderr)
+            return 2
+        if len(matches) > 1:
+            listed = "; ".join(_who(member) for member in matches)
+            print(f"{who!r} is more than one member ({listed}); nothing was changed. Give the user id, or add "
+                  f"--workspace, e.g. ritme admins {action} {matches[0].user_id} --workspace "
+                  f"{matches[0].workspace_id}.", file=sys.stderr)
+            return 2
+        [member] = matches
+        await store.set_workspace_admin(member.id, action == "grant")
+    finally:
+        await database.dispose()
+    if action == "grant":
+        print(f"{_who(member)} is now a workspace admin in Ritme: they may manage every team of that workspace, in "
+              "chat and on the dashboard.")
+    else:
+        print(f"{_who(member)} is no longer a workspace admin in Ritme.")
+    return 0
+
+
+def _who(member: Member) -> str:
+    """A member as an operator tells them apart: name, platform user id, workspace."""
+    return f"{member.display_name} ({member.platform} user {member.user_id} in workspace {member.workspace_id})"
 
 
 async def _serve(settings: Settings, *, demo: bool) -> None:

@@ -574,6 +574,30 @@ class SqlStore:
             rows = (await conn.execute(statement)).all()
         return [_member(row) for row in rows]
 
+    async def find_members_anywhere(self, who: str, workspace_id: str | None = None) -> list[Member]:
+        """Members of any platform and workspace (or of `workspace_id`) whose name or user id is `who`, for an
+        operator's command line, which has no workspace of its own."""
+        statement = select(*_MEMBER).select_from(_MEMBER_FROM).where(
+            or_(_members.c.name_key == who.casefold(), _members.c.user_id == who), _members.c.user_id != "")
+        if workspace_id is not None:
+            statement = statement.where(_member_ws.c.external_id == workspace_id)
+        async with self._begin() as conn:
+            rows = (await conn.execute(statement.order_by(_members.c.id))).all()
+        return [_member(row) for row in rows]
+
+    async def workspace_admins(self) -> list[Member]:
+        """Every member who is a workspace admin in Ritme, in every workspace."""
+        statement = select(*_MEMBER).select_from(_MEMBER_FROM).where(_members.c.is_admin.is_(True))
+        async with self._begin() as conn:
+            rows = (await conn.execute(statement.order_by(_member_ws.c.platform, _member_ws.c.external_id,
+                                                          _members.c.name_key))).all()
+        return [_member(row) for row in rows]
+
+    async def set_workspace_admin(self, member_id: int, admin: bool) -> None:
+        """Make a member a workspace admin in Ritme, or no longer one."""
+        async with self._begin() as conn:
+            await conn.execute(update(_members).where(_members.c.id == member_id).values(is_admin=admin))
+
     async def find_team(self, platform: str, workspace_id: str, channel_id: str) -> Team | None:
         """The team for a channel, if Ritme knows it."""
         statement = (
