@@ -28,6 +28,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Probeer het over {seconds} seconden opnieuw, één commando tegelijk, bijvoorbeeld `/ritme help`. Tot dan "
         "negeer ik je commando's zonder te antwoorden.",
     ),
+    "limits.presses": (
+        "Slow down: you pressed buttons or sent answers {limit} times in the last minute, the most one person may. "
+        "Try again in {seconds} seconds. Until then I ignore your presses without replying.",
+        "Rustig aan: je drukte in de afgelopen minuut {limit} keer op een knop of stuurde een antwoord, het meeste dat "
+        "één persoon mag. Probeer het over {seconds} seconden opnieuw. Tot dan negeer ik je klikken zonder te "
+        "antwoorden.",
+    ),
     "limits.team": (
         "Slow down: this channel sent {limit} commands in the last minute, the most one team may send. Try again in "
         "{seconds} seconds, for example `/ritme help`. Until then I ignore your commands without replying.",

@@ -660,6 +660,8 @@ class Engine:
         return reply("manager.added", name=found[0].display_name, team=team.name)
 
     async def _on_answer(self, event: AnswerSubmitted) -> list[Message]:
+        if self._limits is not None and (refused := await self._limits.refuse_press(event)) is not None:
+            return refused
         member = await self._member(event.actor)
 
         def refuse(key: str, **params: Any) -> list[Message]:
@@ -740,6 +742,8 @@ class Engine:
         return [Update(key=pulse.form_key(delivery_id), to=address_of(member), text=saved)]
 
     async def _on_button(self, event: ButtonClicked) -> list[Message]:
+        if self._limits is not None and (refused := await self._limits.refuse_press(event)) is not None:
+            return refused
         member = await self._member(event.actor)
         if event.action == standup.EDIT_ACTION and event.value.isdigit():
             context = await self._store.answer_context(int(event.value))

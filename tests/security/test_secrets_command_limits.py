@@ -18,7 +18,18 @@ from rituals.catalog import Catalog
 from rituals.events import Actor, CommandInvoked
 from rituals.limits import WINDOW, CommandLimits
 from storage.repository import SqlStore
-from tests.rituals.harness import ANNA, BEN, CHITRA, MONDAY_0800, FakeClock, Harness, make_engine, prompts
+from tests.rituals.harness import (
+    ANNA,
+    BEN,
+    CHITRA,
+    MONDAY_0800,
+    FakeClock,
+    Harness,
+    forms,
+    make_engine,
+    prompts,
+    updates,
+)
 
 
 @pytest.fixture
@@ -128,6 +139,31 @@ async def test_memory_holds_only_those_active_in_the_last_minute(
     clock.advance(WINDOW + timedelta(seconds=1))
     await bot.command(ANNA, "help")
     assert limits.tracked() == 2  # Anna and the channel, this minute
+
+
+async def test_a_member_pressing_in_a_loop_is_told_once_and_no_answer_of_theirs_is_taken_until_the_wait_is_over(
+    store: SqlStore, clock: FakeClock, database_url: str
+) -> None:
+    bot = limited(store, clock, database_url, member=20, team=60)
+    await bot.command(BEN, "standup create at 09:30 on mon-fri")
+    clock.set(MONDAY_0800 + timedelta(minutes=90))  # 09:30 in Amsterdam, when the prompts go out
+    [form] = [form for form in forms(await bot.due()) if form.to.user_id == "ben"]
+    for _ in range(20):
+        [gone] = prompts(await bot.click(BEN, "nothing.here", "1"))
+        assert "That button no longer does anything" in gone.text.as_plain()
+        clock.advance(timedelta(seconds=1))
+
+    [slow] = prompts(await bot.click(BEN, "nothing.here", "1"))
+    assert slow.text.as_plain().startswith("Slow down: you pressed buttons or sent answers 20 times in the last "
+                                           "minute") and "in 40 seconds" in slow.text.as_plain()
+    before = await bot.snapshot()
+    assert await bot.click(BEN, "nothing.here", "1") == []  # told once
+    assert await bot.answer(BEN, form.delivery_id, ["Rested", "Reviews", "Nothing"]) == []  # ignored, not saved
+    assert await bot.snapshot() == before
+    assert "/ritme" in await bot.reply_text(BEN, "help")  # commands are counted apart
+
+    clock.advance(timedelta(seconds=40))
+    assert updates(await bot.answer(BEN, form.delivery_id, ["Rested", "Reviews", "Nothing"]))  # saved, confirmed
 
 
 def test_limits_below_one_are_refused_with_an_example(store: SqlStore, clock: FakeClock) -> None:
