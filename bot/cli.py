@@ -162,16 +162,25 @@ def _ritme_version() -> str:
         raise PackageError("this copy of Ritme is not installed, so give its version: --app-version 1.0.0") from None
 
 
+async def _lacks_migrations(settings: Settings, cannot: str) -> bool:
+    """True, said in one line, when the database is older than this release: Ritme cannot `cannot` then."""
+    from storage.database import pending_migrations
+
+    if lacking := await pending_migrations(settings.database_url):
+        print(f"Ritme cannot {cannot}: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first.",
+              file=sys.stderr)
+        return True
+    return False
+
+
 async def _prune(settings: Settings) -> int:
     """Run the retention job once, as housekeeping does every few hours; say what went."""
     from rituals.ports import SystemClock
     from rituals.retention import Retention
-    from storage.database import create_engine, pending_migrations
+    from storage.database import create_engine
     from storage.retention import SqlRetention
 
-    if lacking := await pending_migrations(settings.database_url):
-        print(f"Ritme cannot prune: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` first.",
-              file=sys.stderr)
+    if await _lacks_migrations(settings, "prune"):
         return 2
     database = create_engine(settings.database_url)
     try:
@@ -189,7 +198,7 @@ async def _prune(settings: Settings) -> int:
 
 async def _rotate_keys(settings: Settings) -> int:
     """Re-encrypt the stored Slack tokens with the first key; say how many, or in one line why not."""
-    from storage.database import create_engine, pending_migrations
+    from storage.database import create_engine
     from storage.encryption import KEY_EXAMPLE, EncryptionKeyError, TokenCipher
     from storage.slack_installations import SqlInstallationStore
 
@@ -198,9 +207,7 @@ async def _rotate_keys(settings: Settings) -> int:
               f"{KEY_EXAMPLE}\nand set RITME_ENCRYPTION_KEY=new-key (or new-key,old-key to replace an old one).",
               file=sys.stderr)
         return 2
-    if lacking := await pending_migrations(settings.database_url):
-        print(f"Ritme cannot rotate keys: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` "
-              "first.", file=sys.stderr)
+    if await _lacks_migrations(settings, "rotate keys"):
         return 2
     database = create_engine(settings.database_url)
     try:
@@ -221,16 +228,14 @@ async def _rotate_keys(settings: Settings) -> int:
 
 async def _admins(settings: Settings, action: str, who: str | None, workspace: str | None) -> int:
     """`ritme admins`: Ritme's workspace admins, or one member made or unmade one; errors in one line."""
-    from storage.database import create_engine, pending_migrations
+    from storage.database import create_engine
     from storage.repository import SqlStore
 
     example = "ritme admins grant 'Ada Lovelace'  (or her user id, e.g. ritme admins grant U012AB3CD)"
     if action != "list" and not who:
         print(f"Ritme needs to know whom to {action}: {example}.", file=sys.stderr)
         return 2
-    if lacking := await pending_migrations(settings.database_url):
-        print(f"Ritme cannot change admins: the database lacks migrations {', '.join(lacking)}: run `ritme migrate` "
-              "first.", file=sys.stderr)
+    if await _lacks_migrations(settings, "change admins"):
         return 2
     database = create_engine(settings.database_url)
     try:

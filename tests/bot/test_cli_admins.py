@@ -108,3 +108,16 @@ def test_a_name_that_is_nobody_or_several_people_changes_nothing_and_says_how(
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert asyncio.run(_admins(database)) == set()
+
+
+def test_a_database_older_than_this_release_is_named_and_left_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("RITME_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RITME_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    assert main(["admins", "grant", "Ada Lovelace"]) == 2
+    assert "Ritme cannot change admins: the database lacks migrations 0001, 0002, " in capsys.readouterr().err
+    assert main(["prune"]) == 2
+    assert "run `ritme migrate` first." in capsys.readouterr().err

@@ -81,11 +81,16 @@ async def _answer(rig: TeamsRig, user: str, question: Call, answer: str) -> str:
     return texts_of((await rig.until(lambda: rig.to(user), before + 1))[-1])
 
 
-async def test_coffee_over_teams(rig: TeamsRig) -> None:
+async def _install(rig: TeamsRig) -> None:
+    """Ritme is added to the team of six, whose Teams speaks English."""
     installed = installed_in_team()
     installed["locale"] = "en-GB"
     await rig.post(installed)
     await rig.until_members(6)
+
+
+async def test_coffee_over_teams(rig: TeamsRig) -> None:
+    await _install(rig)
     await _tell(rig, BRAM, "/ritme me language nl")
     await _tell(rig, DANA, "/ritme me away until 2026-11-24")
 
@@ -162,10 +167,7 @@ async def test_coffee_over_teams(rig: TeamsRig) -> None:
 async def test_one_member_is_told_in_her_personal_chat_in_her_hours_and_a_round_of_nobody_sends_nothing(
     rig: TeamsRig,
 ) -> None:
-    installed = installed_in_team()
-    installed["locale"] = "en-GB"
-    await rig.post(installed)
-    await rig.until_members(6)
+    await _install(rig)
     # Opt-in: Ada starts it (and so takes part), Eva joins and Ada leaves; Eva, who works from 13:00, is the only one.
     created = await _mention(rig, ADA, "coffee create weekly on mon at 10:00", replies=2)
     assert "Coffee pairing for #General: every week on Mon at 10:00 (Europe/Amsterdam)" in created
@@ -209,10 +211,7 @@ async def _say(rig: TeamsRig, user: str, text: str) -> str:
 async def test_an_even_round_pairs_everyone_but_the_away_member_and_the_one_whose_hours_meet_nobodys(
     rig: TeamsRig,
 ) -> None:
-    installed = installed_in_team()
-    installed["locale"] = "en-GB"
-    await rig.post(installed)
-    await rig.until_members(6)
+    await _install(rig)
     await _mention(rig, ADA, "coffee create weekly on mon at 10:00 enrol all")
     assert "until after Tuesday 24 November" in await _say(rig, DANA, "/ritme me away until 2026-11-24")
     # Finn works 09:00-17:00 in Auckland, 20:00-04:00 UTC, while the others work 08:00-16:00 UTC.
