@@ -68,6 +68,11 @@ class Metrics:
             "ritme_platform_rate_limited", "HTTP 429 answers from a platform's API (each one waited out).",
             ["platform"], registry=registry,
         )
+        self._held = Counter(
+            "ritme_messages_held", "Digests, reminders and invitations a platform could not take, kept to be tried "
+            "again (those given up on are counted in ritme_delivery_failures, kind skipped).", ["platform"],
+            registry=registry,
+        )
         self._database_errors = Counter(
             "ritme_database_errors", "Database failures caught and retried later, by the operation that failed.",
             ["operation"], registry=registry,
@@ -103,6 +108,11 @@ class Metrics:
         """The callback an adapter's HTTP client calls on each 429 of `platform`."""
         counter = self._rate_limited.labels(platform=platform)
         return counter.inc
+
+    def messages_held(self, platforms: Sequence[str]) -> None:
+        """Count messages kept to be tried again, one platform each (rituals/retries.py)."""
+        for platform in platforms:
+            self._held.labels(platform=platform).inc()
 
     def database_error(self, operation: str) -> None:
         """Count a database failure during `operation` (e.g. "dispatch", "inbound_record")."""

@@ -178,7 +178,7 @@ async def assemble(settings: Settings, clock: Clock | None = None) -> AsyncItera
                                  per_team=settings.commands_per_minute_team),
             retries=Retries(SqlHeldMessages(database), store=store, boundaries=boundaries, failures=failures,
                             posted=posted, lease=timedelta(seconds=settings.claim_lease_seconds),
-                            give_up_after=timedelta(hours=settings.retry_hours)),
+                            give_up_after=timedelta(hours=settings.retry_hours), observe=metrics.messages_held),
         )
         local = LocalPlatform(channels={LOCAL_TEAM_CHANNEL: LOCAL_TEAM_CHANNEL})
         outboxes: dict[str, Outbox] = {local.platform: local}

@@ -14,7 +14,7 @@ one (a borrel invite's count) may be overtaken by a newer edit, and sending the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from rituals import failures
@@ -59,7 +59,9 @@ class Retries:
         lease: timedelta,
         give_up_after: timedelta = timedelta(hours=24),
         batch_size: int = 500,
+        observe: Callable[[Sequence[str]], None] | None = None,
     ) -> None:
+        self._observe = observe  # the admin's metrics, told the platform of each message kept
         self._held = held
         self._store = store
         self._boundaries = boundaries
@@ -112,6 +114,8 @@ class Retries:
         missed = [message for message in fresh if id(message) in undelivered]
         kept = [message for message in missed
                 if isinstance(message, _NEW_POSTS) and now + FIRST_WAIT < self._deadline(message, now)]
+        if kept and self._observe is not None:
+            self._observe([recipient_of(message).platform for message in kept])
         if kept:
             log.warning("%d messages (digests, reminders, invitations) were not delivered; tried again from %s: %s",
                         len(kept), (now + FIRST_WAIT).isoformat(), ", ".join(message.key for message in kept))

@@ -134,6 +134,7 @@ async def test_a_digest_slack_could_not_take_is_posted_once_when_slack_is_back_a
     rig.fake.script("chat.postMessage", *[Scripted(status=503)] * 4)
     await rig.tick()
     assert rig.posted("C1") == [] and await _held(rig) == 1
+    assert 'ritme_messages_held_total{platform="slack"} 1.0' in rig.ritme.metrics.exposition().decode()
 
     rig.clock.advance(timedelta(seconds=20))
     await rig.tick()  # waited for, not tried on every tick
