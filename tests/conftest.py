@@ -78,3 +78,14 @@ async def store(database_url: str) -> AsyncIterator[SqlStore]:
         yield SqlStore(engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def operator_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A shell as an operator opens one: no RITME_* variables of its own (the PostgreSQL suite's URL is kept) and no
+    .env, in an empty folder, which it returns."""
+    for name in list(os.environ):
+        if name.startswith("RITME_") and name != POSTGRES_ENV:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -4,7 +4,6 @@ and that member may then manage every team of their own workspace; a wrong or am
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,13 +21,9 @@ DEFAULTS = MemberDefaults(timezone="Europe/Amsterdam", locale="en")
 
 
 @pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """An operator's shell: no RITME_* variables but a database holding two Adas (two workspaces) and Bram."""
-    for name in list(os.environ):
-        if name.startswith("RITME_") and name != "RITME_TEST_DATABASE_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ritme.db'}"
+def database(operator_shell: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An operator's shell (tests/conftest.py) whose database holds two Adas (two workspaces) and Bram."""
+    url = f"sqlite+aiosqlite:///{operator_shell / 'ritme.db'}"
     monkeypatch.setenv("RITME_DATABASE_URL", url)
 
     async def seed() -> None:
@@ -111,12 +106,9 @@ def test_a_name_that_is_nobody_or_several_people_changes_nothing_and_says_how(
 
 
 def test_a_database_older_than_this_release_is_named_and_left_alone(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    operator_shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in list(os.environ):
-        if name.startswith("RITME_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("RITME_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    monkeypatch.setenv("RITME_DATABASE_URL", f"sqlite+aiosqlite:///{operator_shell / 'old.db'}")
     assert main(["admins", "grant", "Ada Lovelace"]) == 2
     assert "Ritme cannot change admins: the database lacks migrations 0001, 0002, " in capsys.readouterr().err
     assert main(["prune"]) == 2

@@ -22,12 +22,8 @@ POSTGRES_ENV = "RITME_TEST_DATABASE_URL"
 
 
 @pytest.fixture(autouse=True)
-def admin_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A shell with no RITME_* variables of its own and no .env, in an empty folder; any free port."""
-    for name in list(os.environ):
-        if name.startswith("RITME_") and name != POSTGRES_ENV:
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+def admin_shell(operator_shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator's shell (tests/conftest.py) that lets Ritme take any free port."""
     monkeypatch.setenv("RITME_PORT", "0")
 
 

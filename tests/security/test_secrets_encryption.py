@@ -8,7 +8,6 @@ is a clear message naming RITME_ENCRYPTION_KEY, never a traceback, and changes n
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,13 +95,9 @@ async def test_without_the_key_an_encrypted_token_is_a_clear_error(database_url:
 
 
 @pytest.fixture
-def admin_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """A shell with no RITME_* variables but a SQLite database at head, in an empty folder; its URL."""
-    for name in list(os.environ):
-        if name.startswith("RITME_") and name != "RITME_TEST_DATABASE_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ritme.db'}"
+def admin_shell(operator_shell: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An operator's shell (tests/conftest.py) with a SQLite database at head; its URL."""
+    url = f"sqlite+aiosqlite:///{operator_shell / 'ritme.db'}"
     asyncio.run(migrate(url))
     monkeypatch.setenv("RITME_DATABASE_URL", url)
     return url
