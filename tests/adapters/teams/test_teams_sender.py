@@ -107,9 +107,10 @@ async def test_a_channels_threads_count_as_the_channel_and_other_calls_only_as_t
 
 
 async def test_a_fan_out_never_gives_a_conversation_more_than_seven_posts_in_a_second_at_the_connector() -> None:
-    # The pacer and the fake read one clock, running 4 times faster than the wall clock, so the test takes about
-    # half a second; HTTP is not scaled, which only makes the check stricter.
-    scale = 4.0
+    # The pacer and the fake read one clock, running twice as fast as the wall clock, so the test takes about a
+    # second. HTTP is not scaled, so a busy machine's delays count double on this clock; at 4 times a loaded CI run
+    # once saw two posts bunch into one window (32 in a second) though the pacer had spaced them.
+    scale = 2.0
 
     def clock() -> float:
         return time.monotonic() * scale
